@@ -1,0 +1,43 @@
+package dev.axon.common.bus;
+
+/**
+ * Event-bus addresses. Requests go to the well-known addresses; per-instance addresses (turn events, turn
+ * control) are built with the helpers so that one consumer per verticle instance serves all its turns,
+ * instead of one cluster-wide registration per request.
+ */
+public final class Addresses {
+
+  /** {@link dev.axon.common.turn.TurnRequest} → {@link dev.axon.common.turn.TurnAccepted}. */
+  public static final String POOL_TURN = "axon.pool.turn";
+  /** null → {@link dev.axon.common.stats.PoolStats}. */
+  public static final String POOL_STATS = "axon.pool.stats";
+  /** null → {@link dev.axon.common.stats.PoolHealth}. */
+  public static final String POOL_HEALTH = "axon.pool.health";
+
+  /** {@link dev.axon.common.conversation.OpenConversation} → {@link dev.axon.common.conversation.Conversation}. */
+  public static final String STORE_OPEN = "axon.store.conversation.open";
+  /** {@link dev.axon.common.conversation.GetConversation} → {@link dev.axon.common.conversation.Conversation}. */
+  public static final String STORE_GET = "axon.store.conversation.get";
+  /** {@link dev.axon.common.conversation.CommitTurn} → {@link dev.axon.common.conversation.CommitResult}. */
+  public static final String STORE_COMMIT = "axon.store.conversation.commit";
+  /** {@link dev.axon.common.conversation.AbortTurn} → empty reply. */
+  public static final String STORE_ABORT = "axon.store.conversation.abort";
+  /** null → {@link dev.axon.common.stats.StoreStats}; fails when the backend does not answer. */
+  public static final String STORE_STATS = "axon.store.stats";
+
+  private static final String TURN_EVENTS_PREFIX = "axon.turn.events.";
+  private static final String TURN_CONTROL_PREFIX = "axon.turn.control.";
+
+  private Addresses() {
+  }
+
+  /** The address where one caller instance receives the events of all its turns. */
+  public static String turnEvents(String instanceId) {
+    return TURN_EVENTS_PREFIX + instanceId;
+  }
+
+  /** The address where one pool instance receives cancels for all its turns. */
+  public static String turnControl(String instanceId) {
+    return TURN_CONTROL_PREFIX + instanceId;
+  }
+}

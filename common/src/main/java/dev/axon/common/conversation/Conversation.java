@@ -1,0 +1,18 @@
+package dev.axon.common.conversation;
+
+import dev.axon.common.chat.ChatMessage;
+import java.util.List;
+
+/**
+ * A stored conversation.
+ *
+ * @param createdAt    seconds since the epoch
+ * @param updatedAt    seconds since the epoch
+ * @param messageCount number of stored messages (equals {@code messages.size()} when messages are loaded)
+ */
+public record Conversation(String id, String model, long createdAt, long updatedAt, int messageCount, List<ChatMessage> messages) {
+
+  public Conversation {
+    messages = messages == null ? List.of() : List.copyOf(messages);
+  }
+}

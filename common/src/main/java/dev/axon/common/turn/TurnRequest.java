@@ -1,0 +1,15 @@
+package dev.axon.common.turn;
+
+import dev.axon.common.chat.ChatRequest;
+
+/**
+ * Asks a pool to run one turn. Sent with {@code request} to {@link dev.axon.common.bus.Addresses#POOL_TURN};
+ * the pool replies {@link TurnAccepted} once a session is acquired (or fails with
+ * {@link dev.axon.common.error.ErrorKind#POOL_BUSY}), then sends {@link TurnEvent}s to {@code replyTo}.
+ *
+ * @param turnId    unique id chosen by the caller; every event and cancel names it
+ * @param replyTo   the caller's event address (one per caller instance, events are told apart by turn id)
+ * @param requestId the client request this turn serves, for logs
+ */
+public record TurnRequest(String turnId, String replyTo, String requestId, ChatRequest request) {
+}

@@ -1,0 +1,121 @@
+package dev.axon.store;
+
+import dev.axon.common.config.ConfigException;
+import dev.axon.common.config.ConfigReader;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Options of the store verticle, from the {@code store} section of the configuration. Durations in the unit
+ * their name says.
+ */
+public final class StoreOptions {
+
+  /** Where conversations live: {@code valkey} (any Redis-protocol server) or {@code memory} (one JVM, tests). */
+  public static final String DEFAULT_BACKEND = "valkey";
+  /** The Valkey server. */
+  public static final String DEFAULT_VALKEY_URL = "redis://localhost:6379";
+  /** Seven days: a conversation untouched this long is forgotten. Refreshed on every write. */
+  public static final long DEFAULT_CONVERSATION_TTL_SECONDS = 604_800;
+  /** Connections to Valkey; each pipelines many commands. */
+  public static final int DEFAULT_MAX_POOL_SIZE = 8;
+  /** A command that takes longer makes the request fail fast with 503 instead of hanging. */
+  public static final long DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+  /** Connection attempts to a down server give up this fast. */
+  public static final long DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
+
+  private String backend = DEFAULT_BACKEND;
+  private String valkeyUrl = DEFAULT_VALKEY_URL;
+  private long conversationTtlSeconds = DEFAULT_CONVERSATION_TTL_SECONDS;
+  private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+  private long commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS;
+  private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+
+  public StoreOptions() {
+  }
+
+  public StoreOptions(StoreOptions other) {
+    this.backend = other.backend;
+    this.valkeyUrl = other.valkeyUrl;
+    this.conversationTtlSeconds = other.conversationTtlSeconds;
+    this.maxPoolSize = other.maxPoolSize;
+    this.commandTimeoutMs = other.commandTimeoutMs;
+    this.connectTimeoutMs = other.connectTimeoutMs;
+  }
+
+  /** Reads the {@code store} section; fails with a {@link ConfigException} naming the bad key. */
+  public StoreOptions(JsonObject json) {
+    ConfigReader r = new ConfigReader(json, "store");
+    backend = r.string("backend", DEFAULT_BACKEND);
+    if (!backend.equals("valkey") && !backend.equals("memory")) {
+      throw new ConfigException("store.backend", "must be 'valkey' or 'memory', got '" + backend + "'");
+    }
+    ConfigReader valkey = r.child("valkey");
+    valkeyUrl = valkey.string("url", DEFAULT_VALKEY_URL);
+    if (!valkeyUrl.startsWith("redis://") && !valkeyUrl.startsWith("rediss://") && !valkeyUrl.startsWith("unix://")) {
+      throw new ConfigException("store.valkey.url", "must start with redis://, rediss:// or unix://");
+    }
+    maxPoolSize = valkey.intValue("maxPoolSize", DEFAULT_MAX_POOL_SIZE, 1, 1024);
+    commandTimeoutMs = valkey.longValue("commandTimeoutMs", DEFAULT_COMMAND_TIMEOUT_MS, 10, 600_000);
+    connectTimeoutMs = valkey.longValue("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, 10, 600_000);
+    conversationTtlSeconds = r.longValue("conversationTtlSeconds", DEFAULT_CONVERSATION_TTL_SECONDS, 1, 10L * 365 * 86_400);
+  }
+
+  public String getBackend() {
+    return backend;
+  }
+
+  public StoreOptions setBackend(String backend) {
+    this.backend = backend;
+    return this;
+  }
+
+  public String getValkeyUrl() {
+    return valkeyUrl;
+  }
+
+  public StoreOptions setValkeyUrl(String valkeyUrl) {
+    this.valkeyUrl = valkeyUrl;
+    return this;
+  }
+
+  public long getConversationTtlSeconds() {
+    return conversationTtlSeconds;
+  }
+
+  public StoreOptions setConversationTtlSeconds(long conversationTtlSeconds) {
+    this.conversationTtlSeconds = conversationTtlSeconds;
+    return this;
+  }
+
+  public int getMaxPoolSize() {
+    return maxPoolSize;
+  }
+
+  public StoreOptions setMaxPoolSize(int maxPoolSize) {
+    this.maxPoolSize = maxPoolSize;
+    return this;
+  }
+
+  public long getCommandTimeoutMs() {
+    return commandTimeoutMs;
+  }
+
+  public StoreOptions setCommandTimeoutMs(long commandTimeoutMs) {
+    this.commandTimeoutMs = commandTimeoutMs;
+    return this;
+  }
+
+  public long getConnectTimeoutMs() {
+    return connectTimeoutMs;
+  }
+
+  public StoreOptions setConnectTimeoutMs(long connectTimeoutMs) {
+    this.connectTimeoutMs = connectTimeoutMs;
+    return this;
+  }
+
+  /** The Valkey URL with any password replaced, fit for a log line. */
+  public String redactedValkeyUrl() {
+    return valkeyUrl.replaceAll("//([^@/]*)@", "//***@");
+  }
+}

@@ -1,0 +1,63 @@
+package dev.axon.store;
+
+import dev.axon.common.bus.Addresses;
+import dev.axon.common.bus.Replies;
+import dev.axon.common.conversation.AbortTurn;
+import dev.axon.common.conversation.CommitTurn;
+import dev.axon.common.conversation.GetConversation;
+import dev.axon.common.conversation.OpenConversation;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store role: answers conversation requests on the event bus from a {@link ConversationStore}. Its
+ * configuration is the {@code store} section. It starts even when Valkey is down (requests then fail fast
+ * with {@code UNAVAILABLE} and readiness says so) so the gateway recovers by itself when Valkey returns.
+ */
+public class StoreVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
+
+  private ConversationStore store;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  @Override
+  public Future<?> start() {
+    StoreOptions options = new StoreOptions(config());
+    store = ConversationStore.create(vertx, options);
+    EventBus bus = vertx.eventBus();
+    consumers.add(bus.<OpenConversation>consumer(Addresses.STORE_OPEN,
+        m -> Replies.reply(m, store.open(m.body()), log, "conversation store")));
+    consumers.add(bus.<GetConversation>consumer(Addresses.STORE_GET,
+        m -> Replies.reply(m, store.get(m.body()), log, "conversation store")));
+    consumers.add(bus.<CommitTurn>consumer(Addresses.STORE_COMMIT,
+        m -> Replies.reply(m, store.commit(m.body()), log, "conversation store")));
+    consumers.add(bus.<AbortTurn>consumer(Addresses.STORE_ABORT,
+        m -> Replies.reply(m, store.abort(m.body()), log, "conversation store")));
+    consumers.add(bus.consumer(Addresses.STORE_STATS,
+        m -> Replies.reply(m, store.stats(), log, "conversation store")));
+    List<Future<?>> ready = new ArrayList<>();
+    consumers.forEach(c -> ready.add(c.completion()));
+    ready.add(store.start().recover(failure -> {
+      log.warn("conversation store not reachable at start ({}); requests that need it answer 503 until it is", failure.getMessage());
+      return Future.succeededFuture();
+    }));
+    return Future.all(ready);
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<?>> closing = new ArrayList<>();
+    consumers.forEach(c -> closing.add(c.unregister()));
+    if (store != null) {
+      closing.add(store.close());
+    }
+    return Future.join(closing);
+  }
+}

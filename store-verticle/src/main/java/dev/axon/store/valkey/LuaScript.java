@@ -1,0 +1,70 @@
+package dev.axon.store.valkey;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A Lua script run by its SHA ({@code EVALSHA}); when the server does not know it yet (first use, restart,
+ * failover) it is sent once in full ({@code EVAL}), which also caches it on the server.
+ */
+final class LuaScript {
+
+  private final String source;
+  private final String sha;
+
+  private LuaScript(String source) {
+    this.source = source;
+    this.sha = sha1(source);
+  }
+
+  static LuaScript load(String name) {
+    try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing script /lua/" + name);
+      }
+      return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Future<Response> run(Redis redis, List<String> keys, List<String> args) {
+    return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(failure -> {
+      String message = failure.getMessage();
+      if (message != null && message.startsWith("NOSCRIPT")) {
+        return redis.send(request(Command.EVAL, source, keys, args));
+      }
+      return Future.failedFuture(failure);
+    });
+  }
+
+  private static Request request(Command command, String script, List<String> keys, List<String> args) {
+    Request request = Request.cmd(command).arg(script).arg(keys.size());
+    for (String key : keys) {
+      request.arg(key);
+    }
+    for (String arg : args) {
+      request.arg(arg);
+    }
+    return request;
+  }
+
+  private static String sha1(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

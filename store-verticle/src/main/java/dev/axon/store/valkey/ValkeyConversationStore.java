@@ -1,0 +1,189 @@
+package dev.axon.store.valkey;
+
+import dev.axon.common.chat.ChatMessage;
+import dev.axon.common.conversation.AbortTurn;
+import dev.axon.common.conversation.CommitResult;
+import dev.axon.common.conversation.CommitTurn;
+import dev.axon.common.conversation.Conversation;
+import dev.axon.common.conversation.GetConversation;
+import dev.axon.common.conversation.OpenConversation;
+import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
+import dev.axon.common.json.Json;
+import dev.axon.common.stats.StoreStats;
+import dev.axon.store.ConversationStore;
+import dev.axon.store.StoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Conversations in Valkey: one script round trip to open (load and lock), one to commit. Every command has a
+ * deadline, so a dead or hung server turns into a fast {@code UNAVAILABLE} instead of a hung request; the
+ * client's connection pool reconnects by itself when the server returns.
+ */
+public final class ValkeyConversationStore implements ConversationStore {
+
+  private static final Logger log = LoggerFactory.getLogger(ValkeyConversationStore.class);
+
+  private static final LuaScript OPEN = LuaScript.load("open.lua");
+  private static final LuaScript GET = LuaScript.load("get.lua");
+  private static final LuaScript COMMIT = LuaScript.load("commit.lua");
+  private static final LuaScript ABORT = LuaScript.load("abort.lua");
+  private static final LuaScript COUNT = LuaScript.load("count.lua");
+
+  private final StoreOptions options;
+  private final Redis redis;
+  private boolean reportedDown;
+
+  public ValkeyConversationStore(Vertx vertx, StoreOptions options) {
+    this.options = new StoreOptions(options);
+    this.redis = Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(options.getValkeyUrl())
+        .setMaxPoolSize(options.getMaxPoolSize())
+        .setMaxPoolWaiting(1024)
+        .setMaxWaitingHandlers(4096)
+        .setNetClientOptions(new NetClientOptions()
+            .setConnectTimeout((int) options.getConnectTimeoutMs())
+            .setTcpNoDelay(true)
+            .setTcpKeepAlive(true)));
+  }
+
+  @Override
+  public Future<Void> start() {
+    return guard(redis.send(Request.cmd(Command.PING)), "ping").<Void>mapEmpty()
+        .onSuccess(v -> log.info("conversation store: Valkey at {}", options.redactedValkeyUrl()));
+  }
+
+  @Override
+  public Future<Conversation> open(OpenConversation request) {
+    String id = request.id();
+    return guard(OPEN.run(redis, ConversationKeys.all(id),
+        List.of(request.ownerHash(), request.lockToken(), Long.toString(request.lockTtlMs()))), "open")
+        .map(response -> {
+          String status = response.get(0).toString();
+          if (status.equals("locked")) {
+            throw new AxonException(ErrorKind.CONFLICT,
+                "Another request is continuing conversation " + id + " right now; retry when it has finished.", "conversation_id", 1);
+          }
+          return conversation(id, response);
+        });
+  }
+
+  @Override
+  public Future<Conversation> get(GetConversation request) {
+    String id = request.id();
+    return guard(GET.run(redis, List.of(ConversationKeys.meta(id), ConversationKeys.messages(id)), List.of(request.ownerHash())), "get")
+        .map(response -> conversation(id, response));
+  }
+
+  @Override
+  public Future<CommitResult> commit(CommitTurn request) {
+    String id = request.id();
+    long now = System.currentTimeMillis() / 1000;
+    List<String> keys = new ArrayList<>(ConversationKeys.all(id));
+    keys.add(ConversationKeys.LIVE_SET);
+    List<String> args = new ArrayList<>(7 + request.messages().size());
+    args.add(request.ownerHash());
+    args.add(request.lockToken() == null ? "" : request.lockToken());
+    args.add(request.model());
+    args.add(Long.toString(now));
+    args.add(Long.toString(options.getConversationTtlSeconds()));
+    args.add(id);
+    args.add(Integer.toString(request.expectedCount()));
+    for (ChatMessage message : request.messages()) {
+      args.add(Json.toString(message));
+    }
+    return guard(COMMIT.run(redis, keys, args), "commit").map(response -> {
+      String status = response.get(0).toString();
+      switch (status) {
+        case "ok":
+          return new CommitResult(response.get(1).toInteger(), response.get(2).toInteger() == 1);
+        case "missing":
+          throw new AxonException(ErrorKind.NOT_FOUND, "Conversation " + id + " no longer exists.", "conversation_id", null);
+        default:
+          throw new AxonException(ErrorKind.CONFLICT,
+              "Conversation " + id + " changed during this turn; the turn was not stored.", "conversation_id", null);
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> abort(AbortTurn request) {
+    return guard(ABORT.run(redis, List.of(ConversationKeys.lock(request.id())), List.of(request.lockToken())), "abort").mapEmpty();
+  }
+
+  @Override
+  public Future<StoreStats> stats() {
+    String now = Long.toString(System.currentTimeMillis() / 1000);
+    return guard(COUNT.run(redis, List.of(ConversationKeys.LIVE_SET), List.of(now)), "count")
+        .map(response -> new StoreStats("valkey", response.toLong()));
+  }
+
+  @Override
+  public Future<Void> close() {
+    redis.close();
+    return Future.succeededFuture();
+  }
+
+  private static Conversation conversation(String id, Response response) {
+    if (!response.get(0).toString().equals("ok")) {
+      throw new AxonException(ErrorKind.NOT_FOUND, "No conversation found with id " + id + ".", "conversation_id", null);
+    }
+    Response stored = response.get(5);
+    List<ChatMessage> messages = new ArrayList<>(stored.size());
+    for (Response item : stored) {
+      messages.add(Json.fromBytes(item.toBytes(), ChatMessage.class));
+    }
+    return new Conversation(id, str(response.get(1)), num(response.get(2)), num(response.get(3)), messages.size(), messages);
+  }
+
+  private static String str(Response r) {
+    return r == null ? null : r.toString();
+  }
+
+  private static long num(Response r) {
+    return r == null ? 0 : Long.parseLong(r.toString());
+  }
+
+  /** Bounds a command in time and turns backend trouble into {@code UNAVAILABLE}; logs the first failure of an outage. */
+  private Future<Response> guard(Future<Response> command, String what) {
+    return command.timeout(options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS)
+        .onSuccess(r -> {
+          if (reportedDown) {
+            reportedDown = false;
+            log.info("conversation store reachable again");
+          }
+        })
+        .recover(failure -> {
+          if (failure instanceof AxonException) {
+            return Future.failedFuture(failure);
+          }
+          if (isScriptError(failure)) {
+            log.error("conversation store {} script failed: {}", what, failure.getMessage());
+            return Future.failedFuture(new AxonException(ErrorKind.INTERNAL, "conversation store failed"));
+          }
+          if (!reportedDown) {
+            reportedDown = true;
+            log.warn("conversation store unavailable at {}: {}", options.redactedValkeyUrl(), failure.toString());
+          }
+          return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE,
+              "The conversation store is unavailable; try again shortly.", null, 1));
+        });
+  }
+
+  private static boolean isScriptError(Throwable failure) {
+    String message = failure.getMessage();
+    return message != null && (message.startsWith("ERR") || message.startsWith("WRONGTYPE"));
+  }
+}

@@ -1,0 +1,34 @@
+-- Append a finished turn, refresh the TTL, release the lock and count the conversation as live, atomically.
+-- KEYS: meta, messages, lock, live-set
+-- ARGV: ownerHash, lockToken ('' for a new conversation), model, nowSeconds, ttlSeconds, id, expectedCount,
+--       message JSON...
+local created = 0
+if ARGV[2] == '' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then
+    return {'conflict'}
+  end
+  redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'created', ARGV[4], 'count', 0)
+  created = 1
+else
+  local meta = redis.call('HMGET', KEYS[1], 'owner', 'count')
+  if not meta[1] or meta[1] ~= ARGV[1] then
+    return {'missing'}
+  end
+  local holder = redis.call('GET', KEYS[3])
+  -- The lock may have expired during a very long turn; the commit is still safe when nobody else took it
+  -- and the conversation did not change meanwhile.
+  if holder ~= ARGV[2] and (holder or meta[2] ~= ARGV[7]) then
+    return {'conflict'}
+  end
+end
+local added = #ARGV - 7
+for i = 8, #ARGV do
+  redis.call('RPUSH', KEYS[2], ARGV[i])
+end
+local count = redis.call('HINCRBY', KEYS[1], 'count', added)
+redis.call('HSET', KEYS[1], 'model', ARGV[3], 'updated', ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+redis.call('DEL', KEYS[3])
+redis.call('ZADD', KEYS[4], tonumber(ARGV[4]) + tonumber(ARGV[5]), ARGV[6])
+return {'ok', count, created}

@@ -1,0 +1,230 @@
+package dev.axon.store.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.axon.common.bus.Addresses;
+import dev.axon.common.bus.Codecs;
+import dev.axon.common.chat.ChatMessage;
+import dev.axon.common.conversation.AbortTurn;
+import dev.axon.common.conversation.CommitResult;
+import dev.axon.common.conversation.CommitTurn;
+import dev.axon.common.conversation.Conversation;
+import dev.axon.common.conversation.GetConversation;
+import dev.axon.common.conversation.OpenConversation;
+import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
+import dev.axon.common.stats.StoreStats;
+import dev.axon.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The store's contract over the event bus, run against each backend: ownership, locks, atomic commits,
+ * history order, and the live conversation count.
+ */
+@ExtendWith(VertxExtension.class)
+abstract class ConversationStoreContract {
+
+  static final String OWNER = "owner-a";
+  static final String OTHER = "owner-b";
+
+  abstract JsonObject storeConfig();
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext ctx) {
+    Codecs.register(vertx);
+    vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(storeConfig()))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  static String newId() {
+    return "conv-" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  static <T> Future<T> ask(Vertx vertx, String address, Object body) {
+    return vertx.eventBus().<T>request(address, body).map(Message::body);
+  }
+
+  static Future<CommitResult> create(Vertx vertx, String id, String owner, String... texts) {
+    List<ChatMessage> msgs = new java.util.ArrayList<>();
+    for (int i = 0; i < texts.length; i++) {
+      msgs.add(i % 2 == 0 ? ChatMessage.user(texts[i]) : ChatMessage.assistant(texts[i]));
+    }
+    return ask(vertx, Addresses.STORE_COMMIT, new CommitTurn(id, owner, "claude-sonnet-4-6", msgs, null, 0));
+  }
+
+  static ErrorKind kindOf(Throwable t) {
+    return t instanceof AxonException e ? e.kind() : null;
+  }
+
+  @Test
+  void newConversationIsStoredAndReadBackInOrder(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "hello, I am Ada", "hi Ada")
+        .compose(result -> {
+          ctx.verify(() -> {
+            assertTrue(result.created());
+            assertEquals(2, result.messageCount());
+          });
+          return ask(vertx, Addresses.STORE_GET, new GetConversation(id, OWNER));
+        })
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          Conversation c = (Conversation) body;
+          assertEquals(id, c.id());
+          assertEquals("claude-sonnet-4-6", c.model());
+          assertEquals(2, c.messageCount());
+          assertEquals("hello, I am Ada", c.messages().get(0).text());
+          assertEquals("hi Ada", c.messages().get(1).text());
+          assertTrue(c.createdAt() > 1_600_000_000L && c.createdAt() < 10_000_000_000L, "created is in seconds");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anotherOwnerSeesNothing(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "secret")
+        .compose(r -> ask(vertx, Addresses.STORE_GET, new GetConversation(id, OTHER)))
+        .onComplete(ctx.failing(failure -> ctx.verify(() -> {
+          assertEquals(ErrorKind.NOT_FOUND, kindOf(failure));
+          ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OTHER, "t1", 60_000))
+              .onComplete(ctx.failing(f2 -> ctx.verify(() -> {
+                assertEquals(ErrorKind.NOT_FOUND, kindOf(f2));
+                ctx.completeNow();
+              })));
+        })));
+  }
+
+  @Test
+  void unknownConversationIsNotFound(Vertx vertx, VertxTestContext ctx) {
+    ask(vertx, Addresses.STORE_OPEN, new OpenConversation(newId(), OWNER, "t", 60_000))
+        .onComplete(ctx.failing(failure -> ctx.verify(() -> {
+          assertEquals(ErrorKind.NOT_FOUND, kindOf(failure));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void secondTurnOnALockedConversationConflictsUntilTheFirstEnds(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "one", "two")
+        .compose(r -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "first", 60_000)))
+        .compose(first -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "second", 60_000))
+            .map(x -> false).recover(f -> {
+              ctx.verify(() -> assertEquals(ErrorKind.CONFLICT, kindOf(f)));
+              return Future.succeededFuture(true);
+            }))
+        .compose(conflicted -> {
+          ctx.verify(() -> assertTrue(conflicted, "the second open must conflict"));
+          return ask(vertx, Addresses.STORE_COMMIT, new CommitTurn(id, OWNER, "claude-haiku-4-5",
+              List.of(ChatMessage.user("three"), ChatMessage.assistant("four")), "first", 2));
+        })
+        .compose(r -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "third", 60_000)))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          Conversation c = (Conversation) body;
+          assertEquals(4, c.messageCount());
+          assertEquals("claude-haiku-4-5", c.model());
+          assertEquals(List.of("one", "two", "three", "four"), c.messages().stream().map(ChatMessage::text).toList());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void abortedTurnLeavesTheConversationAsItWasAndUnlocks(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "one", "two")
+        .compose(r -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "tok", 60_000)))
+        .compose(c -> ask(vertx, Addresses.STORE_ABORT, new AbortTurn(id, "tok")))
+        .compose(x -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "tok2", 60_000)))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          Conversation c = (Conversation) body;
+          assertEquals(2, c.messageCount());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void commitWithAStolenLockIsRejectedAndChangesNothing(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "one", "two")
+        .compose(r -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "holder", 60_000)))
+        .compose(c -> ask(vertx, Addresses.STORE_COMMIT, new CommitTurn(id, OWNER, "m",
+            List.of(ChatMessage.user("intruder")), "not-the-holder", 2)))
+        .onComplete(ctx.failing(failure -> ctx.verify(() -> {
+          assertEquals(ErrorKind.CONFLICT, kindOf(failure));
+          ask(vertx, Addresses.STORE_GET, new GetConversation(id, OWNER)).onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+            assertEquals(2, ((Conversation) body).messageCount());
+            ctx.completeNow();
+          })));
+        })));
+  }
+
+  @Test
+  void creatingAnExistingIdConflicts(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "one")
+        .compose(r -> create(vertx, id, OTHER, "hijack"))
+        .onComplete(ctx.failing(failure -> ctx.verify(() -> {
+          assertEquals(ErrorKind.CONFLICT, kindOf(failure));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void liveCountGrowsWithNewConversations(Vertx vertx, VertxTestContext ctx) {
+    ask(vertx, Addresses.STORE_STATS, null)
+        .compose(before -> create(vertx, newId(), OWNER, "a").compose(r -> create(vertx, newId(), OWNER, "b"))
+            .compose(r -> ask(vertx, Addresses.STORE_STATS, null))
+            .map(after -> ((StoreStats) after).conversations() - ((StoreStats) before).conversations()))
+        .onComplete(ctx.succeeding(delta -> ctx.verify(() -> {
+          assertEquals(2L, (long) (Long) delta);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void continuingDoesNotCountTwice(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "a", "b")
+        .compose(r -> ask(vertx, Addresses.STORE_STATS, null))
+        .compose(before -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "t", 60_000))
+            .compose(c -> ask(vertx, Addresses.STORE_COMMIT, new CommitTurn(id, OWNER, "m", List.of(ChatMessage.user("c")), "t", 2)))
+            .compose(r -> ask(vertx, Addresses.STORE_STATS, null))
+            .map(after -> ((StoreStats) after).conversations() - ((StoreStats) before).conversations()))
+        .onComplete(ctx.succeeding(delta -> ctx.verify(() -> {
+          assertEquals(0L, (long) (Long) delta);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void lapsedLockStillCommitsWhenNothingChanged(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "a", "b")
+        .compose(r -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "slow", 50)))
+        .compose(c -> {
+          io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+          vertx.setTimer(200, t -> p.complete());
+          return p.future();
+        })
+        .compose(x -> ask(vertx, Addresses.STORE_COMMIT, new CommitTurn(id, OWNER, "m", List.of(ChatMessage.user("c")), "slow", 2)))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          CommitResult r = (CommitResult) body;
+          assertEquals(3, r.messageCount());
+          assertFalse(r.created());
+          ctx.completeNow();
+        })));
+  }
+}

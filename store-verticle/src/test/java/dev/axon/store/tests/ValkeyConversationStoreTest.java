@@ -1,0 +1,67 @@
+package dev.axon.store.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.axon.common.bus.Addresses;
+import dev.axon.common.conversation.GetConversation;
+import dev.axon.common.error.ErrorKind;
+import dev.axon.common.stats.StoreStats;
+import dev.axon.testkit.ValkeyFixture;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The store contract against a real Valkey-compatible server, plus what only Valkey has: TTLs, key layout, outages. */
+class ValkeyConversationStoreTest extends ConversationStoreContract {
+
+  static final ValkeyFixture VALKEY = ValkeyFixture.shared();
+
+  @Override
+  JsonObject storeConfig() {
+    return new JsonObject().put("backend", "valkey").put("conversationTtlSeconds", 1234)
+        .put("valkey", new JsonObject().put("url", VALKEY.url()).put("commandTimeoutMs", 1000).put("connectTimeoutMs", 300));
+  }
+
+  @Test
+  void keysShareOneHashTagAndCarryTheTtlAndNoKeyInClear(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, "sha256-of-key", "hello").onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      long metaTtl = Long.parseLong(VALKEY.command("TTL axon:conv:{" + id + "}").substring(1));
+      long listTtl = Long.parseLong(VALKEY.command("TTL axon:conv:{" + id + "}:messages").substring(1));
+      assertTrue(metaTtl > 1200 && metaTtl <= 1234, "meta TTL " + metaTtl);
+      assertTrue(listTtl > 1200 && listTtl <= 1234, "messages TTL " + listTtl);
+      assertEquals(":0", VALKEY.command("EXISTS axon:conv:{" + id + "}:lock"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void outageFailsFastWithUnavailableAndRecoversByItself(Vertx vertx, VertxTestContext ctx) {
+    Assumptions.assumeTrue(VALKEY.isLocalProcess(), "needs a locally started server to stop");
+    String id = newId();
+    create(vertx, id, OWNER, "before the outage").onComplete(ctx.succeeding(r -> {
+      VALKEY.pause();
+      long started = System.nanoTime();
+      ask(vertx, Addresses.STORE_STATS, null).onComplete(ctx.failing(failure -> ctx.verify(() -> {
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(ErrorKind.UNAVAILABLE, kindOf(failure));
+        assertTrue(tookMs < 1500, "failed fast, took " + tookMs + " ms");
+        vertx.executeBlocking(() -> {
+          VALKEY.resume();
+          return null;
+        }).compose(x -> ask(vertx, Addresses.STORE_STATS, null))
+            .onComplete(ctx.succeeding(stats -> ctx.verify(() -> {
+              assertTrue(((StoreStats) stats).conversations() >= 0);
+              // The server restarted without persistence: the conversation is gone, and the store says so.
+              ask(vertx, Addresses.STORE_GET, new GetConversation(id, OWNER)).onComplete(ctx.failing(f -> ctx.verify(() -> {
+                assertEquals(ErrorKind.NOT_FOUND, kindOf(f));
+                ctx.completeNow();
+              })));
+            })));
+      })));
+    }));
+  }
+}

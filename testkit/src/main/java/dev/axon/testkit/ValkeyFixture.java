@@ -1,0 +1,212 @@
+package dev.axon.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A real Valkey-compatible server for tests, one per test JVM, started on first use and stopped when the JVM
+ * exits. In order of preference: the server named by {@code AXON_TEST_VALKEY_URL}; a {@code valkey/valkey:8}
+ * container when a Docker engine answers; a local {@code valkey-server} or {@code redis-server} on a free
+ * port, without persistence.
+ */
+public final class ValkeyFixture {
+
+  private static final Logger log = LoggerFactory.getLogger(ValkeyFixture.class);
+  private static ValkeyFixture instance;
+
+  private final String host;
+  private final int port;
+  private final Runnable stopper;
+  private Process process;
+  private final List<String> command;
+
+  private ValkeyFixture(String host, int port, Runnable stopper, List<String> command) {
+    this.host = host;
+    this.port = port;
+    this.stopper = stopper;
+    this.command = command;
+  }
+
+  /** The shared server, started when first asked for. */
+  public static synchronized ValkeyFixture shared() {
+    if (instance == null) {
+      instance = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "valkey-fixture-stop"));
+    }
+    return instance;
+  }
+
+  public String url() {
+    return "redis://" + host + ":" + port;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Sends one inline command (e.g. {@code FLUSHALL}) and returns the first reply line. */
+  public String command(String line) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 2000);
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+      StringBuilder sb = new StringBuilder();
+      int c;
+      while ((c = socket.getInputStream().read()) != -1 && c != '\n') {
+        sb.append((char) c);
+      }
+      return sb.toString().trim();
+    } catch (IOException e) {
+      throw new IllegalStateException("valkey fixture command failed: " + line, e);
+    }
+  }
+
+  /** Stops the local server process (not a container or an external server) to test outages. */
+  public synchronized void pause() {
+    if (process == null) {
+      throw new IllegalStateException("only a locally started server can be paused");
+    }
+    process.destroy();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Restarts the local server on the same port after {@link #pause()}. */
+  public synchronized void resume() {
+    if (command == null) {
+      throw new IllegalStateException("only a locally started server can be resumed");
+    }
+    process = launch(command);
+    awaitPort(host, port, Duration.ofSeconds(10));
+  }
+
+  public synchronized boolean isLocalProcess() {
+    return command != null;
+  }
+
+  private synchronized void stop() {
+    if (process != null) {
+      process.destroy();
+    }
+    if (stopper != null) {
+      stopper.run();
+    }
+  }
+
+  private static ValkeyFixture start() {
+    String external = System.getenv("AXON_TEST_VALKEY_URL");
+    if (external != null && !external.isBlank()) {
+      String hostPort = external.replaceFirst("^rediss?://", "").replaceFirst("^[^@]*@", "").replaceFirst("/.*$", "");
+      String[] parts = hostPort.split(":");
+      log.info("tests use the Valkey at {}", hostPort);
+      return new ValkeyFixture(parts[0], parts.length > 1 ? Integer.parseInt(parts[1]) : 6379, null, null);
+    }
+    if (dockerAvailable()) {
+      GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse("valkey/valkey:8")).withExposedPorts(6379);
+      container.start();
+      log.info("tests use a valkey/valkey:8 container");
+      return new ValkeyFixture(container.getHost(), container.getMappedPort(6379), container::stop, null);
+    }
+    String binary = findBinary();
+    int port = freePort();
+    File dir;
+    try {
+      dir = Files.createTempDirectory("axon-valkey").toFile();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    List<String> command = List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.getAbsolutePath());
+    ValkeyFixture fixture = new ValkeyFixture("127.0.0.1", port, null, command);
+    fixture.process = launch(command);
+    awaitPort("127.0.0.1", port, Duration.ofSeconds(10));
+    log.info("tests use a local {} on port {}", binary, port);
+    return fixture;
+  }
+
+  private static Process launch(List<String> command) {
+    try {
+      return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start " + command.get(0), e);
+    }
+  }
+
+  private static boolean dockerAvailable() {
+    if (!new File("/var/run/docker.sock").exists() && System.getenv("DOCKER_HOST") == null) {
+      return false;
+    }
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  private static String findBinary() {
+    for (String name : List.of("valkey-server", "redis-server")) {
+      for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/local/bin").split(File.pathSeparator)) {
+        Path candidate = Path.of(dir, name);
+        if (Files.isExecutable(candidate)) {
+          return candidate.toString();
+        }
+      }
+      for (String dir : List.of("/usr/bin", "/usr/local/bin", "/usr/sbin")) {
+        Path candidate = Path.of(dir, name);
+        if (Files.isExecutable(candidate)) {
+          return candidate.toString();
+        }
+      }
+    }
+    throw new IllegalStateException("No Docker engine and no valkey-server or redis-server on PATH: "
+        + "install one (apt-get install redis-server) or set AXON_TEST_VALKEY_URL");
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitPort(String host, int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(host, port), 200);
+        return;
+      } catch (IOException e) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    throw new IllegalStateException("Valkey did not open port " + port + " within " + timeout);
+  }
+}
