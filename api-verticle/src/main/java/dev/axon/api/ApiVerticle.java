@@ -1,0 +1,110 @@
+package dev.axon.api;
+
+import dev.axon.api.auth.AuthHandler;
+import dev.axon.api.chat.ChatCompletionHandler;
+import dev.axon.api.conversation.ConversationClient;
+import dev.axon.api.conversation.ConversationHandler;
+import dev.axon.api.http.RequestIds;
+import dev.axon.api.http.Responses;
+import dev.axon.api.openai.OpenAiRenderer;
+import dev.axon.api.openai.OpenAiRequestParser;
+import dev.axon.api.ops.OpsHandlers;
+import dev.axon.api.turn.TurnClient;
+import dev.axon.common.config.ConfigException;
+import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: OpenAI's chat completions, models and Axon's conversations, health and stats. Its
+ * configuration is the {@code api} section with the {@code models} section under {@code models}. Deploy as
+ * many instances as there are cores; they share the port.
+ */
+public class ApiVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+
+  private volatile ApiOptions options;
+  private volatile OpenAiRequestParser parser;
+  private volatile Buffer modelsBody;
+  private TurnClient turns;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    apply(new ApiOptions(config()));
+    if (options.keys().isEmpty()) {
+      throw new ConfigException("api.keys", "no API keys configured: set api.keys in the configuration file or AXON_API_KEYS");
+    }
+    turns = new TurnClient(vertx, options.turnAcceptTimeoutMs(), options.turnInactivityMs());
+    ConversationClient store = new ConversationClient(vertx, options.storeTimeoutMs());
+    OpsHandlers ops = new OpsHandlers(vertx, store, options.storeTimeoutMs());
+    AuthHandler auth = new AuthHandler(() -> options.keys());
+
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
+    router.get("/healthz").handler(ops::liveness);
+    router.get("/health").handler(ops::readiness);
+    router.route("/v1/*").handler(auth);
+    router.get("/stats").handler(auth).handler(ops::stats);
+    router.get("/v1/models").handler(rc -> Responses.json(rc, 200, modelsBody));
+    router.post("/v1/chat/completions")
+        .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
+        .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs()));
+    router.get("/v1/conversations/:id").handler(new ConversationHandler(store));
+    router.route().last().handler(rc -> Responses.error(rc, new AxonException(ErrorKind.NOT_FOUND,
+        "Unknown request URL: " + rc.request().method() + " " + rc.request().path() + ".")));
+    router.errorHandler(413, rc -> Responses.error(rc, new AxonException(ErrorKind.PAYLOAD_TOO_LARGE,
+        "The request body is larger than " + options.bodyLimitBytes() + " bytes.")));
+    router.errorHandler(405, rc -> Responses.error(rc, new AxonException(ErrorKind.NOT_FOUND,
+        "Method " + rc.request().method() + " is not allowed on " + rc.request().path() + ".")));
+    router.errorHandler(400, rc -> Responses.error(rc, AxonException.invalid(null, "The request could not be read.")));
+    router.errorHandler(500, this::internalError);
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setPort(options.port()).setHost(options.host())
+        .setTcpNoDelay(true).setCompressionSupported(false)
+        .setIdleTimeout(0));
+    server.requestHandler(router);
+    return turns.start()
+        .compose(v -> server.listen())
+        .onSuccess(s -> log.info("API listening on {}:{} with {} key(s)", options.host(), s.actualPort(), options.keys().size()));
+  }
+
+  /** Swaps the settings that can change at run time. */
+  public void apply(ApiOptions next) {
+    options = next;
+    parser = new OpenAiRequestParser(next.models(), next.maxChoices());
+    modelsBody = OpenAiRenderer.models(next.models());
+  }
+
+  /** The port actually bound (useful with port 0 in tests). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void internalError(RoutingContext rc) {
+    Throwable failure = rc.failure();
+    if (failure instanceof AxonException e) {
+      Responses.error(rc, e);
+      return;
+    }
+    log.error("unexpected failure on {} {}", rc.request().method(), rc.request().path(), failure);
+    Responses.error(rc, new AxonException(ErrorKind.INTERNAL, "The gateway failed unexpectedly."));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
+    return closing.compose(v -> turns == null ? Future.succeededFuture() : turns.stop());
+  }
+}

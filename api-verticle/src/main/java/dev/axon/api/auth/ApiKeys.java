@@ -1,0 +1,103 @@
+package dev.axon.api.auth;
+
+import dev.axon.common.config.ConfigException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The accepted API keys, held only as SHA-256 digests. Configured as {@code api.keys}: a list whose items are
+ * a key string, or {@code {name, key}}, or {@code {name, sha256}} (so the file need hold no secret); a single
+ * comma-separated string is accepted too (from {@code AXON_API_KEYS}).
+ *
+ * <p>Lookup hashes the presented key and finds the digest; the final comparison is constant-time.
+ */
+public final class ApiKeys {
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final Map<String, Entry> byDigest;
+
+  private record Entry(byte[] digest, ApiKey key) {
+  }
+
+  private ApiKeys(Map<String, Entry> byDigest) {
+    this.byDigest = Map.copyOf(byDigest);
+  }
+
+  public static ApiKeys fromConfig(Object value) {
+    Map<String, Entry> out = new HashMap<>();
+    if (value == null) {
+      return new ApiKeys(out);
+    }
+    JsonArray items;
+    if (value instanceof JsonArray array) {
+      items = array;
+    } else if (value instanceof String s) {
+      items = new JsonArray();
+      for (String part : s.split(",")) {
+        if (!part.isBlank()) {
+          items.add(part.trim());
+        }
+      }
+    } else {
+      throw new ConfigException("api.keys", "must be a list of keys");
+    }
+    int index = 0;
+    for (Object item : items) {
+      index++;
+      String name;
+      byte[] digest;
+      if (item instanceof String key) {
+        name = "key-" + index;
+        digest = sha256(key.trim());
+      } else if (item instanceof JsonObject o) {
+        name = o.getString("name", "key-" + index);
+        if (o.getValue("key") != null) {
+          digest = sha256(o.getValue("key").toString().trim());
+        } else if (o.getValue("sha256") != null) {
+          String hex = o.getValue("sha256").toString().trim().toLowerCase();
+          if (!hex.matches("[0-9a-f]{64}")) {
+            throw new ConfigException("api.keys[" + (index - 1) + "].sha256", "must be 64 hex digits");
+          }
+          digest = HEX.parseHex(hex);
+        } else {
+          throw new ConfigException("api.keys[" + (index - 1) + "]", "needs 'key' or 'sha256'");
+        }
+      } else {
+        throw new ConfigException("api.keys[" + (index - 1) + "]", "must be a key string or a mapping");
+      }
+      String hex = HEX.formatHex(digest);
+      out.put(hex, new Entry(digest, new ApiKey(name, hex.substring(0, 32))));
+    }
+    return new ApiKeys(out);
+  }
+
+  public boolean isEmpty() {
+    return byDigest.isEmpty();
+  }
+
+  public int size() {
+    return byDigest.size();
+  }
+
+  /** The key's identity, or null when the key is unknown. */
+  public ApiKey find(String presented) {
+    byte[] digest = sha256(presented);
+    Entry entry = byDigest.get(HEX.formatHex(digest));
+    return entry != null && MessageDigest.isEqual(entry.digest, digest) ? entry.key : null;
+  }
+
+  static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

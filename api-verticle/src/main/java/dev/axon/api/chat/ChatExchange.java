@@ -1,0 +1,258 @@
+package dev.axon.api.chat;
+
+import dev.axon.api.auth.ApiKey;
+import dev.axon.api.conversation.ConversationClient;
+import dev.axon.api.http.RequestIds;
+import dev.axon.api.http.Responses;
+import dev.axon.api.openai.ChoiceResult;
+import dev.axon.api.openai.OpenAiChatCall;
+import dev.axon.api.openai.OpenAiChunkWriter;
+import dev.axon.api.openai.OpenAiRenderer;
+import dev.axon.api.turn.TurnClient;
+import dev.axon.api.turn.TurnHandle;
+import dev.axon.common.chat.ChatEvent;
+import dev.axon.common.chat.ChatMessage;
+import dev.axon.common.chat.ChatRequest;
+import dev.axon.common.chat.Usage;
+import dev.axon.common.conversation.AbortTurn;
+import dev.axon.common.conversation.CommitTurn;
+import dev.axon.common.error.AxonException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chat completion from the moment its conversation is open: runs {@code n} turns, relays their events as
+ * SSE chunks (streaming) or collects them (plain), stores the turn once every choice succeeded, and renders the
+ * end. Any failure ends the exchange once: the other turns are cancelled, the conversation lock released, and
+ * the client gets an error (a JSON error before the stream started, an error event after). A client that goes
+ * away cancels the turns.
+ *
+ * <p>Threading: confined to the API verticle's context.
+ */
+final class ChatExchange {
+
+  private static final Logger log = LoggerFactory.getLogger(ChatExchange.class);
+
+  private final RoutingContext rc;
+  private final HttpServerResponse response;
+  private final TurnClient turnClient;
+  private final ConversationClient store;
+  private final String fingerprint;
+  private final OpenAiChatCall call;
+  private final ApiKey key;
+  private final ConversationState conversation;
+  private final String requestId;
+  private final String completionId = "chatcmpl-" + RequestIds.random(29);
+  private final long created = System.currentTimeMillis() / 1000;
+  private final ChoiceAccumulator[] choices;
+  private final List<TurnHandle> turns;
+  private final List<List<ChatEvent>> early;
+  private OpenAiChunkWriter chunks;
+  private int remaining;
+  private boolean opened;
+  private boolean finished;
+
+  ChatExchange(RoutingContext rc, TurnClient turnClient, ConversationClient store, String fingerprint,
+               OpenAiChatCall call, ApiKey key, ConversationState conversation) {
+    this.rc = rc;
+    this.response = rc.response();
+    this.turnClient = turnClient;
+    this.store = store;
+    this.fingerprint = fingerprint;
+    this.call = call;
+    this.key = key;
+    this.conversation = conversation;
+    this.requestId = RequestIds.of(rc);
+    this.choices = new ChoiceAccumulator[call.n()];
+    this.turns = new ArrayList<>(call.n());
+    this.early = new ArrayList<>(call.n());
+    this.remaining = call.n();
+  }
+
+  void start() {
+    ChatRequest request = call.request();
+    if (!conversation.history().isEmpty()) {
+      List<ChatMessage> all = new ArrayList<>(conversation.history().size() + request.messages().size());
+      all.addAll(conversation.history());
+      all.addAll(request.messages());
+      request = request.withMessages(all);
+    }
+    response.closeHandler(v -> clientGone());
+    List<Future<?>> accepted = new ArrayList<>(call.n());
+    for (int i = 0; i < call.n(); i++) {
+      final int index = i;
+      choices[i] = new ChoiceAccumulator(i);
+      early.add(new ArrayList<>(2));
+      TurnHandle turn = turnClient.start(request, requestId, event -> onEvent(index, event));
+      turns.add(turn);
+      accepted.add(turn.accepted());
+    }
+    Future.all(accepted).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ar.cause());
+      } else if (!finished) {
+        open();
+      }
+    });
+  }
+
+  private void onEvent(int index, ChatEvent event) {
+    if (finished) {
+      return;
+    }
+    if (!opened) {
+      if (event instanceof ChatEvent.Failed f) {
+        fail(f.toException());
+      } else {
+        early.get(index).add(event);
+      }
+      return;
+    }
+    process(index, event);
+  }
+
+  /** Every turn has a session: start the response and replay what arrived meanwhile. */
+  private void open() {
+    opened = true;
+    if (call.stream()) {
+      chunks = new OpenAiChunkWriter(completionId, created, call.clientModel(), fingerprint, call.includeUsage(), conversation.id());
+      response.setChunked(true)
+          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+          .putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+      for (int i = 0; i < call.n(); i++) {
+        write(chunks.role(i));
+      }
+    }
+    for (int i = 0; i < call.n() && !finished; i++) {
+      for (ChatEvent event : early.get(i)) {
+        process(i, event);
+        if (finished) {
+          return;
+        }
+      }
+      early.get(i).clear();
+    }
+  }
+
+  private void process(int index, ChatEvent event) {
+    if (event instanceof ChatEvent.Failed f) {
+      fail(f.toException());
+      return;
+    }
+    choices[index].add(event);
+    if (call.stream()) {
+      if (event instanceof ChatEvent.TextDelta t) {
+        write(chunks.content(index, t.text()));
+      } else if (event instanceof ChatEvent.ToolCallDelta d) {
+        write(chunks.toolCall(index, d.index(), d.id(), d.name(), d.arguments()));
+      }
+    }
+    if (event instanceof ChatEvent.Done && --remaining == 0) {
+      complete();
+    }
+  }
+
+  /** Every choice is done: store the turn, then end the response. */
+  private void complete() {
+    persist().onComplete(ar -> {
+      if (finished) {
+        return;
+      }
+      if (ar.failed()) {
+        fail(ar.cause());
+        return;
+      }
+      finished = true;
+      Usage usage = totalUsage();
+      if (call.stream()) {
+        for (ChoiceAccumulator c : choices) {
+          write(chunks.finish(c.index, c.outcome().finishReason(), c.outcome().refusal()));
+        }
+        if (call.includeUsage()) {
+          write(chunks.usage(usage));
+        }
+        response.end(OpenAiChunkWriter.done());
+      } else {
+        List<ChoiceResult> results = new ArrayList<>(choices.length);
+        for (ChoiceAccumulator c : choices) {
+          results.add(c.result());
+        }
+        Responses.json(rc, 200, OpenAiRenderer.completion(completionId, created, call.clientModel(), fingerprint, results, usage, conversation.id()));
+      }
+    });
+  }
+
+  private Future<?> persist() {
+    if (conversation.id() == null) {
+      return Future.succeededFuture();
+    }
+    if (!call.store()) {
+      releaseLock();
+      return Future.succeededFuture();
+    }
+    List<ChatMessage> messages = new ArrayList<>(call.request().messages().size() + 1);
+    messages.addAll(call.request().messages());
+    messages.add(choices[0].toMessage());
+    return store.commit(new CommitTurn(conversation.id(), key.ownerHash(), call.clientModel(), messages,
+        conversation.lockToken(), conversation.expectedCount()));
+  }
+
+  /** Prompt tokens are counted once (every choice saw the same prompt); completions add up. */
+  private Usage totalUsage() {
+    Usage first = choices[0].usage();
+    int completion = 0;
+    int reasoning = 0;
+    for (ChoiceAccumulator c : choices) {
+      completion += c.usage().completionTokens();
+      reasoning += c.usage().reasoningTokens();
+    }
+    return new Usage(first.promptTokens(), completion, first.cachedTokens(), reasoning);
+  }
+
+  private void fail(Throwable failure) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    turns.forEach(TurnHandle::cancel);
+    releaseLock();
+    AxonException error = AxonException.from(failure, "The gateway");
+    if (opened && call.stream()) {
+      if (!response.closed() && !response.ended()) {
+        response.end(OpenAiChunkWriter.error(error));
+      }
+    } else {
+      Responses.error(rc, error);
+    }
+  }
+
+  private void clientGone() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    log.debug("client of request {} went away; cancelling its turns", requestId);
+    turns.forEach(TurnHandle::cancel);
+    releaseLock();
+  }
+
+  private void releaseLock() {
+    if (conversation.lockToken() != null && conversation.id() != null) {
+      store.abort(new AbortTurn(conversation.id(), conversation.lockToken()))
+          .onFailure(e -> log.warn("could not release the lock of conversation {}: {}", conversation.id(), e.getMessage()));
+    }
+  }
+
+  private void write(Buffer chunk) {
+    if (!response.closed() && !response.ended()) {
+      response.write(chunk);
+    }
+  }
+}

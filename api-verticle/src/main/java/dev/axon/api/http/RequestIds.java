@@ -1,0 +1,53 @@
+package dev.axon.api.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Gives every request an id: the client's {@code x-request-id} when it is sane, else a new one. It is returned
+ * in the response header and used in logs and in the turn protocol.
+ */
+public final class RequestIds implements Handler<RoutingContext> {
+
+  public static final String HEADER = "x-request-id";
+  private static final String KEY = "axon.requestId";
+  private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
+
+  @Override
+  public void handle(RoutingContext rc) {
+    String given = rc.request().getHeader(HEADER);
+    String id = given != null && sane(given) ? given : "req_" + random(24);
+    rc.put(KEY, id);
+    rc.response().putHeader(HEADER, id);
+    rc.next();
+  }
+
+  public static String of(RoutingContext rc) {
+    String id = rc.get(KEY);
+    return id != null ? id : "req_" + random(24);
+  }
+
+  /** A random base-62 string; ids need uniqueness, not secrecy. */
+  public static String random(int length) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    char[] out = new char[length];
+    for (int i = 0; i < length; i++) {
+      out[i] = ALPHABET[r.nextInt(ALPHABET.length)];
+    }
+    return new String(out);
+  }
+
+  private static boolean sane(String id) {
+    if (id.isEmpty() || id.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

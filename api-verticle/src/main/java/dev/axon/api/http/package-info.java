@@ -1,0 +1,2 @@
+/** HTTP plumbing of the edge: responses, error rendering, request ids. */
+package dev.axon.api.http;

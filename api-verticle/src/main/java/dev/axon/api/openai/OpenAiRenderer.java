@@ -1,0 +1,227 @@
+package dev.axon.api.openai;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.axon.common.chat.ChatMessage;
+import dev.axon.common.chat.ContentPart;
+import dev.axon.common.chat.FinishReason;
+import dev.axon.common.chat.ToolCall;
+import dev.axon.common.chat.Usage;
+import dev.axon.common.config.ModelCatalog;
+import dev.axon.common.conversation.Conversation;
+import dev.axon.common.error.AxonException;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OpenAI response bodies: chat completions, models, conversations and errors, written straight to bytes.
+ * Stateless and thread-safe; streaming chunks are in {@link OpenAiChunkWriter}.
+ */
+public final class OpenAiRenderer {
+
+  /** Stable model creation times, so {@code /v1/models} answers the same every time. */
+  private static final long MODELS_CREATED = 1_767_225_600L;
+
+  private OpenAiRenderer() {
+  }
+
+  public static String finishReason(FinishReason reason) {
+    switch (reason) {
+      case LENGTH: return "length";
+      case TOOL_CALLS: return "tool_calls";
+      case CONTENT_FILTER: return "content_filter";
+      default: return "stop";
+    }
+  }
+
+  public static Buffer completion(String id, long created, String model, String fingerprint, List<ChoiceResult> choices,
+                                  Usage usage, String conversationId) {
+    return JsonWriter.buffer(g -> {
+      g.writeStartObject();
+      g.writeStringField("id", id);
+      g.writeStringField("object", "chat.completion");
+      g.writeNumberField("created", created);
+      g.writeStringField("model", model);
+      g.writeStringField("system_fingerprint", fingerprint);
+      g.writeArrayFieldStart("choices");
+      for (ChoiceResult c : choices) {
+        g.writeStartObject();
+        g.writeNumberField("index", c.index());
+        g.writeObjectFieldStart("message");
+        g.writeStringField("role", "assistant");
+        boolean hasTools = !c.toolCalls().isEmpty();
+        JsonWriter.stringOrNull(g, "content", hasTools && c.content().isEmpty() ? null : c.content());
+        JsonWriter.stringOrNull(g, "refusal", c.refusal());
+        if (hasTools) {
+          g.writeArrayFieldStart("tool_calls");
+          for (ToolCall call : c.toolCalls()) {
+            writeToolCall(g, call);
+          }
+          g.writeEndArray();
+        }
+        g.writeArrayFieldStart("annotations");
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeNullField("logprobs");
+        g.writeStringField("finish_reason", finishReason(c.finishReason()));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeFieldName("usage");
+      writeUsage(g, usage);
+      g.writeStringField("service_tier", "default");
+      if (conversationId != null) {
+        g.writeStringField("conversation_id", conversationId);
+      }
+      g.writeEndObject();
+    });
+  }
+
+  static void writeUsage(JsonGenerator g, Usage usage) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("prompt_tokens", usage.promptTokens());
+    g.writeNumberField("completion_tokens", usage.completionTokens());
+    g.writeNumberField("total_tokens", usage.totalTokens());
+    g.writeObjectFieldStart("prompt_tokens_details");
+    g.writeNumberField("cached_tokens", usage.cachedTokens());
+    g.writeNumberField("audio_tokens", 0);
+    g.writeEndObject();
+    g.writeObjectFieldStart("completion_tokens_details");
+    g.writeNumberField("reasoning_tokens", usage.reasoningTokens());
+    g.writeNumberField("audio_tokens", 0);
+    g.writeNumberField("accepted_prediction_tokens", 0);
+    g.writeNumberField("rejected_prediction_tokens", 0);
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  private static void writeToolCall(JsonGenerator g, ToolCall call) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", call.id());
+    g.writeStringField("type", "function");
+    g.writeObjectFieldStart("function");
+    g.writeStringField("name", call.name());
+    g.writeStringField("arguments", call.arguments());
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  public static Buffer error(AxonException e) {
+    return JsonWriter.buffer(g -> {
+      g.writeStartObject();
+      OpenAiErrors.writeError(g, e);
+      g.writeEndObject();
+    });
+  }
+
+  public static Buffer models(ModelCatalog catalog) {
+    return JsonWriter.buffer(g -> {
+      g.writeStartObject();
+      g.writeStringField("object", "list");
+      g.writeArrayFieldStart("data");
+      for (String id : catalog.served()) {
+        writeModel(g, id, "anthropic");
+      }
+      for (Map.Entry<String, String> alias : catalog.aliases().entrySet()) {
+        writeModel(g, alias.getKey(), "axon");
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  private static void writeModel(JsonGenerator g, String id, String owner) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", id);
+    g.writeStringField("object", "model");
+    g.writeNumberField("created", MODELS_CREATED);
+    g.writeStringField("owned_by", owner);
+    g.writeEndObject();
+  }
+
+  public static Buffer conversation(Conversation c) {
+    return JsonWriter.buffer(g -> {
+      g.writeStartObject();
+      g.writeStringField("id", c.id());
+      g.writeStringField("object", "conversation");
+      JsonWriter.stringOrNull(g, "model", c.model());
+      g.writeNumberField("created", c.createdAt());
+      g.writeNumberField("updated", c.updatedAt());
+      g.writeNumberField("message_count", c.messageCount());
+      g.writeArrayFieldStart("messages");
+      for (ChatMessage m : c.messages()) {
+        writeMessage(g, m);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  /** A stored message in OpenAI's request-message shape, so a client can send it back as history. */
+  static void writeMessage(JsonGenerator g, ChatMessage m) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("role", m.role().wire());
+    if (m.content().isEmpty() && !m.toolCalls().isEmpty()) {
+      g.writeNullField("content");
+    } else if (m.isTextOnly()) {
+      g.writeStringField("content", m.text());
+    } else {
+      g.writeArrayFieldStart("content");
+      for (ContentPart part : m.content()) {
+        writePart(g, part);
+      }
+      g.writeEndArray();
+    }
+    if (m.name() != null) {
+      g.writeStringField("name", m.name());
+    }
+    if (!m.toolCalls().isEmpty()) {
+      g.writeArrayFieldStart("tool_calls");
+      for (ToolCall call : m.toolCalls()) {
+        writeToolCall(g, call);
+      }
+      g.writeEndArray();
+    }
+    if (m.toolCallId() != null) {
+      g.writeStringField("tool_call_id", m.toolCallId());
+    }
+    g.writeEndObject();
+  }
+
+  private static void writePart(JsonGenerator g, ContentPart part) throws IOException {
+    g.writeStartObject();
+    if (part instanceof ContentPart.Text t) {
+      g.writeStringField("type", "text");
+      g.writeStringField("text", t.text());
+    } else if (part instanceof ContentPart.Image i) {
+      g.writeStringField("type", "image_url");
+      g.writeObjectFieldStart("image_url");
+      g.writeStringField("url", i.url());
+      if (i.detail() != null) {
+        g.writeStringField("detail", i.detail());
+      }
+      g.writeEndObject();
+    } else if (part instanceof ContentPart.Audio a) {
+      g.writeStringField("type", "input_audio");
+      g.writeObjectFieldStart("input_audio");
+      JsonWriter.stringOrNull(g, "data", a.data());
+      JsonWriter.stringOrNull(g, "format", a.format());
+      g.writeEndObject();
+    } else if (part instanceof ContentPart.File f) {
+      g.writeStringField("type", "file");
+      g.writeObjectFieldStart("file");
+      if (f.fileId() != null) {
+        g.writeStringField("file_id", f.fileId());
+      }
+      if (f.filename() != null) {
+        g.writeStringField("filename", f.filename());
+      }
+      if (f.data() != null) {
+        g.writeStringField("file_data", f.data());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+}

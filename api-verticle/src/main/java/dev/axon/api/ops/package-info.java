@@ -1,0 +1,2 @@
+/** Operational endpoints: liveness, readiness, statistics. */
+package dev.axon.api.ops;

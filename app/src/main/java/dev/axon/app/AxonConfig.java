@@ -1,0 +1,100 @@
+package dev.axon.app;
+
+import dev.axon.api.ApiOptions;
+import dev.axon.common.config.ConfigException;
+import dev.axon.common.config.ConfigReader;
+import dev.axon.common.config.ModelCatalog;
+import dev.axon.pool.PoolOptions;
+import dev.axon.pool.provider.Providers;
+import dev.axon.store.StoreOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole configuration, checked: the sub-tree each verticle receives, the roles this JVM runs and how many
+ * API instances. Construction validates every section, so a bad value stops the start with its key named.
+ */
+public final class AxonConfig {
+
+  public static final Set<String> ALL_ROLES = Set.of("api", "pool", "store");
+
+  private final JsonObject raw;
+  private final JsonObject api;
+  private final JsonObject pool;
+  private final JsonObject store;
+  private final Set<String> roles;
+  private final int apiInstances;
+
+  public AxonConfig(JsonObject raw) {
+    this.raw = raw.copy();
+    ConfigReader root = new ConfigReader(this.raw, "");
+    JsonObject models = root.child("models").raw();
+    ModelCatalog catalog = ModelCatalog.fromConfig(models);
+
+    api = root.child("api").raw().copy();
+    api.put("models", models.copy());
+    ConfigReader apiReader = new ConfigReader(api, "api");
+    apiInstances = apiReader.intValue("instances", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256);
+
+    pool = root.child("pool").raw().copy();
+    if (!pool.containsKey("warm")) {
+      pool.put("warm", new JsonArray().add(catalog.defaultModel()));
+    } else {
+      JsonArray warm = new JsonArray();
+      for (String model : new ConfigReader(pool, "pool").strings("warm")) {
+        String resolved = catalog.resolve(model);
+        if (resolved == null) {
+          throw new ConfigException("pool.warm", "'" + model + "' is not a served model");
+        }
+        warm.add(resolved);
+      }
+      pool.put("warm", warm);
+    }
+    store = root.child("store").raw().copy();
+
+    PoolOptions poolOptions = new PoolOptions(pool);
+    poolOptions.checkProviders(Providers.names());
+    if (!api.containsKey("turnAcceptTimeoutMs")) {
+      // The edge must wait longer than a pool keeps a request in its queue, or it gives up on accepted turns.
+      long poolWait = new ConfigReader(pool, "pool").longValue("acquireTimeoutMs", PoolOptions.DEFAULT_ACQUIRE_TIMEOUT_MS, 1, 3_600_000);
+      api.put("turnAcceptTimeoutMs", poolWait + 10_000);
+    }
+    new ApiOptions(api);
+    new StoreOptions(store);
+
+    List<String> roleList = root.strings("roles");
+    roles = new LinkedHashSet<>(roleList.isEmpty() ? List.of("store", "pool", "api") : roleList);
+    for (String role : roles) {
+      if (!ALL_ROLES.contains(role)) {
+        throw new ConfigException("roles", "unknown role '" + role + "'; roles are api, pool and store");
+      }
+    }
+  }
+
+  public JsonObject raw() {
+    return raw.copy();
+  }
+
+  public JsonObject api() {
+    return api.copy();
+  }
+
+  public JsonObject pool() {
+    return pool.copy();
+  }
+
+  public JsonObject store() {
+    return store.copy();
+  }
+
+  public Set<String> roles() {
+    return roles;
+  }
+
+  public int apiInstances() {
+    return apiInstances;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.axon.app;
+
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The environment variables (or system properties of the same name) that override the configuration file,
+ * each mapped to its key. A system property wins over the environment.
+ */
+final class EnvOverrides {
+
+  static final Map<String, String> KEYS = new LinkedHashMap<>();
+
+  static {
+    KEYS.put("AXON_PORT", "api.port");
+    KEYS.put("AXON_HOST", "api.host");
+    KEYS.put("AXON_API_KEYS", "api.keys");
+    KEYS.put("AXON_API_INSTANCES", "api.instances");
+    KEYS.put("AXON_DEFAULT_MODEL", "models.default");
+    KEYS.put("AXON_PROVIDER", "pool.provider");
+    KEYS.put("AXON_POOL_SIZE", "pool.size");
+    KEYS.put("AXON_POOL_MAX", "pool.max");
+    KEYS.put("AXON_MAX_TURNS", "pool.maxTurns");
+    KEYS.put("AXON_STORE", "store.backend");
+    KEYS.put("AXON_VALKEY_URL", "store.valkey.url");
+    KEYS.put("AXON_CONVERSATION_TTL", "store.conversationTtlSeconds");
+    KEYS.put("AXON_ROLES", "roles");
+  }
+
+  private EnvOverrides() {
+  }
+
+  /** Applies every override found by {@code lookup} (variable name → value or null) to {@code config}. */
+  static void apply(JsonObject config, Function<String, String> lookup) {
+    KEYS.forEach((variable, key) -> {
+      String value = lookup.apply(variable);
+      if (value != null && !value.isBlank()) {
+        put(config, key, value.trim());
+      }
+    });
+  }
+
+  static String lookup(String variable) {
+    String property = System.getProperty(variable);
+    return property != null ? property : System.getenv(variable);
+  }
+
+  private static void put(JsonObject config, String dottedKey, String value) {
+    String[] parts = dottedKey.split("\\.");
+    JsonObject node = config;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object child = node.getValue(parts[i]);
+      if (!(child instanceof JsonObject)) {
+        child = new JsonObject();
+        node.put(parts[i], child);
+      }
+      node = (JsonObject) child;
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+}

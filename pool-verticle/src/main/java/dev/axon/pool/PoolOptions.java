@@ -1,0 +1,157 @@
+package dev.axon.pool;
+
+import dev.axon.common.config.ConfigException;
+import dev.axon.common.config.ConfigReader;
+import dev.axon.pool.session.PoolSettings;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Options of the pool verticle, from the {@code pool} section of the configuration. Durations in
+ * milliseconds. Per-model overrides live under {@code pool.models.<model>}; provider-specific options under
+ * {@code pool.<provider>} (e.g. {@code pool.mock}).
+ */
+public final class PoolOptions {
+
+  /** The provider of every model without its own. */
+  public static final String DEFAULT_PROVIDER = "mock";
+  /** Sessions kept warm per model. */
+  public static final int DEFAULT_SIZE = 3;
+  /** Turns a session serves, warm-up included, before it is recycled. */
+  public static final int DEFAULT_MAX_TURNS = 200;
+  /** How long a request may wait for a session before it gets 429. */
+  public static final long DEFAULT_ACQUIRE_TIMEOUT_MS = 30_000;
+  /** Requests that may wait for a session at once, per model. */
+  public static final int DEFAULT_MAX_WAITING = 256;
+  /** A reset that takes longer discards the session. */
+  public static final long DEFAULT_RESET_TIMEOUT_MS = 30_000;
+  /** A turn that takes longer is stopped with a timeout error and its session discarded. */
+  public static final long DEFAULT_TURN_TIMEOUT_MS = 600_000;
+  /** A silent producer sends a heartbeat this often, so its caller can tell "slow" from "dead". */
+  public static final long DEFAULT_HEARTBEAT_MS = 5_000;
+  /** A session held longer is reported in the log with the request that holds it. */
+  public static final long DEFAULT_LEAK_DETECTION_MS = 900_000;
+  /** Sessions above the pool size that sit idle this long are closed. */
+  public static final long DEFAULT_IDLE_TRIM_MS = 60_000;
+  /** How often the housekeeper runs. */
+  public static final long DEFAULT_HOUSEKEEPING_MS = 1_000;
+
+  private final String provider;
+  private final int size;
+  private final int max;
+  private final int maxTurns;
+  private final long acquireTimeoutMs;
+  private final int maxWaiting;
+  private final long resetTimeoutMs;
+  private final long turnTimeoutMs;
+  private final long heartbeatMs;
+  private final long leakDetectionMs;
+  private final long idleTrimMs;
+  private final long housekeepingMs;
+  private final List<String> warm;
+  private final Map<String, ModelOverride> models;
+  private final JsonObject raw;
+
+  /** A model's own pool size, maximum and provider; null fields fall back to the pool-wide values. */
+  public record ModelOverride(Integer size, Integer max, String provider) {
+  }
+
+  public PoolOptions(JsonObject json) {
+    ConfigReader r = new ConfigReader(json, "pool");
+    raw = json == null ? new JsonObject() : json.copy();
+    provider = r.string("provider", DEFAULT_PROVIDER);
+    size = r.intValue("size", DEFAULT_SIZE, 0, 10_000);
+    max = r.intValue("max", Math.max(1, 2 * size), 1, 20_000);
+    if (max < size) {
+      throw new ConfigException("pool.max", "must be at least pool.size (" + size + "), got " + max);
+    }
+    maxTurns = r.intValue("maxTurns", DEFAULT_MAX_TURNS, 2, 1_000_000);
+    acquireTimeoutMs = r.longValue("acquireTimeoutMs", DEFAULT_ACQUIRE_TIMEOUT_MS, 1, 3_600_000);
+    maxWaiting = r.intValue("maxWaiting", DEFAULT_MAX_WAITING, 0, 1_000_000);
+    resetTimeoutMs = r.longValue("resetTimeoutMs", DEFAULT_RESET_TIMEOUT_MS, 1, 3_600_000);
+    turnTimeoutMs = r.longValue("turnTimeoutMs", DEFAULT_TURN_TIMEOUT_MS, 1, 86_400_000);
+    heartbeatMs = r.longValue("heartbeatMs", DEFAULT_HEARTBEAT_MS, 10, 600_000);
+    leakDetectionMs = r.longValue("leakDetectionMs", DEFAULT_LEAK_DETECTION_MS, 0, 86_400_000);
+    idleTrimMs = r.longValue("idleTrimMs", DEFAULT_IDLE_TRIM_MS, 0, 86_400_000);
+    housekeepingMs = r.longValue("housekeepingMs", DEFAULT_HOUSEKEEPING_MS, 10, 600_000);
+    warm = r.strings("warm");
+    models = new LinkedHashMap<>();
+    ConfigReader perModel = r.child("models");
+    for (String model : perModel.raw().fieldNames()) {
+      ConfigReader m = perModel.child(model);
+      Integer s = m.has("size") ? m.intValue("size", size, 0, 10_000) : null;
+      Integer x = m.has("max") ? m.intValue("max", max, 1, 20_000) : null;
+      int effectiveSize = s != null ? s : size;
+      int effectiveMax = x != null ? x : Math.max(max, effectiveSize);
+      if (effectiveMax < effectiveSize) {
+        throw new ConfigException("pool.models." + model + ".max", "must be at least the model's size (" + effectiveSize + ")");
+      }
+      models.put(model, new ModelOverride(s, x, m.string("provider", null)));
+    }
+  }
+
+  /** Fails with the key of the first provider name that is not one of {@code known}. */
+  public void checkProviders(Set<String> known) {
+    if (!known.contains(provider)) {
+      throw new ConfigException("pool.provider", "unknown provider '" + provider + "'; known: " + known);
+    }
+    models.forEach((model, o) -> {
+      if (o.provider() != null && !known.contains(o.provider())) {
+        throw new ConfigException("pool.models." + model + ".provider", "unknown provider '" + o.provider() + "'; known: " + known);
+      }
+    });
+  }
+
+  public String providerFor(String model) {
+    ModelOverride o = models.get(model);
+    return o != null && o.provider() != null ? o.provider() : provider;
+  }
+
+  public PoolSettings settingsFor(String model) {
+    ModelOverride o = models.get(model);
+    int s = o != null && o.size() != null ? o.size() : size;
+    int x = o != null && o.max() != null ? o.max() : Math.max(max, s);
+    return new PoolSettings(s, x, maxTurns, acquireTimeoutMs, maxWaiting, resetTimeoutMs, leakDetectionMs, idleTrimMs);
+  }
+
+  /** The options of one provider ({@code pool.<name>}), empty when absent. */
+  public JsonObject providerOptions(String name) {
+    JsonObject o = raw.getJsonObject(name);
+    return o == null ? new JsonObject() : o;
+  }
+
+  /** Every provider some model uses. */
+  public Set<String> providersInUse() {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    names.add(provider);
+    models.values().forEach(o -> {
+      if (o.provider() != null) {
+        names.add(o.provider());
+      }
+    });
+    return names;
+  }
+
+  public String provider() {
+    return provider;
+  }
+
+  public List<String> warm() {
+    return warm;
+  }
+
+  public long turnTimeoutMs() {
+    return turnTimeoutMs;
+  }
+
+  public long heartbeatMs() {
+    return heartbeatMs;
+  }
+
+  public long housekeepingMs() {
+    return housekeepingMs;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.axon.pool;
+
+import dev.axon.common.bus.Addresses;
+import dev.axon.common.stats.ModelPoolStats;
+import dev.axon.common.stats.PoolHealth;
+import dev.axon.common.stats.PoolStats;
+import dev.axon.common.turn.TurnCancel;
+import dev.axon.common.turn.TurnRequest;
+import dev.axon.pool.provider.Provider;
+import dev.axon.pool.provider.Providers;
+import dev.axon.pool.session.PoolMetrics;
+import dev.axon.pool.session.PoolRegistry;
+import dev.axon.pool.turn.TurnRunner;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool role: session pools per model behind the turn protocol. Its configuration is the {@code pool}
+ * section. Deploy one instance per JVM: all pool state is confined to its context.
+ */
+public class PoolVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(PoolVerticle.class);
+
+  private final String instanceId = UUID.randomUUID().toString();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final Map<String, Provider> providers = new LinkedHashMap<>();
+  private PoolOptions options;
+  private PoolRegistry pools;
+  private TurnRunner runner;
+  private long housekeeper = -1;
+  private long heartbeats = -1;
+
+  @Override
+  public Future<?> start() {
+    options = new PoolOptions(config());
+    options.checkProviders(Providers.names());
+    for (String name : options.providersInUse()) {
+      providers.put(name, Providers.create(name, vertx, options.providerOptions(name)));
+    }
+    pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), options::settingsFor, PoolMetrics.NONE);
+    String controlAddress = Addresses.turnControl(instanceId);
+    runner = new TurnRunner(vertx, pools, controlAddress, options.turnTimeoutMs(), options.heartbeatMs());
+
+    EventBus bus = vertx.eventBus();
+    consumers.add(bus.<TurnRequest>consumer(Addresses.POOL_TURN, runner::handle));
+    consumers.add(bus.<TurnCancel>consumer(controlAddress, m -> runner.cancel(m.body())));
+    consumers.add(bus.consumer(Addresses.POOL_STATS, m -> m.reply(PoolStats.of(instanceId, pools.stats()))));
+    consumers.add(bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(health())));
+
+    options.warm().forEach(pools::forModel);
+    housekeeper = vertx.setPeriodic(options.housekeepingMs(), t -> pools.housekeep());
+    heartbeats = vertx.setPeriodic(Math.max(10, options.heartbeatMs() / 2), t -> runner.heartbeat());
+    log.info("pool ready: provider {}, warming {}", options.provider(), options.warm());
+    List<Future<?>> ready = new ArrayList<>();
+    consumers.forEach(c -> ready.add(c.completion()));
+    return Future.all(ready);
+  }
+
+  /** Ready when every warmed model has a live session (or, with nothing warmed, when any pool has one). */
+  private PoolHealth health() {
+    List<ModelPoolStats> stats = pools.stats();
+    List<String> problems = new ArrayList<>();
+    boolean anyReady = false;
+    for (ModelPoolStats s : stats) {
+      anyReady |= s.ready();
+      if (!s.ready() && (options.warm().contains(s.model()) || options.warm().isEmpty())) {
+        problems.add(s.model() + ": no live session" + (s.lastError() != null ? " (" + s.lastError() + ")" : s.pending() > 0 ? " yet (warming)" : ""));
+      }
+    }
+    if (stats.isEmpty()) {
+      problems.add("no model pool has been started");
+    }
+    boolean ready = problems.isEmpty() || (options.warm().isEmpty() && anyReady);
+    return new PoolHealth(ready, ready ? "ok" : String.join("; ", problems));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(housekeeper);
+    vertx.cancelTimer(heartbeats);
+    if (runner != null) {
+      runner.close();
+    }
+    List<Future<?>> closing = new ArrayList<>();
+    consumers.forEach(c -> closing.add(c.unregister()));
+    if (pools != null) {
+      closing.add(pools.close());
+    }
+    providers.values().forEach(p -> closing.add(p.close()));
+    return Future.join(closing);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.axon.pool.provider;
+
+import io.vertx.core.Future;
+
+/**
+ * A source of model sessions ({@code mock}, {@code claude-code}, {@code anthropic}, {@code openai}).
+ *
+ * <p>Threading: a provider is created for one pool verticle and called only from its context; the futures it
+ * returns, and those of its sessions, complete on that context and session events are delivered on it.
+ */
+public interface Provider {
+
+  /** The provider's configuration name, e.g. {@code mock}. */
+  String name();
+
+  /**
+   * Starts a session for a served model and warms it, so its first turn is fast. Warm-up counts as the
+   * session's first turn. Fails with a typed error when the session cannot start (binary missing, bad
+   * credentials): the pool then backs off instead of retrying in a storm.
+   */
+  Future<Session> open(String model);
+
+  /** Releases what the provider holds beyond its sessions (HTTP clients, temp directories). */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

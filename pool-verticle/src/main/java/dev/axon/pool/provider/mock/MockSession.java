@@ -1,0 +1,345 @@
+package dev.axon.pool.provider.mock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.axon.common.chat.ChatEvent;
+import dev.axon.common.chat.ChatMessage;
+import dev.axon.common.chat.ChatRequest;
+import dev.axon.common.chat.ContentPart;
+import dev.axon.common.chat.FinishReason;
+import dev.axon.common.chat.ResponseFormat;
+import dev.axon.common.chat.Role;
+import dev.axon.common.chat.ToolChoice;
+import dev.axon.common.chat.ToolDefinition;
+import dev.axon.common.chat.Usage;
+import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
+import dev.axon.common.json.Json;
+import dev.axon.pool.emulation.JsonSchemaSampler;
+import dev.axon.pool.emulation.StopSequenceFilter;
+import dev.axon.pool.provider.Session;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A deterministic session. Its reply echoes the last user message, says how many messages it received and
+ * what the first user message was (so a test can prove the whole history arrived), streamed word by word.
+ * Usage counts are real counts of words in and out. It honours {@code max_tokens} (in words), {@code stop},
+ * JSON response formats (a JSON object, fitting the schema when one is given) and tools (a call when the
+ * tool choice forces one or the last user message names a tool or says {@code MOCK_TOOL}; every tool with
+ * {@code MOCK_PARALLEL}); after a tool result it reports what the tool returned.
+ *
+ * <p>The last user message scripts it: {@code MOCK_SLOW <ms>} waits that long before each word,
+ * {@code MOCK_FAIL} fails before the first word, {@code MOCK_FAIL_MIDSTREAM} fails after a few words.
+ */
+final class MockSession implements Session {
+
+  private static final Pattern SLOW = Pattern.compile("MOCK_SLOW\\s+(\\d{1,6})");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  private static final int MIDSTREAM_WORDS = 3;
+
+  private final Vertx vertx;
+  private final String id;
+  private final String model;
+  private final long resetDelayMs;
+  private boolean alive = true;
+  private Turn current;
+  private int resets;
+
+  MockSession(Vertx vertx, String id, String model, long resetDelayMs) {
+    this.vertx = vertx;
+    this.id = id;
+    this.model = model;
+    this.resetDelayMs = resetDelayMs;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  int resets() {
+    return resets;
+  }
+
+  @Override
+  public Future<ChatEvent.Done> run(ChatRequest request, Consumer<ChatEvent> sink) {
+    Turn turn = new Turn(request, sink);
+    current = turn;
+    turn.start();
+    return turn.promise.future();
+  }
+
+  @Override
+  public void cancel() {
+    if (current != null) {
+      current.cancel();
+    }
+  }
+
+  @Override
+  public Future<Void> reset() {
+    resets++;
+    current = null;
+    if (resetDelayMs == 0) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    vertx.setTimer(resetDelayMs, t -> done.complete());
+    return done.future();
+  }
+
+  @Override
+  public boolean alive() {
+    return alive;
+  }
+
+  @Override
+  public Future<Void> close() {
+    alive = false;
+    cancel();
+    return Future.succeededFuture();
+  }
+
+  /** One turn: a script of pieces emitted one by one, then the outcome. */
+  private final class Turn {
+    final Promise<ChatEvent.Done> promise = Promise.promise();
+    final ChatRequest request;
+    final Consumer<ChatEvent> sink;
+    final String lastUser;
+    final long slowMs;
+    final int promptWords;
+    final List<Runnable> steps = new ArrayList<>();
+    FinishReason finish = FinishReason.STOP;
+    int completionWords;
+    int next;
+    long timer = -1;
+    boolean finished;
+
+    Turn(ChatRequest request, Consumer<ChatEvent> sink) {
+      this.request = request;
+      this.sink = sink;
+      this.lastUser = lastText(request.messages(), Role.USER);
+      Matcher m = SLOW.matcher(lastUser);
+      this.slowMs = m.find() ? Long.parseLong(m.group(1)) : 0;
+      this.promptWords = countPromptWords(request);
+    }
+
+    void start() {
+      if (lastUser.contains("MOCK_FAIL") && !lastUser.contains("MOCK_FAIL_MIDSTREAM")) {
+        fail(new AxonException(ErrorKind.UPSTREAM_ERROR, "The mock provider failed as asked (MOCK_FAIL).", null, null));
+        return;
+      }
+      List<ToolDefinition> calls = toolCalls();
+      if (!calls.isEmpty()) {
+        planToolCalls(calls);
+      } else {
+        planText(replyText());
+      }
+      advance();
+    }
+
+    void cancel() {
+      if (finished) {
+        return;
+      }
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+      fail(new AxonException(ErrorKind.CANCELLED, "The turn was cancelled."));
+    }
+
+    private void advance() {
+      while (!finished) {
+        if (next >= steps.size()) {
+          finish();
+          return;
+        }
+        Runnable step = steps.get(next++);
+        if (slowMs > 0) {
+          timer = vertx.setTimer(slowMs, t -> {
+            timer = -1;
+            if (!finished) {
+              step.run();
+              advance();
+            }
+          });
+          return;
+        }
+        step.run();
+      }
+    }
+
+    private void planText(String text) {
+      Integer maxTokens = request.sampling().maxTokens();
+      StopSequenceFilter stops = new StopSequenceFilter(request.sampling().stop());
+      boolean failMidstream = lastUser.contains("MOCK_FAIL_MIDSTREAM");
+      String[] words = request.responseFormat().isJson() ? chunks(text) : WHITESPACE.split(text.trim());
+      for (int i = 0; i < words.length; i++) {
+        String piece = (i == 0 || request.responseFormat().isJson()) ? words[i] : " " + words[i];
+        final int index = i;
+        steps.add(() -> {
+          if (failMidstream && index == MIDSTREAM_WORDS) {
+            fail(new AxonException(ErrorKind.UPSTREAM_ERROR, "The mock provider failed mid-stream as asked (MOCK_FAIL_MIDSTREAM).", null, null));
+            return;
+          }
+          if (maxTokens != null && completionWords >= maxTokens) {
+            finish = FinishReason.LENGTH;
+            next = steps.size();
+            return;
+          }
+          completionWords++;
+          String out = stops.accept(piece);
+          if (!out.isEmpty()) {
+            sink.accept(new ChatEvent.TextDelta(out));
+          }
+          if (stops.stopped()) {
+            next = steps.size();
+          }
+        });
+      }
+      steps.add(() -> {
+        String rest = stops.flush();
+        if (!rest.isEmpty()) {
+          sink.accept(new ChatEvent.TextDelta(rest));
+        }
+      });
+    }
+
+    private void planToolCalls(List<ToolDefinition> calls) {
+      for (int i = 0; i < calls.size(); i++) {
+        ToolDefinition tool = calls.get(i);
+        String callId = "call_" + id.replace("-", "") + "_" + Long.toHexString(System.nanoTime()) + i;
+        String args = Json.toString(JsonSchemaSampler.sample(tool.parameters(), name -> "mock " + name));
+        int half = args.length() / 2;
+        final int index = i;
+        steps.add(() -> sink.accept(new ChatEvent.ToolCallDelta(index, callId, tool.name(), "")));
+        steps.add(() -> {
+          completionWords++;
+          sink.accept(new ChatEvent.ToolCallDelta(index, null, null, args.substring(0, half)));
+        });
+        steps.add(() -> {
+          completionWords++;
+          sink.accept(new ChatEvent.ToolCallDelta(index, null, null, args.substring(half)));
+        });
+      }
+      finish = FinishReason.TOOL_CALLS;
+    }
+
+    /** The tools to call now: forced by the tool choice, or named in the last user message. */
+    private List<ToolDefinition> toolCalls() {
+      if (!request.toolsEnabled() || request.messages().isEmpty()) {
+        return List.of();
+      }
+      if (request.messages().get(request.messages().size() - 1).role() != Role.USER) {
+        return List.of();
+      }
+      ToolChoice choice = request.toolChoice();
+      List<ToolDefinition> tools = request.tools();
+      if (choice != null && choice.mode() == ToolChoice.Mode.FUNCTION) {
+        return tools.stream().filter(t -> t.name().equals(choice.functionName())).limit(1).toList();
+      }
+      if (lastUser.contains("MOCK_PARALLEL") && !Boolean.FALSE.equals(request.parallelToolCalls())) {
+        return tools;
+      }
+      for (ToolDefinition tool : tools) {
+        if (lastUser.contains(tool.name())) {
+          return List.of(tool);
+        }
+      }
+      boolean forced = choice != null && choice.mode() == ToolChoice.Mode.REQUIRED;
+      return forced || lastUser.contains("MOCK_TOOL") ? List.of(tools.get(0)) : List.of();
+    }
+
+    private String replyText() {
+      List<ChatMessage> messages = request.messages();
+      ChatMessage last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+      String firstUser = firstText(messages, Role.USER);
+      String echo;
+      if (last != null && last.role() == Role.TOOL) {
+        echo = "The tool returned: " + last.text();
+      } else {
+        echo = "You said: " + lastUser;
+      }
+      ResponseFormat format = request.responseFormat();
+      if (format.type() == ResponseFormat.Type.JSON_OBJECT) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("reply", echo);
+        o.put("messages", messages.size());
+        o.put("first_user_message", firstUser);
+        return Json.toString(o);
+      }
+      if (format.type() == ResponseFormat.Type.JSON_SCHEMA) {
+        JsonNode value = JsonSchemaSampler.sample(format.schema(), name -> echo);
+        return Json.toString(value);
+      }
+      return echo + " | I received " + messages.size() + " messages. The first user message was: " + firstUser;
+    }
+
+    private void finish() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      current = null;
+      promise.tryComplete(new ChatEvent.Done(finish, Usage.of(promptWords, completionWords), model, null));
+    }
+
+    private void fail(AxonException error) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      current = null;
+      promise.tryFail(error);
+    }
+  }
+
+  private static String[] chunks(String json) {
+    int size = 16;
+    String[] out = new String[(json.length() + size - 1) / size];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = json.substring(i * size, Math.min(json.length(), (i + 1) * size));
+    }
+    return out;
+  }
+
+  private static String lastText(List<ChatMessage> messages, Role role) {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if (messages.get(i).role() == role) {
+        return messages.get(i).text();
+      }
+    }
+    return "";
+  }
+
+  private static String firstText(List<ChatMessage> messages, Role role) {
+    for (ChatMessage m : messages) {
+      if (m.role() == role) {
+        return m.text();
+      }
+    }
+    return "";
+  }
+
+  private static int countPromptWords(ChatRequest request) {
+    int words = 0;
+    for (ChatMessage m : request.messages()) {
+      for (ContentPart part : m.content()) {
+        if (part instanceof ContentPart.Text t) {
+          String trimmed = t.text().trim();
+          if (!trimmed.isEmpty()) {
+            words += WHITESPACE.split(trimmed).length;
+          }
+        }
+      }
+    }
+    return words;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.axon.pool.session;
+
+import dev.axon.common.stats.ModelPoolStats;
+import dev.axon.pool.provider.Provider;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The pools of one pool verticle, one per served model, created on first use. Confined to the verticle's
+ * context.
+ */
+public final class PoolRegistry {
+
+  private final Vertx vertx;
+  private final Function<String, Provider> providerForModel;
+  private final Function<String, PoolSettings> settingsForModel;
+  private final PoolMetrics metrics;
+  private final Map<String, SessionPool> pools = new LinkedHashMap<>();
+
+  public PoolRegistry(Vertx vertx, Function<String, Provider> providerForModel,
+                      Function<String, PoolSettings> settingsForModel, PoolMetrics metrics) {
+    this.vertx = vertx;
+    this.providerForModel = providerForModel;
+    this.settingsForModel = settingsForModel;
+    this.metrics = metrics;
+  }
+
+  /** The pool of a model, started (and warming) on first use. */
+  public SessionPool forModel(String model) {
+    SessionPool pool = pools.get(model);
+    if (pool == null) {
+      pool = new SessionPool(vertx, model, providerForModel.apply(model), settingsForModel.apply(model), metrics);
+      pools.put(model, pool);
+      pool.warm();
+    }
+    return pool;
+  }
+
+  public List<ModelPoolStats> stats() {
+    List<ModelPoolStats> out = new ArrayList<>(pools.size());
+    pools.values().forEach(p -> out.add(p.stats()));
+    return out;
+  }
+
+  public void housekeep() {
+    pools.values().forEach(SessionPool::housekeep);
+  }
+
+  public Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    pools.values().forEach(p -> closing.add(p.close()));
+    return Future.join(closing).mapEmpty();
+  }
+}
