@@ -1,0 +1,75 @@
+# Shared helpers for Axon's scripts. Source it; it defines functions only.
+
+axon_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
+
+log() { printf '[axon] %s\n' "$*" >&2; }
+
+# Runs a command as root: directly when we are root, else through sudo when there is one.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+    log "need root for: $*"; return 1; fi
+}
+
+apt_install() {
+  log "installing $* (Debian packages)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# The Valkey-compatible server binary: valkey-server, else redis-server (installed from Debian when neither exists).
+valkey_binary() {
+  if command -v valkey-server >/dev/null 2>&1; then echo valkey-server; return; fi
+  if command -v redis-server >/dev/null 2>&1; then echo redis-server; return; fi
+  apt_install redis-server >&2 || return 1
+  command -v redis-server >/dev/null 2>&1 && echo redis-server
+}
+
+# True when a Redis-protocol server answers PING at host:port.
+valkey_ping() {
+  local host=$1 port=$2 reply=""
+  exec 9<>"/dev/tcp/$host/$port" 2>/dev/null || return 1
+  printf 'PING\r\n' >&9
+  IFS= read -r -t 2 reply <&9 || true
+  exec 9>&- 9<&-
+  case "$reply" in +PONG*|-NOAUTH*) return 0 ;; *) return 1 ;; esac
+}
+
+# Host and port out of a redis:// URL (user, password and database dropped).
+url_host() { local u=${1#*://}; u=${u##*@}; u=${u%%/*}; echo "${u%%:*}"; }
+url_port() { local u=${1#*://}; u=${u##*@}; u=${u%%/*}; case "$u" in *:*) echo "${u##*:}" ;; *) echo 6379 ;; esac; }
+
+# A free TCP port on loopback.
+free_port() {
+  python3 - 2>/dev/null <<'PY' || echo $((20000 + RANDOM % 20000))
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+PY
+}
+
+# Starts a throwaway Valkey on loopback; prints its PID. Args: port dir.
+start_valkey() {
+  local port=$1 dir=$2 bin
+  bin=$(valkey_binary) || { log "no valkey-server or redis-server and none could be installed"; return 1; }
+  mkdir -p "$dir"
+  "$bin" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" >"$dir/valkey.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do valkey_ping 127.0.0.1 "$port" && { echo "$pid"; return 0; }; sleep 0.1; done
+  log "$bin did not start on port $port (see $dir/valkey.log)"; return 1
+}
+
+# Whether the jar is missing or older than any source or build file.
+needs_build() {
+  local root=$1 jar=$1/app/target/axon.jar
+  [ -f "$jar" ] || return 0
+  [ -n "$(find "$root" -path "$root/*/target" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]
+}
+
+# Waits until url answers 200, up to seconds; fails otherwise.
+wait_ready() {
+  local url=$1 seconds=$2
+  for _ in $(seq 1 $((seconds * 10))); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url")" = 200 ] && return 0
+    sleep 0.1
+  done
+  return 1
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# All of Axon's tests: the JUnit suites (mvn verify, against a real Valkey-compatible server the fixtures start)
+# and then the end-to-end shell suite against a gateway this script starts and stops.
+#   AXON_SKIP_UNIT=1   skip mvn verify (build only)
+#   AXON_SKIP_E2E=1    skip the end-to-end suite
+set -uo pipefail
+source "$(dirname "$0")/lib/common.sh"
+ROOT=$(axon_root)
+cd "$ROOT"
+
+command -v java >/dev/null || { log "Java 17 is required"; exit 1; }
+command -v mvn >/dev/null || apt_install maven || exit 1
+command -v jq >/dev/null || apt_install jq || exit 1
+command -v curl >/dev/null || apt_install curl || exit 1
+valkey_binary >/dev/null || { log "no Valkey-compatible server available"; exit 1; }
+
+status=0
+if [ "${AXON_SKIP_UNIT:-0}" = 1 ]; then
+  mvn -B -q -DskipTests package || exit 1
+else
+  log "JUnit suites (mvn verify)"
+  mvn -B verify || status=1
+fi
+[ -f app/target/axon.jar ] || { log "app/target/axon.jar was not built"; exit 1; }
+
+# The e2e suite validates bodies with the official OpenAI schemas when node is there.
+if command -v node >/dev/null && command -v npm >/dev/null && [ ! -d scripts/conformance/node_modules ]; then
+  (cd scripts/conformance && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) || log "conformance validator not installed; e2e skips it"
+fi
+
+run_e2e() {
+  local name=$1; shift
+  local work=$ROOT/run/e2e-$name vport aport vpid apid rc
+  rm -rf "$work"; mkdir -p "$work"
+  vport=$(free_port); aport=$(free_port)
+  vpid=$(start_valkey "$vport" "$work/valkey") || return 1
+  log "e2e ($name): gateway on port $aport, Valkey on $vport"
+  env AXON_PORT="$aport" AXON_VALKEY_URL="redis://127.0.0.1:$vport" AXON_API_KEYS="sk-e2e-one,sk-e2e-two" \
+      AXON_POOL_SIZE=2 AXON_POOL_MAX=4 "$@" \
+      java -Xmx512m -jar app/target/axon.jar >"$work/axon.log" 2>&1 &
+  apid=$!
+  if ! wait_ready "http://127.0.0.1:$aport/health" 60; then
+    log "gateway did not become ready; last log lines:"; tail -30 "$work/axon.log" >&2
+    kill "$apid" "$vpid" 2>/dev/null; return 1
+  fi
+  AXON_TEST_URL="http://127.0.0.1:$aport" AXON_TEST_KEY=sk-e2e-one AXON_TEST_KEY2=sk-e2e-two \
+    AXON_TEST_POOL_MAX=4 AXON_CONFORMANCE_DIR="$ROOT/scripts/conformance" \
+    scripts/e2e-test.sh
+  rc=$?
+  kill -TERM "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
+  kill "$vpid" 2>/dev/null; wait "$vpid" 2>/dev/null
+  [ $rc -eq 0 ] || { log "e2e ($name) failed; gateway log: $work/axon.log"; tail -40 "$work/axon.log" >&2; }
+  return $rc
+}
+
+if [ "${AXON_SKIP_E2E:-0}" != 1 ]; then
+  run_e2e mock AXON_PROVIDER=mock || status=1
+fi
+
+[ $status -eq 0 ] && log "all tests passed" || log "tests FAILED"
+exit $status

@@ -1,0 +1,134 @@
+package dev.axon.testkit.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.axon.testkit.anthropic.MockAnthropicServer;
+import dev.axon.testkit.anthropic.MockReply;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The mock upstream speaks the Messages API wire format: message shape, SSE event order, errors. */
+@ExtendWith(VertxExtension.class)
+class MockAnthropicServerTest {
+
+  MockAnthropicServer mock;
+  WebClient client;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    client = WebClient.create(vertx);
+    MockAnthropicServer.start(vertx, 0).onComplete(ctx.succeeding(m -> {
+      mock = m.requireApiKey("sk-ant-test");
+      ctx.completeNow();
+    }));
+  }
+
+  static JsonObject request(String text, boolean stream) {
+    return new JsonObject().put("model", "claude-sonnet-4-6").put("max_tokens", 100).put("stream", stream)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", text)));
+  }
+
+  @Test
+  void plainMessageHasTheRealShapeAndIsRecorded(Vertx vertx, VertxTestContext ctx) {
+    client.post(mock.port(), "127.0.0.1", "/v1/messages").putHeader("x-api-key", "sk-ant-test")
+        .putHeader("anthropic-version", "2023-06-01")
+        .sendJsonObject(request("hello there", false))
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertEquals(200, resp.statusCode());
+          assertTrue(resp.getHeader("request-id").startsWith("req_"));
+          JsonObject m = resp.bodyAsJsonObject();
+          assertEquals("message", m.getString("type"));
+          assertEquals("assistant", m.getString("role"));
+          assertEquals("end_turn", m.getString("stop_reason"));
+          assertEquals("Hello from the mock upstream. You said: hello there", m.getJsonArray("content").getJsonObject(0).getString("text"));
+          assertEquals(2, m.getJsonObject("usage").getInteger("input_tokens"));
+          assertEquals("2023-06-01", mock.lastMessageRequest().header("anthropic-version"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void streamFollowsTheDocumentedEventOrder(Vertx vertx, VertxTestContext ctx) {
+    client.post(mock.port(), "127.0.0.1", "/v1/messages").putHeader("x-api-key", "sk-ant-test")
+        .sendJsonObject(request("one two three", true))
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertTrue(resp.getHeader("content-type").startsWith("text/event-stream"));
+          List<String> names = new ArrayList<>();
+          StringBuilder text = new StringBuilder();
+          for (String event : resp.bodyAsString().split("\n\n")) {
+            String[] lines = event.split("\n");
+            String name = lines[0].substring("event: ".length());
+            JsonObject data = new JsonObject(lines[1].substring("data: ".length()));
+            assertEquals(name, data.getString("type"), "event name equals the data type");
+            names.add(name);
+            if (name.equals("content_block_delta")) {
+              text.append(data.getJsonObject("delta").getString("text"));
+            }
+          }
+          assertEquals("message_start", names.get(0));
+          assertEquals("content_block_start", names.get(1));
+          assertEquals("ping", names.get(2));
+          assertEquals(List.of("content_block_stop", "message_delta", "message_stop"), names.subList(names.size() - 3, names.size()));
+          assertEquals("Hello from the mock upstream. You said: one two three", text.toString());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void errorsUseAnthropicsEnvelopeAndStatus(Vertx vertx, VertxTestContext ctx) {
+    mock.enqueue(MockReply.httpError(529, "Overloaded"));
+    client.post(mock.port(), "127.0.0.1", "/v1/messages").putHeader("x-api-key", "sk-ant-test")
+        .sendJsonObject(request("hi", false))
+        .compose(resp -> {
+          ctx.verify(() -> {
+            assertEquals(529, resp.statusCode());
+            JsonObject body = resp.bodyAsJsonObject();
+            assertEquals("error", body.getString("type"));
+            assertEquals("overloaded_error", body.getJsonObject("error").getString("type"));
+          });
+          return client.post(mock.port(), "127.0.0.1", "/v1/messages").putHeader("x-api-key", "wrong").sendJsonObject(request("hi", false));
+        })
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          assertEquals(401, resp.statusCode());
+          assertEquals("authentication_error", resp.bodyAsJsonObject().getJsonObject("error").getString("type"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void limitsAndForcedToolsFollowTheRequest(Vertx vertx, VertxTestContext ctx) {
+    JsonObject req = request("alpha beta gamma delta", false).put("max_tokens", 3);
+    JsonObject tools = request("weather?", false).put("tools", new JsonArray().add(new JsonObject().put("name", "get_weather")
+            .put("input_schema", new JsonObject().put("type", "object").put("properties", new JsonObject()
+                .put("city", new JsonObject().put("type", "string"))))))
+        .put("tool_choice", new JsonObject().put("type", "tool").put("name", "get_weather"));
+    client.post(mock.port(), "127.0.0.1", "/v1/messages").putHeader("x-api-key", "sk-ant-test").sendJsonObject(req)
+        .compose(resp -> {
+          ctx.verify(() -> {
+            JsonObject m = resp.bodyAsJsonObject();
+            assertEquals("max_tokens", m.getString("stop_reason"));
+            assertEquals("Hello from the", m.getJsonArray("content").getJsonObject(0).getString("text"));
+          });
+          return client.post(mock.port(), "127.0.0.1", "/v1/messages").putHeader("x-api-key", "sk-ant-test").sendJsonObject(tools);
+        })
+        .onComplete(ctx.succeeding(resp -> ctx.verify(() -> {
+          JsonObject m = resp.bodyAsJsonObject();
+          assertEquals("tool_use", m.getString("stop_reason"));
+          JsonObject block = m.getJsonArray("content").getJsonObject(0);
+          assertEquals("get_weather", block.getString("name"));
+          assertTrue(block.getString("id").startsWith("toolu_"));
+          assertEquals("mock city", block.getJsonObject("input").getString("city"));
+          ctx.completeNow();
+        })));
+  }
+}
