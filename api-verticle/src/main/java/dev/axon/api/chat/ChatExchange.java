@@ -55,6 +55,7 @@ final class ChatExchange {
   private final List<List<ChatEvent>> early;
   private OpenAiChunkWriter chunks;
   private int remaining;
+  private boolean allAccepted;
   private boolean opened;
   private boolean finished;
 
@@ -96,7 +97,10 @@ final class ChatExchange {
     Future.all(accepted).onComplete(ar -> {
       if (ar.failed()) {
         fail(ar.cause());
-      } else if (!finished) {
+        return;
+      }
+      allAccepted = true;
+      if (!finished && hasEarlyEvents()) {
         open();
       }
     });
@@ -106,18 +110,34 @@ final class ChatExchange {
     if (finished) {
       return;
     }
+    if (event instanceof ChatEvent.Failed f) {
+      fail(f.toException());
+      return;
+    }
     if (!opened) {
-      if (event instanceof ChatEvent.Failed f) {
-        fail(f.toException());
-      } else {
-        early.get(index).add(event);
+      early.get(index).add(event);
+      if (allAccepted) {
+        open();
       }
       return;
     }
     process(index, event);
   }
 
-  /** Every turn has a session: start the response and replay what arrived meanwhile. */
+  private boolean hasEarlyEvents() {
+    for (List<ChatEvent> events : early) {
+      if (!events.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The first event arrived and every turn has a session: start the response and replay what came so far.
+   * Opening only now (not at acceptance) lets a failure before the first byte, e.g. an upstream 429 or 400,
+   * reach the client as a proper HTTP status instead of an error event inside a 200 stream.
+   */
   private void open() {
     opened = true;
     if (call.stream()) {
@@ -131,21 +151,15 @@ final class ChatExchange {
       }
     }
     for (int i = 0; i < call.n() && !finished; i++) {
-      for (ChatEvent event : early.get(i)) {
-        process(i, event);
-        if (finished) {
-          return;
-        }
+      List<ChatEvent> events = early.get(i);
+      for (int j = 0; j < events.size() && !finished; j++) {
+        process(i, events.get(j));
       }
-      early.get(i).clear();
+      events.clear();
     }
   }
 
   private void process(int index, ChatEvent event) {
-    if (event instanceof ChatEvent.Failed f) {
-      fail(f.toException());
-      return;
-    }
     choices[index].add(event);
     if (call.stream()) {
       if (event instanceof ChatEvent.TextDelta t) {
