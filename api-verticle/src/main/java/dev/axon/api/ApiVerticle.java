@@ -2,6 +2,7 @@ package dev.axon.api;
 
 import dev.axon.api.auth.AuthHandler;
 import dev.axon.api.chat.ChatCompletionHandler;
+import dev.axon.api.cluster.ClusterView;
 import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.conversation.ConversationHandler;
 import dev.axon.api.http.RequestIds;
@@ -10,6 +11,9 @@ import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.api.openai.OpenAiRequestParser;
 import dev.axon.api.ops.OpsHandlers;
 import dev.axon.api.turn.TurnClient;
+import dev.axon.common.cluster.Announcer;
+import dev.axon.common.cluster.NodeId;
+import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.config.ConfigException;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
@@ -37,6 +41,8 @@ public class ApiVerticle extends VerticleBase {
   private volatile OpenAiRequestParser parser;
   private volatile Buffer modelsBody;
   private TurnClient turns;
+  private ClusterView view;
+  private Announcer announcer;
   private HttpServer server;
 
   @Override
@@ -45,9 +51,10 @@ public class ApiVerticle extends VerticleBase {
     if (options.keys().isEmpty()) {
       throw new ConfigException("api.keys", "no API keys configured: set api.keys in the configuration file or AXON_API_KEYS");
     }
-    turns = new TurnClient(vertx, options.turnAcceptTimeoutMs(), options.turnInactivityMs());
+    view = new ClusterView(vertx);
+    turns = new TurnClient(vertx, view, options.turnAcceptTimeoutMs(), options.turnInactivityMs());
     ConversationClient store = new ConversationClient(vertx, options.storeTimeoutMs());
-    OpsHandlers ops = new OpsHandlers(vertx, store, options.storeTimeoutMs());
+    OpsHandlers ops = new OpsHandlers(vertx, store, view, options.storeTimeoutMs());
     AuthHandler auth = new AuthHandler(() -> options.keys());
 
     Router router = Router.router(vertx);
@@ -75,8 +82,13 @@ public class ApiVerticle extends VerticleBase {
         .setTcpNoDelay(true).setCompressionSupported(false)
         .setIdleTimeout(0));
     server.requestHandler(router);
-    return turns.start()
+    String instanceId = java.util.UUID.randomUUID().toString();
+    long startedAt = System.currentTimeMillis();
+    announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "api", instanceId, startedAt,
+        System.currentTimeMillis(), null, null, null));
+    return Future.all(view.start(), turns.start())
         .compose(v -> server.listen())
+        .onSuccess(s -> announcer.start())
         .onSuccess(s -> log.info("API listening on {}:{} with {} key(s)", options.host(), s.actualPort(), options.keys().size()));
   }
 
@@ -104,7 +116,11 @@ public class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (announcer != null) {
+      announcer.stop();
+    }
     Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
-    return closing.compose(v -> turns == null ? Future.succeededFuture() : turns.stop());
+    return closing.compose(v -> turns == null ? Future.succeededFuture() : turns.stop())
+        .compose(v -> view == null ? Future.succeededFuture() : view.stop());
   }
 }

@@ -1,6 +1,9 @@
 package dev.axon.pool;
 
 import dev.axon.common.bus.Addresses;
+import dev.axon.common.cluster.Announcer;
+import dev.axon.common.cluster.NodeId;
+import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.stats.ModelPoolStats;
 import dev.axon.common.stats.PoolHealth;
 import dev.axon.common.stats.PoolStats;
@@ -39,6 +42,7 @@ public class PoolVerticle extends VerticleBase {
   private TurnRunner runner;
   private long housekeeper = -1;
   private long heartbeats = -1;
+  private Announcer announcer;
 
   @Override
   public Future<?> start() {
@@ -53,11 +57,17 @@ public class PoolVerticle extends VerticleBase {
 
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<TurnRequest>consumer(Addresses.POOL_TURN, runner::handle));
+    consumers.add(bus.<TurnRequest>consumer(Addresses.poolTurn(instanceId), runner::handle));
     consumers.add(bus.<TurnCancel>consumer(controlAddress, m -> runner.cancel(m.body())));
     consumers.add(bus.consumer(Addresses.POOL_STATS, m -> m.reply(PoolStats.of(instanceId, pools.stats()))));
+    consumers.add(bus.consumer(Addresses.poolStats(instanceId), m -> m.reply(PoolStats.of(instanceId, pools.stats()))));
     consumers.add(bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(health())));
 
     options.warm().forEach(pools::forModel);
+    long startedAt = System.currentTimeMillis();
+    announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "pool", instanceId, startedAt,
+        System.currentTimeMillis(), Addresses.poolTurn(instanceId), PoolStats.of(instanceId, pools.stats()), health()));
+    announcer.start();
     housekeeper = vertx.setPeriodic(options.housekeepingMs(), t -> pools.housekeep());
     heartbeats = vertx.setPeriodic(Math.max(10, options.heartbeatMs() / 2), t -> runner.heartbeat());
     log.info("pool ready: provider {}, warming {}", options.provider(), options.warm());
@@ -86,6 +96,9 @@ public class PoolVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (announcer != null) {
+      announcer.stop();
+    }
     vertx.cancelTimer(housekeeper);
     vertx.cancelTimer(heartbeats);
     if (runner != null) {

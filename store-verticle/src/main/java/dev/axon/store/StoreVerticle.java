@@ -2,6 +2,9 @@ package dev.axon.store;
 
 import dev.axon.common.bus.Addresses;
 import dev.axon.common.bus.Replies;
+import dev.axon.common.cluster.Announcer;
+import dev.axon.common.cluster.NodeId;
+import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.conversation.GetConversation;
@@ -25,6 +28,7 @@ public class StoreVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
 
   private ConversationStore store;
+  private Announcer announcer;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @Override
@@ -42,6 +46,11 @@ public class StoreVerticle extends VerticleBase {
         m -> Replies.reply(m, store.abort(m.body()), log, "conversation store")));
     consumers.add(bus.consumer(Addresses.STORE_STATS,
         m -> Replies.reply(m, store.stats(), log, "conversation store")));
+    long startedAt = System.currentTimeMillis();
+    String instanceId = java.util.UUID.randomUUID().toString();
+    announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "store", instanceId, startedAt,
+        System.currentTimeMillis(), null, null, null));
+    announcer.start();
     List<Future<?>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
     ready.add(store.start().recover(failure -> {
@@ -53,6 +62,9 @@ public class StoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (announcer != null) {
+      announcer.stop();
+    }
     List<Future<?>> closing = new ArrayList<>();
     consumers.forEach(c -> closing.add(c.unregister()));
     if (store != null) {

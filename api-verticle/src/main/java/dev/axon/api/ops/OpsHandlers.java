@@ -1,8 +1,10 @@
 package dev.axon.api.ops;
 
+import dev.axon.api.cluster.ClusterView;
 import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.http.Responses;
 import dev.axon.common.bus.Addresses;
+import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.stats.ModelPoolStats;
 import dev.axon.common.stats.PoolCounters;
@@ -16,17 +18,26 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Liveness, readiness and statistics endpoints. */
+/**
+ * Liveness, readiness and statistics endpoints. Readiness and statistics cover the whole deployment: every
+ * pool this node has heard of (see {@link ClusterView}), each asked for fresh numbers, and the store.
+ */
 public final class OpsHandlers {
 
   private final Vertx vertx;
   private final ConversationClient store;
+  private final ClusterView view;
   private final DeliveryOptions delivery;
 
-  public OpsHandlers(Vertx vertx, ConversationClient store, long timeoutMs) {
+  public OpsHandlers(Vertx vertx, ConversationClient store, ClusterView view, long timeoutMs) {
     this.vertx = vertx;
     this.store = store;
+    this.view = view;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
@@ -35,10 +46,10 @@ public final class OpsHandlers {
     Responses.json(rc, 200, new JsonObject().put("status", "ok").toBuffer());
   }
 
-  /** {@code GET /health}: 200 only when the store answers and the pool has a ready session. */
+  /** {@code GET /health}: 200 only when the store answers and a pool has a ready session. */
   public void readiness(RoutingContext rc) {
     Future<StoreStats> storeCheck = store.stats();
-    Future<PoolHealth> poolCheck = vertx.eventBus().<PoolHealth>request(Addresses.POOL_HEALTH, null, delivery).map(Message::body);
+    Future<PoolHealth> poolCheck = poolHealth();
     Future.join(storeCheck, poolCheck).onComplete(ar -> {
       boolean storeOk = storeCheck.succeeded();
       boolean poolOk = poolCheck.succeeded() && poolCheck.result().ready();
@@ -49,35 +60,117 @@ public final class OpsHandlers {
       if (storeOk) {
         body.put("conversations", storeCheck.result().conversations());
       }
+      body.put("nodes", nodes(view.live()));
       Responses.json(rc, storeOk && poolOk ? 200 : 503, body.toBuffer());
     });
   }
 
-  /** {@code GET /stats}: pool gauges and counters, and the live conversation count. */
+  /** Ready when any pool is: from announcements, or by asking when none has announced itself yet. */
+  private Future<PoolHealth> poolHealth() {
+    List<RoleAnnouncement> pools = view.pools();
+    if (pools.isEmpty()) {
+      return vertx.eventBus().<PoolHealth>request(Addresses.POOL_HEALTH, null, delivery).map(Message::body);
+    }
+    List<String> problems = new ArrayList<>();
+    for (RoleAnnouncement p : pools) {
+      if (p.poolHealth() != null && p.poolHealth().ready()) {
+        return Future.succeededFuture(new PoolHealth(true, pools.size() == 1 ? "ok" : "ok (" + pools.size() + " pools)"));
+      }
+      problems.add(p.nodeId() + ": " + (p.poolHealth() == null ? "unknown" : p.poolHealth().detail()));
+    }
+    return Future.succeededFuture(new PoolHealth(false, String.join("; ", problems)));
+  }
+
+  /** {@code GET /stats}: pool gauges and counters over every pool, per model and per node, and the conversation count. */
   public void stats(RoutingContext rc) {
     Future<StoreStats> storeStats = store.stats();
-    Future<PoolStats> poolStats = vertx.eventBus().<PoolStats>request(Addresses.POOL_STATS, null, delivery).map(Message::body);
+    Future<List<PoolStats>> poolStats = poolStats();
     Future.join(storeStats, poolStats).onComplete(ar -> {
+      List<PoolStats> pools = poolStats.succeeded() ? poolStats.result() : List.of();
+      List<ModelPoolStats> allModels = new ArrayList<>();
+      pools.forEach(p -> allModels.addAll(p.models()));
+      PoolStats total = PoolStats.of("all", allModels);
       JsonObject body = new JsonObject();
-      PoolStats pool = poolStats.succeeded() ? poolStats.result() : PoolStats.of("unavailable", java.util.List.of());
-      body.put("sessions", new JsonObject().put("idle", pool.idle()).put("busy", pool.busy())
-          .put("pending", pool.pending()).put("waiting", pool.waiting()));
-      JsonArray models = new JsonArray();
-      for (ModelPoolStats m : pool.models()) {
-        models.add(new JsonObject().put("model", m.model()).put("provider", m.provider())
-            .put("idle", m.idle()).put("busy", m.busy()).put("pending", m.pending()).put("waiting", m.waiting())
-            .put("ready", m.ready()).put("lastError", m.lastError())
-            .put("counters", counters(m.counters())).put("avgLatencyMs", round(m.avgLatencyMs())).put("samples", m.samples()));
+      body.put("sessions", new JsonObject().put("idle", total.idle()).put("busy", total.busy())
+          .put("pending", total.pending()).put("waiting", total.waiting()));
+      JsonArray perNode = new JsonArray();
+      for (PoolStats p : pools) {
+        perNode.add(new JsonObject().put("instance", p.nodeId()).put("idle", p.idle()).put("busy", p.busy())
+            .put("pending", p.pending()).put("waiting", p.waiting()).put("counters", counters(p.counters())).put("models", models(p.models())));
       }
-      body.put("pool", new JsonObject().put("counters", counters(pool.counters()))
-          .put("avgLatencyMs", round(pool.avgLatencyMs())).put("samples", pool.samples())
-          .put("models", models).put("status", poolStats.succeeded() ? "ok" : describe(poolStats.cause(), "pool")));
+      body.put("pool", new JsonObject().put("counters", counters(total.counters()))
+          .put("avgLatencyMs", round(total.avgLatencyMs())).put("samples", total.samples())
+          .put("models", models(mergeByModel(allModels))).put("nodes", perNode)
+          .put("status", poolStats.succeeded() ? "ok" : describe(poolStats.cause(), "pool")));
       body.put("conversations", storeStats.succeeded() ? storeStats.result().conversations() : null);
       body.put("store", new JsonObject()
           .put("backend", storeStats.succeeded() ? storeStats.result().backend() : null)
           .put("status", storeStats.succeeded() ? "ok" : describe(storeStats.cause(), "store")));
+      body.put("nodes", nodes(view.live()));
       Responses.json(rc, 200, body.toBuffer());
     });
+  }
+
+  /** Fresh numbers from every announced pool (the announced ones when a pool does not answer in time). */
+  private Future<List<PoolStats>> poolStats() {
+    List<RoleAnnouncement> pools = view.pools();
+    if (pools.isEmpty()) {
+      return vertx.eventBus().<PoolStats>request(Addresses.POOL_STATS, null, delivery).map(m -> List.of(m.body()));
+    }
+    List<Future<PoolStats>> asks = new ArrayList<>();
+    for (RoleAnnouncement p : pools) {
+      asks.add(vertx.eventBus().<PoolStats>request(Addresses.poolStats(p.instanceId()), null, delivery).map(Message::body)
+          .recover(e -> p.pool() != null ? Future.succeededFuture(p.pool()) : Future.failedFuture(e)));
+    }
+    return Future.join(asks).map(cf -> {
+      List<PoolStats> out = new ArrayList<>();
+      asks.forEach(f -> {
+        if (f.succeeded()) {
+          out.add(f.result());
+        }
+      });
+      return out;
+    });
+  }
+
+  private static List<ModelPoolStats> mergeByModel(List<ModelPoolStats> all) {
+    Map<String, List<ModelPoolStats>> byModel = new LinkedHashMap<>();
+    all.forEach(m -> byModel.computeIfAbsent(m.model() + "\u0000" + m.provider(), k -> new ArrayList<>()).add(m));
+    List<ModelPoolStats> out = new ArrayList<>();
+    byModel.values().forEach(list -> {
+      PoolStats sum = PoolStats.of("", list);
+      ModelPoolStats first = list.get(0);
+      boolean ready = list.stream().anyMatch(ModelPoolStats::ready);
+      out.add(new ModelPoolStats(first.model(), first.provider(), sum.idle(), sum.busy(), sum.pending(), sum.waiting(),
+          sum.counters(), sum.avgLatencyMs(), sum.samples(), ready, ready ? null : first.lastError()));
+    });
+    return out;
+  }
+
+  private static JsonArray models(List<ModelPoolStats> models) {
+    JsonArray out = new JsonArray();
+    for (ModelPoolStats m : models) {
+      out.add(new JsonObject().put("model", m.model()).put("provider", m.provider())
+          .put("idle", m.idle()).put("busy", m.busy()).put("pending", m.pending()).put("waiting", m.waiting())
+          .put("ready", m.ready()).put("lastError", m.lastError())
+          .put("counters", counters(m.counters())).put("avgLatencyMs", round(m.avgLatencyMs())).put("samples", m.samples()));
+    }
+    return out;
+  }
+
+  /** Live nodes with their roles. */
+  private static JsonArray nodes(List<RoleAnnouncement> live) {
+    Map<String, JsonObject> byNode = new LinkedHashMap<>();
+    long now = System.currentTimeMillis();
+    for (RoleAnnouncement a : live) {
+      JsonObject node = byNode.computeIfAbsent(a.nodeId(), id -> new JsonObject().put("id", id).put("host", a.host())
+          .put("roles", new JsonArray()).put("uptimeSeconds", (now - a.startedAtMs()) / 1000));
+      JsonArray roles = node.getJsonArray("roles");
+      if (!roles.contains(a.role())) {
+        roles.add(a.role());
+      }
+    }
+    return new JsonArray(new ArrayList<>(byNode.values()));
   }
 
   private static JsonObject counters(PoolCounters c) {
@@ -90,7 +183,6 @@ public final class OpsHandlers {
   }
 
   private static String describe(Throwable failure, String what) {
-    AxonException e = AxonException.from(failure, "The " + what);
-    return e.getMessage();
+    return AxonException.from(failure, "The " + what).getMessage();
   }
 }

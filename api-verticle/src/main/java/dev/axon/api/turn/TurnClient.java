@@ -1,5 +1,6 @@
 package dev.axon.api.turn;
 
+import dev.axon.api.cluster.ClusterView;
 import dev.axon.common.bus.Addresses;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.ChatRequest;
@@ -16,8 +17,11 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -48,8 +52,15 @@ public final class TurnClient {
   private MessageConsumer<TurnEvent> consumer;
   private long watchdog = -1;
 
-  public TurnClient(Vertx vertx, long acceptTimeoutMs, long inactivityMs) {
+  private final ClusterView view;
+
+  /**
+   * @param view the deployment as announced, to pick a pool and try the next when one is busy; null sends every
+   *             turn to the shared pool address
+   */
+  public TurnClient(Vertx vertx, ClusterView view, long acceptTimeoutMs, long inactivityMs) {
     this.vertx = vertx;
+    this.view = view;
     this.bus = vertx.eventBus();
     this.acceptDelivery = new DeliveryOptions().setSendTimeout(acceptTimeoutMs);
     this.inactivityMs = inactivityMs;
@@ -74,19 +85,46 @@ public final class TurnClient {
     return turns.size();
   }
 
-  /** Asks a pool for a turn; events go to {@code listener}. */
+  /**
+   * Asks a pool for a turn; events go to {@code listener}. With several pools known, each but the last is asked
+   * not to queue, so a saturated pool answers busy at once and the next is tried; the last may queue the turn.
+   * A pool that turns out unreachable is skipped.
+   */
   public TurnHandle start(ChatRequest request, String requestId, TurnListener listener) {
     Turn turn = new Turn(instanceId + "-" + SEQUENCE.incrementAndGet(), listener);
     turns.put(turn.id, turn);
-    bus.<TurnAccepted>request(Addresses.POOL_TURN, new TurnRequest(turn.id, eventsAddress, requestId, request), acceptDelivery)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            turn.onAccepted(ar.result().body());
-          } else {
-            turn.onRejected(AxonException.from(ar.cause(), "The session pool"));
-          }
-        });
+    List<String> candidates = view == null ? List.of() : view.turnCandidates(request.model());
+    attempt(turn, new TurnRequest(turn.id, eventsAddress, requestId, request, true), candidates, 0);
     return turn;
+  }
+
+  private void attempt(Turn turn, TurnRequest request, List<String> candidates, int index) {
+    boolean shared = candidates.isEmpty();
+    String address = shared ? Addresses.POOL_TURN : candidates.get(index);
+    boolean last = shared || index == candidates.size() - 1;
+    TurnRequest attempt = new TurnRequest(request.turnId(), request.replyTo(), request.requestId(), request.request(), last);
+    bus.<TurnAccepted>request(address, attempt, acceptDelivery).onComplete(ar -> {
+      if (ar.succeeded()) {
+        turn.onAccepted(ar.result().body());
+        return;
+      }
+      AxonException error = AxonException.from(ar.cause(), "The session pool");
+      boolean unreachable = ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+      if (unreachable && !shared) {
+        view.forget(address);
+      }
+      if (turn.cancelled) {
+        return;
+      }
+      if (!last && (unreachable || error.kind() == ErrorKind.POOL_BUSY)) {
+        attempt(turn, request, candidates, index + 1);
+      } else if (last && unreachable && !shared) {
+        // Every pool we knew of is gone: let the event bus find any pool still registered.
+        attempt(turn, request, List.of(), 0);
+      } else {
+        turn.onRejected(error);
+      }
+    });
   }
 
   private void onEvent(Message<TurnEvent> message) {

@@ -25,10 +25,25 @@ public final class Addresses {
   /** null → {@link dev.axon.common.stats.StoreStats}; fails when the backend does not answer. */
   public static final String STORE_STATS = "axon.store.stats";
 
+  /** Published every second by every verticle instance: {@link dev.axon.common.cluster.RoleAnnouncement}. */
+  public static final String ANNOUNCE = "axon.cluster.announce";
+
+  private static final String POOL_TURN_PREFIX = "axon.pool.turn.";
+  private static final String POOL_STATS_PREFIX = "axon.pool.stats.";
   private static final String TURN_EVENTS_PREFIX = "axon.turn.events.";
   private static final String TURN_CONTROL_PREFIX = "axon.turn.control.";
 
   private Addresses() {
+  }
+
+  /** One pool instance's own turn address, for callers that pick the pool (and try another when it is busy). */
+  public static String poolTurn(String instanceId) {
+    return POOL_TURN_PREFIX + instanceId;
+  }
+
+  /** One pool instance's own stats address: null → {@link dev.axon.common.stats.PoolStats}. */
+  public static String poolStats(String instanceId) {
+    return POOL_STATS_PREFIX + instanceId;
   }
 
   /** The address where one caller instance receives the events of all its turns. */

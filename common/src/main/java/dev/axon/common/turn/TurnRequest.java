@@ -10,6 +10,13 @@ import dev.axon.common.chat.ChatRequest;
  * @param turnId    unique id chosen by the caller; every event and cancel names it
  * @param replyTo   the caller's event address (one per caller instance, events are told apart by turn id)
  * @param requestId the client request this turn serves, for logs
+ * @param queue     whether the pool may queue the request until a session frees up; when false a saturated
+ *                  pool answers {@code POOL_BUSY} at once, so the caller can try another pool first
  */
-public record TurnRequest(String turnId, String replyTo, String requestId, ChatRequest request) {
+public record TurnRequest(String turnId, String replyTo, String requestId, ChatRequest request, boolean queue) {
+
+  /** A request that may wait in the pool's queue. */
+  public TurnRequest(String turnId, String replyTo, String requestId, ChatRequest request) {
+    this(turnId, replyTo, requestId, request, true);
+  }
 }

@@ -100,6 +100,15 @@ public final class SessionPool {
 
   /** A session for one turn; fails with {@code POOL_BUSY} past the queue deadline or bound. */
   public Future<Lease> acquire(String requestId) {
+    return acquire(requestId, true);
+  }
+
+  /**
+   * A session for one turn. With {@code queue} false the pool serves only when it need not queue the caller
+   * behind others (an idle session, or room to start one): otherwise it answers {@code POOL_BUSY} at once, so a
+   * caller with several pools to choose from can try the next.
+   */
+  public Future<Lease> acquire(String requestId, boolean queue) {
     if (closed) {
       return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE, "The session pool for " + model + " is shutting down."));
     }
@@ -109,6 +118,9 @@ public final class SessionPool {
       return Future.succeededFuture(handOut(entry, requestId));
     }
     misses++;
+    if (!queue && (!waiters.isEmpty() || live.size() + starting >= settings.max())) {
+      return Future.failedFuture(busy("all " + model + " sessions of this pool are busy"));
+    }
     if (waiters.size() >= settings.maxWaiting()) {
       return Future.failedFuture(busy("all " + model + " sessions are busy and " + waiters.size() + " requests are already waiting"));
     }

@@ -81,7 +81,7 @@ public final class TurnRunner {
     TurnRequest request = message.body();
     SessionPool pool = pools.forModel(request.request().model());
     pool.countRequest();
-    pool.acquire(request.requestId()).onComplete(ar -> {
+    pool.acquire(request.requestId(), request.queue()).onComplete(ar -> {
       if (ar.failed()) {
         message.reply(AxonException.from(ar.cause(), "session pool"));
         return;

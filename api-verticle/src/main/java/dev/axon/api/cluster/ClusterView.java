@@ -1,0 +1,107 @@
+package dev.axon.api.cluster;
+
+import dev.axon.common.bus.Addresses;
+import dev.axon.common.cluster.Announcer;
+import dev.axon.common.cluster.RoleAnnouncement;
+import dev.axon.common.stats.ModelPoolStats;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What this API instance knows of the deployment, from the role announcements every verticle instance
+ * publishes each second: which nodes run which roles, and the pools it can send turns to. Entries not
+ * refreshed within {@link Announcer#EXPIRY_MS} are dropped, so a dead node leaves the view within seconds.
+ *
+ * <p>Threading: confined to the API verticle's context.
+ */
+public final class ClusterView {
+
+  private final Vertx vertx;
+  private final Map<String, Entry> instances = new HashMap<>();
+  private MessageConsumer<RoleAnnouncement> consumer;
+
+  private record Entry(RoleAnnouncement announcement, long receivedAtMs) {
+  }
+
+  public ClusterView(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Addresses.ANNOUNCE, m -> {
+      RoleAnnouncement a = m.body();
+      instances.put(a.instanceId(), new Entry(a, System.currentTimeMillis()));
+    });
+    return consumer.completion();
+  }
+
+  public Future<Void> stop() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** Every live instance's latest announcement. */
+  public List<RoleAnnouncement> live() {
+    long now = System.currentTimeMillis();
+    instances.values().removeIf(e -> now - e.receivedAtMs() > Announcer.EXPIRY_MS);
+    List<RoleAnnouncement> out = new ArrayList<>(instances.size());
+    instances.values().forEach(e -> out.add(e.announcement()));
+    out.sort(Comparator.comparing(RoleAnnouncement::nodeId).thenComparing(RoleAnnouncement::role));
+    return out;
+  }
+
+  /** Live pool instances. */
+  public List<RoleAnnouncement> pools() {
+    List<RoleAnnouncement> out = new ArrayList<>();
+    for (RoleAnnouncement a : live()) {
+      if ("pool".equals(a.role())) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** Forgets a pool that just proved unreachable, until it announces itself again. */
+  public void forget(String turnAddress) {
+    instances.values().removeIf(e -> turnAddress.equals(e.announcement().turnAddress()));
+  }
+
+  /**
+   * The turn addresses of the live, ready pools, best first for this model: most idle sessions, then fewest
+   * waiting callers. Empty when no pool has announced itself yet.
+   */
+  public List<String> turnCandidates(String model) {
+    List<RoleAnnouncement> pools = pools();
+    pools.sort(Comparator.comparingInt((RoleAnnouncement p) -> -idle(p, model)).thenComparingInt(p -> waiting(p, model)));
+    List<String> out = new ArrayList<>(pools.size());
+    pools.forEach(p -> out.add(p.turnAddress()));
+    return out;
+  }
+
+  private static int idle(RoleAnnouncement p, String model) {
+    ModelPoolStats m = modelStats(p, model);
+    return m != null ? m.idle() : p.pool() == null ? 0 : Math.min(0, p.pool().idle());
+  }
+
+  private static int waiting(RoleAnnouncement p, String model) {
+    ModelPoolStats m = modelStats(p, model);
+    return m != null ? m.waiting() : p.pool() == null ? 0 : p.pool().waiting();
+  }
+
+  private static ModelPoolStats modelStats(RoleAnnouncement p, String model) {
+    if (p.pool() == null) {
+      return null;
+    }
+    for (ModelPoolStats m : p.pool().models()) {
+      if (m.model().equals(model)) {
+        return m;
+      }
+    }
+    return null;
+  }
+}
