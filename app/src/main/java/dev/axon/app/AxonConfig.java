@@ -4,6 +4,7 @@ import dev.axon.api.ApiOptions;
 import dev.axon.common.config.ConfigException;
 import dev.axon.common.config.ConfigReader;
 import dev.axon.common.config.ModelCatalog;
+import dev.axon.common.config.ModelRoute;
 import dev.axon.pool.PoolOptions;
 import dev.axon.pool.provider.Providers;
 import dev.axon.store.StoreOptions;
@@ -55,6 +56,20 @@ public final class AxonConfig {
     }
     store = root.child("store").raw().copy();
 
+    // One route table for both sides: the edge accepts the names it matches, the pool sends them to its provider.
+    for (ModelRoute route : catalog.routes()) {
+      if (!Providers.names().contains(route.provider())) {
+        throw new ConfigException("models.routes." + route.pattern(), "unknown provider '" + route.provider() + "'; known: " + Providers.names());
+      }
+    }
+    if (pool.containsKey("routes")) {
+      throw new ConfigException("pool.routes", "the route table belongs in models.routes (the edge needs it too)");
+    }
+    if (!catalog.routes().isEmpty()) {
+      JsonArray routes = new JsonArray();
+      catalog.routes().forEach(r -> routes.add(new JsonObject().put("match", r.pattern()).put("provider", r.provider())));
+      pool.put("routes", routes);
+    }
     PoolOptions poolOptions = new PoolOptions(pool);
     poolOptions.checkProviders(Providers.names());
     if (!api.containsKey("turnAcceptTimeoutMs")) {

@@ -2,6 +2,7 @@ package dev.axon.pool;
 
 import dev.axon.common.config.ConfigException;
 import dev.axon.common.config.ConfigReader;
+import dev.axon.common.config.ModelRoute;
 import dev.axon.pool.session.PoolSettings;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -12,7 +13,11 @@ import java.util.Set;
 /**
  * Options of the pool verticle, from the {@code pool} section of the configuration. Durations in
  * milliseconds. Per-model overrides live under {@code pool.models.<model>}; provider-specific options under
- * {@code pool.<provider>} (e.g. {@code pool.mock}).
+ * {@code pool.<provider>} (e.g. {@code pool.mock}); the model → provider route table under {@code pool.routes}
+ * (the launcher copies {@code models.routes} there).
+ *
+ * <p>The provider of a model is, in order: its own {@code pool.models.<model>.provider}, the provider of the first
+ * route whose pattern matches it, the pool-wide {@code pool.provider}.
  */
 public final class PoolOptions {
 
@@ -53,6 +58,7 @@ public final class PoolOptions {
   private final long housekeepingMs;
   private final List<String> warm;
   private final Map<String, ModelOverride> models;
+  private final List<ModelRoute> routes;
   private final JsonObject raw;
 
   /** A model's own pool size, maximum and provider; null fields fall back to the pool-wide values. */
@@ -78,6 +84,7 @@ public final class PoolOptions {
     idleTrimMs = r.longValue("idleTrimMs", DEFAULT_IDLE_TRIM_MS, 0, 86_400_000);
     housekeepingMs = r.longValue("housekeepingMs", DEFAULT_HOUSEKEEPING_MS, 10, 600_000);
     warm = r.strings("warm");
+    routes = ModelRoute.read(r, "routes");
     models = new LinkedHashMap<>();
     ConfigReader perModel = r.child("models");
     for (String model : perModel.raw().fieldNames()) {
@@ -103,11 +110,26 @@ public final class PoolOptions {
         throw new ConfigException("pool.models." + model + ".provider", "unknown provider '" + o.provider() + "'; known: " + known);
       }
     });
+    for (ModelRoute route : routes) {
+      if (!known.contains(route.provider())) {
+        throw new ConfigException("pool.routes." + route.pattern(), "unknown provider '" + route.provider() + "'; known: " + known);
+      }
+    }
   }
 
+  /** The provider serving a model: its own override, else the first matching route, else the pool-wide provider. */
   public String providerFor(String model) {
     ModelOverride o = models.get(model);
-    return o != null && o.provider() != null ? o.provider() : provider;
+    if (o != null && o.provider() != null) {
+      return o.provider();
+    }
+    String routed = ModelRoute.providerFor(routes, model);
+    return routed != null ? routed : provider;
+  }
+
+  /** The route table, in match order. */
+  public List<ModelRoute> routes() {
+    return routes;
   }
 
   public PoolSettings settingsFor(String model) {
@@ -132,6 +154,7 @@ public final class PoolOptions {
         names.add(o.provider());
       }
     });
+    routes.forEach(r -> names.add(r.provider()));
     return names;
   }
 
