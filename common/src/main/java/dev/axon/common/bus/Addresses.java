@@ -13,6 +13,13 @@ public final class Addresses {
   public static final String POOL_STATS = "axon.pool.stats";
   /** null → {@link dev.axon.common.stats.PoolHealth}. */
   public static final String POOL_HEALTH = "axon.pool.health";
+  /** null → {@link dev.axon.common.catalog.ModelList}: the models the pool's upstreams list (for {@code /v1/models}). */
+  public static final String POOL_MODELS = "axon.pool.models";
+  /**
+   * Published once per state change of an HTTP upstream's circuit breaker: a JSON object
+   * {@code {provider, baseUrl, from, to, at}} (states {@code closed}, {@code open}, {@code half_open}).
+   */
+  public static final String UPSTREAM_BREAKER = "axon.pool.upstream.breaker";
 
   /** {@link dev.axon.common.conversation.OpenConversation} → {@link dev.axon.common.conversation.Conversation}. */
   public static final String STORE_OPEN = "axon.store.conversation.open";

@@ -1,5 +1,6 @@
 package dev.axon.common.bus;
 
+import dev.axon.common.catalog.ModelList;
 import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitResult;
@@ -31,7 +32,8 @@ public final class Codecs {
   public static final List<Class<?>> CONTRACT_TYPES = List.of(
       TurnRequest.class, TurnAccepted.class, TurnEvent.class, TurnCancel.class,
       OpenConversation.class, GetConversation.class, CommitTurn.class, CommitResult.class, AbortTurn.class,
-      Conversation.class, PoolStats.class, PoolHealth.class, StoreStats.class, RoleAnnouncement.class);
+      Conversation.class, PoolStats.class, PoolHealth.class, StoreStats.class, RoleAnnouncement.class,
+      ModelList.class);
 
   private static final Set<EventBus> REGISTERED = ConcurrentHashMap.newKeySet();
 

@@ -2,16 +2,31 @@ package dev.axon.common.stats;
 
 import java.util.List;
 
-/** One pool verticle's state: totals over its models, and each model's pool. */
+/**
+ * One pool verticle's state: totals over its models, each model's pool, and the HTTP upstreams its providers talk
+ * to (empty when no provider has one).
+ */
 public record PoolStats(String nodeId, int idle, int busy, int pending, int waiting, PoolCounters counters,
-                        double avgLatencyMs, long samples, List<ModelPoolStats> models) {
+                        double avgLatencyMs, long samples, List<ModelPoolStats> models, List<UpstreamStats> upstreams) {
 
   public PoolStats {
     models = List.copyOf(models);
+    upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+  }
+
+  /** A pool verticle's state without upstreams. */
+  public PoolStats(String nodeId, int idle, int busy, int pending, int waiting, PoolCounters counters,
+                   double avgLatencyMs, long samples, List<ModelPoolStats> models) {
+    this(nodeId, idle, busy, pending, waiting, counters, avgLatencyMs, samples, models, List.of());
   }
 
   /** Totals of these per-model pools. */
   public static PoolStats of(String nodeId, List<ModelPoolStats> models) {
+    return of(nodeId, models, List.of());
+  }
+
+  /** Totals of these per-model pools, with the upstreams behind them. */
+  public static PoolStats of(String nodeId, List<ModelPoolStats> models, List<UpstreamStats> upstreams) {
     int idle = 0, busy = 0, pending = 0, waiting = 0;
     PoolCounters counters = PoolCounters.ZERO;
     double weighted = 0;
@@ -25,6 +40,6 @@ public record PoolStats(String nodeId, int idle, int busy, int pending, int wait
       weighted += m.avgLatencyMs() * m.samples();
       samples += m.samples();
     }
-    return new PoolStats(nodeId, idle, busy, pending, waiting, counters, samples == 0 ? 0 : weighted / samples, samples, models);
+    return new PoolStats(nodeId, idle, busy, pending, waiting, counters, samples == 0 ? 0 : weighted / samples, samples, models, upstreams);
   }
 }

@@ -1,6 +1,9 @@
 package dev.axon.pool.provider;
 
+import dev.axon.common.catalog.ListedModel;
+import dev.axon.common.stats.UpstreamStats;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * A source of model sessions ({@code mock}, {@code claude-code}, {@code anthropic}, {@code openai}).
@@ -23,5 +26,18 @@ public interface Provider {
   /** Releases what the provider holds beyond its sessions (HTTP clients, temp directories). */
   default Future<Void> close() {
     return Future.succeededFuture();
+  }
+
+  /** The HTTP upstream behind the provider and its circuit breaker, for {@code /stats}; null when there is none. */
+  default UpstreamStats upstreamStats() {
+    return null;
+  }
+
+  /**
+   * The models the provider's upstream offers, for {@code /v1/models}; empty when it lists none. Never fails: an
+   * upstream that does not answer lists nothing.
+   */
+  default Future<List<ListedModel>> listModels() {
+    return Future.succeededFuture(List.of());
   }
 }
