@@ -20,6 +20,12 @@ final class EnvOverrides {
     KEYS.put("AXON_API_INSTANCES", "api.instances");
     KEYS.put("AXON_DEFAULT_MODEL", "models.default");
     KEYS.put("AXON_PROVIDER", "pool.provider");
+    KEYS.put("AXON_ROUTES", "models.routes");
+    KEYS.put("AXON_ANTHROPIC_BASE_URL", "pool.anthropic.baseUrl");
+    KEYS.put("ANTHROPIC_API_KEY", "pool.anthropic.apiKey");
+    KEYS.put("AXON_ANTHROPIC_VERSION", "pool.anthropic.version");
+    KEYS.put("AXON_OPENAI_BASE_URL", "pool.openai.baseUrl");
+    KEYS.put("AXON_OPENAI_API_KEY", "pool.openai.apiKey");
     KEYS.put("AXON_POOL_SIZE", "pool.size");
     KEYS.put("AXON_POOL_MAX", "pool.max");
     KEYS.put("AXON_MAX_TURNS", "pool.maxTurns");

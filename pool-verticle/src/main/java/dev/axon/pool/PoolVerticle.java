@@ -1,12 +1,15 @@
 package dev.axon.pool;
 
 import dev.axon.common.bus.Addresses;
+import dev.axon.common.catalog.ListedModel;
+import dev.axon.common.catalog.ModelList;
 import dev.axon.common.cluster.Announcer;
 import dev.axon.common.cluster.NodeId;
 import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.stats.ModelPoolStats;
 import dev.axon.common.stats.PoolHealth;
 import dev.axon.common.stats.PoolStats;
+import dev.axon.common.stats.UpstreamStats;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnRequest;
 import dev.axon.pool.provider.Provider;
@@ -23,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,14 +63,15 @@ public class PoolVerticle extends VerticleBase {
     consumers.add(bus.<TurnRequest>consumer(Addresses.POOL_TURN, runner::handle));
     consumers.add(bus.<TurnRequest>consumer(Addresses.poolTurn(instanceId), runner::handle));
     consumers.add(bus.<TurnCancel>consumer(controlAddress, m -> runner.cancel(m.body())));
-    consumers.add(bus.consumer(Addresses.POOL_STATS, m -> m.reply(PoolStats.of(instanceId, pools.stats()))));
-    consumers.add(bus.consumer(Addresses.poolStats(instanceId), m -> m.reply(PoolStats.of(instanceId, pools.stats()))));
+    consumers.add(bus.consumer(Addresses.POOL_STATS, m -> m.reply(stats())));
+    consumers.add(bus.consumer(Addresses.poolStats(instanceId), m -> m.reply(stats())));
     consumers.add(bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(health())));
+    consumers.add(bus.consumer(Addresses.POOL_MODELS, m -> listModels().onComplete(ar -> m.reply(ar.succeeded() ? ar.result() : ModelList.EMPTY))));
 
     options.warm().forEach(pools::forModel);
     long startedAt = System.currentTimeMillis();
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "pool", instanceId, startedAt,
-        System.currentTimeMillis(), Addresses.poolTurn(instanceId), PoolStats.of(instanceId, pools.stats()), health()));
+        System.currentTimeMillis(), Addresses.poolTurn(instanceId), stats(), health()));
     announcer.start();
     housekeeper = vertx.setPeriodic(options.housekeepingMs(), t -> pools.housekeep());
     heartbeats = vertx.setPeriodic(Math.max(10, options.heartbeatMs() / 2), t -> runner.heartbeat());
@@ -74,6 +79,43 @@ public class PoolVerticle extends VerticleBase {
     List<Future<?>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
     return Future.all(ready);
+  }
+
+  /** The pools' gauges, with the state of the circuit breaker in front of each model's upstream, and the upstreams. */
+  private PoolStats stats() {
+    List<ModelPoolStats> models = new ArrayList<>();
+    for (ModelPoolStats m : pools.stats()) {
+      Provider p = providers.get(options.providerFor(m.model()));
+      UpstreamStats upstream = p == null ? null : p.upstreamStats();
+      models.add(upstream == null ? m : m.withBreaker(upstream.breaker()));
+    }
+    List<UpstreamStats> upstreams = new ArrayList<>();
+    providers.values().forEach(p -> {
+      UpstreamStats u = p.upstreamStats();
+      if (u != null) {
+        upstreams.add(u);
+      }
+    });
+    return PoolStats.of(instanceId, models, upstreams);
+  }
+
+  /** The models the providers' upstreams list and this pool routes to those providers. */
+  private Future<ModelList> listModels() {
+    List<Future<List<ListedModel>>> asks = new ArrayList<>();
+    providers.values().forEach(p -> asks.add(p.listModels().timeout(5, TimeUnit.SECONDS).otherwise(List.of())));
+    return Future.join(asks).transform(ar -> {
+      List<ListedModel> out = new ArrayList<>();
+      for (Future<List<ListedModel>> f : asks) {
+        if (f.succeeded()) {
+          for (ListedModel m : f.result()) {
+            if (m.provider().equals(options.providerFor(m.id()))) {
+              out.add(m);
+            }
+          }
+        }
+      }
+      return Future.succeededFuture(new ModelList(out));
+    });
   }
 
   /** Ready when every warmed model has a live session (or, with nothing warmed, when any pool has one). */

@@ -1,6 +1,8 @@
 package dev.axon.pool.provider;
 
+import dev.axon.pool.provider.anthropic.AnthropicProvider;
 import dev.axon.pool.provider.mock.MockProvider;
+import dev.axon.pool.provider.openai.OpenAiProvider;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -20,6 +22,8 @@ public final class Providers {
 
   static {
     FACTORIES.put(MockProvider.NAME, MockProvider::new);
+    FACTORIES.put(AnthropicProvider.NAME, AnthropicProvider::new);
+    FACTORIES.put(OpenAiProvider.NAME, OpenAiProvider::new);
   }
 
   private Providers() {

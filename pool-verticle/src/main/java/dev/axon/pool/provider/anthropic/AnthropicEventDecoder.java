@@ -25,6 +25,7 @@ public final class AnthropicEventDecoder {
   private String model;
   private String stopReason;
   private String stopSequence;
+  private JsonNode stopDetails;
   private int inputTokens;
   private int cacheReadTokens;
   private int cacheCreationTokens;
@@ -82,6 +83,9 @@ public final class AnthropicEventDecoder {
         if (delta.hasNonNull("stop_sequence")) {
           stopSequence = delta.path("stop_sequence").asText();
         }
+        if (delta.hasNonNull("stop_details")) {
+          stopDetails = delta.get("stop_details");
+        }
         readUsage(event.path("usage"));
         break;
       }
@@ -117,6 +121,9 @@ public final class AnthropicEventDecoder {
     }
     stopReason = message.path("stop_reason").asText(null);
     stopSequence = message.path("stop_sequence").asText(null);
+    if (message.hasNonNull("stop_details")) {
+      stopDetails = message.get("stop_details");
+    }
     readUsage(message.path("usage"));
     stopped = true;
   }
@@ -179,6 +186,11 @@ public final class AnthropicEventDecoder {
   /** The stop sequence that ended the reply, or null. */
   public String stopSequence() {
     return stopSequence;
+  }
+
+  /** The explanation of a refusal ({@code stop_details.explanation}), or null. */
+  public String refusalExplanation() {
+    return stopDetails == null ? null : stopDetails.path("explanation").asText(null);
   }
 
   /** Prompt tokens include cache reads and writes; cached tokens are the reads. */

@@ -1,0 +1,69 @@
+package dev.axon.pool.provider.anthropic;
+
+import dev.axon.common.chat.ChatRequest;
+import dev.axon.common.config.ConfigException;
+import dev.axon.common.stats.UpstreamStats;
+import dev.axon.pool.provider.Provider;
+import dev.axon.pool.provider.Session;
+import dev.axon.pool.provider.http.HttpSession;
+import dev.axon.pool.provider.http.Upstream;
+import dev.axon.pool.provider.http.UpstreamCall;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code anthropic} provider: Claude through the Messages API ({@code POST /v1/messages}) over Vert.x's HTTP
+ * client. A session is a slot on the upstream's kept-alive connection pool, so the pool's size, queueing, turn
+ * counting and recycling limit and measure HTTP turns exactly like any other provider's. Options:
+ * {@code pool.anthropic} ({@link AnthropicOptions}).
+ */
+public final class AnthropicProvider implements Provider {
+
+  public static final String NAME = "anthropic";
+  private static final Logger log = LoggerFactory.getLogger(AnthropicProvider.class);
+  private static final AtomicInteger IDS = new AtomicInteger();
+
+  private final Vertx vertx;
+  private final AnthropicOptions options;
+  private final AnthropicRequestTranslator translator;
+  private final Upstream upstream;
+
+  public AnthropicProvider(Vertx vertx, JsonObject json) {
+    this.vertx = vertx;
+    this.options = new AnthropicOptions(json);
+    if (options.http().apiKey() == null && options.http().baseUrl().equals(AnthropicOptions.DEFAULT_BASE_URL)) {
+      throw new ConfigException("pool.anthropic.apiKey", "the anthropic provider needs an API key: set ANTHROPIC_API_KEY");
+    }
+    this.translator = new AnthropicRequestTranslator(options);
+    this.upstream = new Upstream(vertx, NAME, options.http());
+    log.info("anthropic provider: {}", options.http());
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Future<Session> open(String model) {
+    return Future.succeededFuture(new HttpSession(vertx, "anthropic-" + IDS.incrementAndGet(), upstream, this::prepare));
+  }
+
+  private UpstreamCall prepare(ChatRequest request) {
+    return new AnthropicCall(options, request.model(), translator.translate(request));
+  }
+
+  @Override
+  public UpstreamStats upstreamStats() {
+    return upstream.stats();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return upstream.close();
+  }
+}

@@ -1,0 +1,200 @@
+package dev.axon.pool.provider.http;
+
+import dev.axon.common.bus.Addresses;
+import dev.axon.common.chat.ChatEvent;
+import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
+import dev.axon.common.stats.UpstreamStats;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One provider's HTTP upstream: a kept-alive connection pool (HTTP/2 over ALPN when the upstream offers it), the
+ * circuit breaker in front of it, and its counters. Sessions of the provider are slots that share it.
+ *
+ * <p>The breaker (vertx-circuit-breaker) counts attempts that failed in a way that says the upstream is unwell
+ * (connect errors, timeouts, 5xx, overloads; not client errors, rate limits or cancels). After
+ * {@code breaker.maxFailures} of them within {@code breaker.windowMs} it opens: requests then fail at once with
+ * {@code UNAVAILABLE} (503) and a {@code Retry-After} of the time left; after {@code breaker.resetTimeoutMs} it lets
+ * one probe through (half-open) — the others still fail fast — and the probe's success closes it, its failure opens
+ * it again. Each state change is logged and published once on {@link Addresses#UPSTREAM_BREAKER}.
+ *
+ * <p>Threading: created and used on the pool verticle's context.
+ */
+public final class Upstream {
+
+  private static final Logger log = LoggerFactory.getLogger(Upstream.class);
+  private static final String USER_AGENT = "axon-gateway/0.1";
+
+  private final Vertx vertx;
+  private final String provider;
+  private final HttpUpstreamOptions options;
+  private final HttpClientAgent client;
+  private final CircuitBreaker breaker;
+  private String state = "closed";
+  private long openedAtMs;
+  private long opened;
+  private long rejected;
+  private long attempts;
+  private long retries;
+
+  public Upstream(Vertx vertx, String provider, HttpUpstreamOptions options) {
+    this.vertx = vertx;
+    this.provider = provider;
+    this.options = options;
+    HttpClientOptions http = new HttpClientOptions()
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.connectTimeoutMs()))
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(options.keepAliveSeconds())
+        .setHttp2KeepAliveTimeout(options.keepAliveSeconds())
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true)
+        .setDecompressionSupported(true)
+        .setSsl(options.ssl());
+    if (options.http2() && options.ssl()) {
+      http.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+    } else if (options.http2() && options.h2c()) {
+      http.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(true);
+    } else {
+      http.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+    io.vertx.core.http.PoolOptions pool = new io.vertx.core.http.PoolOptions()
+        .setHttp1MaxSize(options.maxConnections())
+        .setHttp2MaxSize(Math.max(1, Math.min(4, options.maxConnections())));
+    this.client = vertx.createHttpClient(http, pool);
+    this.breaker = CircuitBreaker.create(provider + "-upstream", vertx, new CircuitBreakerOptions()
+            .setMaxFailures(options.breakerMaxFailures())
+            .setFailuresRollingWindow(options.breakerWindowMs())
+            .setResetTimeout(options.breakerResetTimeoutMs())
+            .setTimeout(-1)
+            .setMaxRetries(0)
+            .setFallbackOnFailure(false)
+            .setNotificationAddress(null))
+        .failurePolicy(done -> done.failed() && (!(done.cause() instanceof AttemptFailure f) || f.countsAgainstUpstream()));
+    breaker.openHandler(v -> changed("open"));
+    breaker.halfOpenHandler(v -> changed("half_open"));
+    breaker.closeHandler(v -> changed("closed"));
+  }
+
+  public String provider() {
+    return provider;
+  }
+
+  public HttpUpstreamOptions options() {
+    return options;
+  }
+
+  /** Runs one attempt through the breaker; fails with {@link io.vertx.circuitbreaker.OpenCircuitException} when open. */
+  Future<ChatEvent.Done> execute(Handler<Promise<ChatEvent.Done>> attempt, boolean retry) {
+    attempts++;
+    if (retry) {
+      retries++;
+    }
+    return breaker.execute(attempt);
+  }
+
+  /** Counts a request the open breaker turned away and says so in the client's terms. */
+  AxonException rejected() {
+    rejected++;
+    return new AxonException(ErrorKind.UNAVAILABLE, "The " + provider + " upstream is failing; its circuit breaker is open, "
+        + "so requests fail fast until it recovers. Retry later.", null, retryAfterSeconds());
+  }
+
+  /** Opens a request to {@code path} (under the base URL's path) with the common and the protocol's headers. */
+  Future<HttpClientRequest> request(String path, MultiMap headers) {
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(options.host())
+        .setPort(options.port())
+        .setSsl(options.ssl())
+        .setURI(options.basePath() + path)
+        .setConnectTimeout(options.connectTimeoutMs())
+        .setHeaders(headers)
+        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
+    return client.request(request);
+  }
+
+  /** A GET of {@code path} under the base URL (listing models), with the protocol's headers. */
+  public Future<io.vertx.core.buffer.Buffer> get(String path, MultiMap headers, long timeoutMs) {
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.GET)
+        .setHost(options.host())
+        .setPort(options.port())
+        .setSsl(options.ssl())
+        .setURI(options.basePath() + path)
+        .setConnectTimeout(options.connectTimeoutMs())
+        .setTimeout(timeoutMs)
+        .setHeaders(headers)
+        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
+    return client.request(request).compose(r -> r.send()).compose(response -> {
+      if (response.statusCode() / 100 != 2) {
+        return response.body().transform(ar -> Future.failedFuture("HTTP " + response.statusCode()));
+      }
+      return response.body();
+    });
+  }
+
+  /** {@code closed}, {@code open} or {@code half_open}. */
+  public String breakerState() {
+    CircuitBreakerState s = breaker.state();
+    return s == CircuitBreakerState.OPEN ? "open" : s == CircuitBreakerState.HALF_OPEN ? "half_open" : "closed";
+  }
+
+  /** Seconds until an open breaker lets a probe through (at least 1); 1 when half-open; null when closed. */
+  public Integer retryAfterSeconds() {
+    CircuitBreakerState s = breaker.state();
+    if (s == CircuitBreakerState.CLOSED) {
+      return null;
+    }
+    if (s == CircuitBreakerState.HALF_OPEN) {
+      return 1;
+    }
+    long left = openedAtMs + options.breakerResetTimeoutMs() - System.currentTimeMillis();
+    return (int) Math.max(1, (left + 999) / 1000);
+  }
+
+  public UpstreamStats stats() {
+    return new UpstreamStats(provider, options.baseUrl(), breakerState(), breaker.failureCount(), opened, rejected,
+        attempts, retries, retryAfterSeconds());
+  }
+
+  public Future<Void> close() {
+    breaker.close();
+    return client.close();
+  }
+
+  private void changed(String next) {
+    String previous = state;
+    if (previous.equals(next)) {
+      return;
+    }
+    state = next;
+    if ("open".equals(next)) {
+      opened++;
+      openedAtMs = System.currentTimeMillis();
+      log.warn("circuit breaker of the {} upstream {} opened after {} failures; failing fast for {} ms",
+          provider, options.baseUrl(), breaker.failureCount(), options.breakerResetTimeoutMs());
+    } else {
+      log.info("circuit breaker of the {} upstream {}: {} -> {}", provider, options.baseUrl(), previous, next);
+    }
+    vertx.eventBus().publish(Addresses.UPSTREAM_BREAKER, new JsonObject().put("provider", provider)
+        .put("baseUrl", options.baseUrl()).put("from", previous).put("to", next).put("at", System.currentTimeMillis()));
+  }
+}
