@@ -9,6 +9,7 @@ import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
 import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.api.openai.OpenAiRequestParser;
+import dev.axon.api.ops.ModelsHandler;
 import dev.axon.api.ops.OpsHandlers;
 import dev.axon.api.turn.TurnClient;
 import dev.axon.common.cluster.Announcer;
@@ -63,7 +64,7 @@ public class ApiVerticle extends VerticleBase {
     router.get("/health").handler(ops::readiness);
     router.route("/v1/*").handler(auth);
     router.get("/stats").handler(auth).handler(ops::stats);
-    router.get("/v1/models").handler(rc -> Responses.json(rc, 200, modelsBody));
+    router.get("/v1/models").handler(new ModelsHandler(vertx, () -> options.models(), () -> modelsBody));
     router.post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
         .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs()));

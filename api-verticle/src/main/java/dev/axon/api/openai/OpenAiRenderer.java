@@ -1,6 +1,7 @@
 package dev.axon.api.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.axon.common.catalog.ListedModel;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ContentPart;
 import dev.axon.common.chat.FinishReason;
@@ -116,26 +117,34 @@ public final class OpenAiRenderer {
   }
 
   public static Buffer models(ModelCatalog catalog) {
+    return models(catalog, List.of());
+  }
+
+  /** The served models and aliases, then the models upstreams listed ({@code extra}, already filtered). */
+  public static Buffer models(ModelCatalog catalog, List<ListedModel> extra) {
     return JsonWriter.buffer(g -> {
       g.writeStartObject();
       g.writeStringField("object", "list");
       g.writeArrayFieldStart("data");
       for (String id : catalog.served()) {
-        writeModel(g, id, "anthropic");
+        writeModel(g, id, "anthropic", MODELS_CREATED);
       }
       for (Map.Entry<String, String> alias : catalog.aliases().entrySet()) {
-        writeModel(g, alias.getKey(), "axon");
+        writeModel(g, alias.getKey(), "axon", MODELS_CREATED);
+      }
+      for (ListedModel m : extra) {
+        writeModel(g, m.id(), m.ownedBy() == null ? m.provider() : m.ownedBy(), m.created() > 0 ? m.created() : MODELS_CREATED);
       }
       g.writeEndArray();
       g.writeEndObject();
     });
   }
 
-  private static void writeModel(JsonGenerator g, String id, String owner) throws IOException {
+  private static void writeModel(JsonGenerator g, String id, String owner, long created) throws IOException {
     g.writeStartObject();
     g.writeStringField("id", id);
     g.writeStringField("object", "model");
-    g.writeNumberField("created", MODELS_CREATED);
+    g.writeNumberField("created", created);
     g.writeStringField("owned_by", owner);
     g.writeEndObject();
   }

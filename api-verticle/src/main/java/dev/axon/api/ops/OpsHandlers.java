@@ -11,6 +11,7 @@ import dev.axon.common.stats.PoolCounters;
 import dev.axon.common.stats.PoolHealth;
 import dev.axon.common.stats.PoolStats;
 import dev.axon.common.stats.StoreStats;
+import dev.axon.common.stats.UpstreamStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -100,7 +101,7 @@ public final class OpsHandlers {
       }
       body.put("pool", new JsonObject().put("counters", counters(total.counters()))
           .put("avgLatencyMs", round(total.avgLatencyMs())).put("samples", total.samples())
-          .put("models", models(mergeByModel(allModels))).put("nodes", perNode)
+          .put("models", models(mergeByModel(allModels))).put("upstreams", upstreams(pools)).put("nodes", perNode)
           .put("status", poolStats.succeeded() ? "ok" : describe(poolStats.cause(), "pool")));
       body.put("conversations", storeStats.succeeded() ? storeStats.result().conversations() : null);
       body.put("store", new JsonObject()
@@ -142,7 +143,7 @@ public final class OpsHandlers {
       ModelPoolStats first = list.get(0);
       boolean ready = list.stream().anyMatch(ModelPoolStats::ready);
       out.add(new ModelPoolStats(first.model(), first.provider(), sum.idle(), sum.busy(), sum.pending(), sum.waiting(),
-          sum.counters(), sum.avgLatencyMs(), sum.samples(), ready, ready ? null : first.lastError()));
+          sum.counters(), sum.avgLatencyMs(), sum.samples(), ready, ready ? null : first.lastError(), worstBreaker(list)));
     });
     return out;
   }
@@ -153,7 +154,38 @@ public final class OpsHandlers {
       out.add(new JsonObject().put("model", m.model()).put("provider", m.provider())
           .put("idle", m.idle()).put("busy", m.busy()).put("pending", m.pending()).put("waiting", m.waiting())
           .put("ready", m.ready()).put("lastError", m.lastError())
-          .put("counters", counters(m.counters())).put("avgLatencyMs", round(m.avgLatencyMs())).put("samples", m.samples()));
+          .put("counters", counters(m.counters())).put("avgLatencyMs", round(m.avgLatencyMs())).put("samples", m.samples())
+          .put("breaker", m.breaker()));
+    }
+    return out;
+  }
+
+  /** The breaker state to show for a model served by several pools: open beats half-open beats closed. */
+  private static String worstBreaker(List<ModelPoolStats> list) {
+    String worst = null;
+    for (ModelPoolStats m : list) {
+      String b = m.breaker();
+      if (b != null && (worst == null || rank(b) > rank(worst))) {
+        worst = b;
+      }
+    }
+    return worst;
+  }
+
+  private static int rank(String breaker) {
+    return "open".equals(breaker) ? 2 : "half_open".equals(breaker) ? 1 : 0;
+  }
+
+  /** Every pool's HTTP upstreams with their circuit breakers (one entry per pool instance and provider). */
+  private static JsonArray upstreams(List<PoolStats> pools) {
+    JsonArray out = new JsonArray();
+    for (PoolStats p : pools) {
+      for (UpstreamStats u : p.upstreams()) {
+        out.add(new JsonObject().put("provider", u.provider()).put("baseUrl", u.baseUrl()).put("instance", p.nodeId())
+            .put("breaker", new JsonObject().put("state", u.breaker()).put("failures", u.failures()).put("opened", u.opened())
+                .put("rejected", u.rejected()).put("retryAfterSeconds", u.retryAfterSeconds()))
+            .put("attempts", u.attempts()).put("retries", u.retries()));
+      }
     }
     return out;
   }
