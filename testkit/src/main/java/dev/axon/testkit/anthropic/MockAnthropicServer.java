@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>Replies: an {@linkplain #enqueue enqueued} {@link MockReply} when there is one, else one computed from the
  * request: {@code "Hello from the mock upstream. You said: <last user text>"} (after a tool result: what the
  * tool returned), honouring {@code max_tokens} (in words), {@code stop_sequences}, a forced tool choice and
- * extended thinking. The last user text can script it: {@code UPSTREAM_ERROR <status>},
+ * extended thinking, and answering structured outputs ({@code output_config.format} / {@code output_format}) with a
+ * JSON value that fits the schema. The last user text can script it: {@code UPSTREAM_ERROR <status>},
  * {@code UPSTREAM_STREAM_ERROR}, {@code UPSTREAM_SLOW <ms>}, {@code UPSTREAM_HANG}, {@code UPSTREAM_REFUSAL},
  * {@code UPSTREAM_TOOL <name> <json>}, {@code UPSTREAM_TOOL_BASH} (a {@code Bash} tool call that would touch
  * {@code /tmp/axon-pwned}).
@@ -219,6 +220,7 @@ public final class MockAnthropicServer {
       return;
     }
     Runnable go = () -> {
+      reply.headers.forEach(response::putHeader);
       if (reply.isError()) {
         error(response, reply.httpStatus, reply.errorType, reply.errorMessage, reply.retryAfter);
       } else if (body.getBoolean("stream", false)) {
@@ -271,6 +273,9 @@ public final class MockAnthropicServer {
       reply.addToolUse("toolu_" + random(24), name, sampleInput(body.getJsonArray("tools"), name)).stopReason("tool_use");
     } else if (last.contains("UPSTREAM_REFUSAL")) {
       reply.addText("I can't help with that.").stopReason("refusal");
+    } else if (structuredOutputSchema(body) != null) {
+      Object value = sample(structuredOutputSchema(body), "value");
+      reply.addText(value instanceof JsonObject o ? o.encode() : value instanceof JsonArray a ? a.encode() : String.valueOf(value));
     } else {
       String toolResult = lastToolResult(body);
       reply.addText(toolResult != null ? "The tool returned: " + toolResult : "Hello from the mock upstream. You said: " + last);
@@ -284,6 +289,15 @@ public final class MockAnthropicServer {
     }
     applyLimits(body, reply);
     return reply;
+  }
+
+  /** The schema of structured outputs ({@code output_config.format}, or the beta's {@code output_format}), or null. */
+  private static JsonObject structuredOutputSchema(JsonObject body) {
+    JsonObject format = body.getJsonObject("output_config", new JsonObject()).getJsonObject("format");
+    if (format == null) {
+      format = body.getJsonObject("output_format");
+    }
+    return format != null && "json_schema".equals(format.getString("type")) ? format.getJsonObject("schema", new JsonObject()) : null;
   }
 
   /** Cuts text at the first stop sequence or at {@code max_tokens} words, as the real API stops. */
@@ -339,6 +353,10 @@ public final class MockAnthropicServer {
     }
     if (schema.getJsonArray("enum") != null && !schema.getJsonArray("enum").isEmpty()) {
       return schema.getJsonArray("enum").getValue(0);
+    }
+    JsonArray anyOf = schema.getJsonArray("anyOf");
+    if (anyOf != null && !anyOf.isEmpty()) {
+      return sample(anyOf.getJsonObject(0), name);
     }
     Object type = schema.getValue("type");
     if (type instanceof JsonArray types) {

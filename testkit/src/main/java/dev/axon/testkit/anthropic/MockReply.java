@@ -2,7 +2,9 @@ package dev.axon.testkit.anthropic;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the mock Anthropic server answers to one {@code POST /v1/messages}: content blocks, a stop reason and
@@ -30,6 +32,7 @@ public final class MockReply {
   long delayBeforeHeadersMs;
   boolean hang;
   String model;
+  final Map<String, String> headers = new LinkedHashMap<>();
 
   public static MockReply text(String text) {
     return new MockReply().addText(text);
@@ -83,6 +86,12 @@ public final class MockReply {
 
   public MockReply retryAfter(String seconds) {
     this.retryAfter = seconds;
+    return this;
+  }
+
+  /** An extra response header (e.g. {@code retry-after-ms}, {@code anthropic-ratelimit-*}). */
+  public MockReply header(String name, String value) {
+    headers.put(name, value);
     return this;
   }
 
