@@ -199,14 +199,20 @@ public final class MockOpenAiServer {
 
   private void answer(HttpServerResponse response, JsonObject body, MockOpenAiReply reply) {
     inFlight.incrementAndGet();
-    boolean[] ended = {false};
-    response.closeHandler(v -> {
-      if (!ended[0]) {
-        abandoned.incrementAndGet();
+    // Vert.x calls a response's end handler also when the connection closes under it (the response is disposed), so
+    // whether the client hung up is whether end() had been called by then.
+    boolean[] over = {false};
+    Runnable settle = () -> {
+      if (!over[0]) {
+        over[0] = true;
+        inFlight.decrementAndGet();
+        if (!response.ended()) {
+          abandoned.incrementAndGet();
+        }
       }
-      inFlight.decrementAndGet();
-    });
-    response.endHandler(v -> ended[0] = true);
+    };
+    response.closeHandler(v -> settle.run());
+    response.endHandler(v -> settle.run());
     if (reply.hang) {
       return;
     }
