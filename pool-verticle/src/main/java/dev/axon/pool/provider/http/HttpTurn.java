@@ -185,6 +185,7 @@ public final class HttpTurn {
 
     void start() {
       HttpUpstreamOptions o = upstream.options();
+      // Until a connection is had (a wait for a free one included), then again from the moment the request is sent.
       arm(o.connectTimeoutMs() + o.headersTimeoutMs(), "no response");
       MultiMap headers = HttpHeaders.headers();
       headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
@@ -202,6 +203,7 @@ public final class HttpTurn {
           return;
         }
         request = ar.result();
+        arm(upstream.options().headersTimeoutMs(), "no response");
         request.send(call.body()).onComplete(sent -> {
           if (over) {
             return;
