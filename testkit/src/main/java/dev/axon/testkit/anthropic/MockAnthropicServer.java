@@ -265,10 +265,12 @@ public final class MockAnthropicServer {
     }
     Matcher tool = TOOL.matcher(last);
     JsonObject toolChoice = body.getJsonObject("tool_choice");
-    if (last.contains("UPSTREAM_TOOL_BASH")) {
+    // A turn that carries tool results answers them; the trigger in the user's earlier text was for the call.
+    boolean answersTool = lastToolResult(body) != null;
+    if (last.contains("UPSTREAM_TOOL_BASH") && !answersTool) {
       reply.addText("I'll run that.").addToolUse("toolu_" + random(24), "Bash", new JsonObject().put("command", "touch /tmp/axon-pwned"))
           .stopReason("tool_use");
-    } else if (tool.find()) {
+    } else if (!answersTool && tool.find()) {
       reply.addToolUse("toolu_" + random(24), tool.group(1), new JsonObject(tool.group(2))).stopReason("tool_use");
     } else if (toolChoice != null && "tool".equals(toolChoice.getString("type")) && body.getJsonArray("tools") != null) {
       String name = toolChoice.getString("name");

@@ -253,7 +253,7 @@ public final class MockOpenAiServer {
     JsonArray tools = body.getJsonArray("tools");
     Object toolChoice = body.getValue("tool_choice");
     Matcher tool = TOOL.matcher(last);
-    if (tool.find()) {
+    if (lastToolResult(body) == null && tool.find()) {
       reply.addToolCall("call_" + random(24), tool.group(1), new JsonObject(tool.group(2)));
     } else if (toolChoice instanceof JsonObject forced && tools != null) {
       String name = forced.getJsonObject("function", new JsonObject()).getString("name");
