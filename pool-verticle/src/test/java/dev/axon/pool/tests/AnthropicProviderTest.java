@@ -435,4 +435,30 @@ class AnthropicProviderTest {
     assertTrue(eventually(1000, done::isComplete));
     assertTrue(eventually(1000, () -> mock.abandonedResponses() == 1));
   }
+
+  // --- HTTP/2 --------------------------------------------------------------------------------------------------
+
+  @Test
+  void cleartextUpstreamsUseHttp11UnlessH2cIsOn() {
+    assertNull(run("x").failure());
+    assertEquals(0, mock.http2Requests());
+    AnthropicProvider h2c = provider(new JsonObject().put("h2c", true));
+    for (int i = 0; i < 3; i++) {
+      assertEquals("Hello from the mock upstream. You said: h2 " + i, h.run(h2c, request(MODEL, "h2 " + i)).text());
+    }
+    assertEquals(3, mock.http2Requests(), "upgraded once, then multiplexed over HTTP/2");
+  }
+
+  @Test
+  void cancelOverHttp2ResetsTheStream() {
+    mock.enqueue(MockReply.text("a b c d e f g h").delayPerDelta(300));
+    Session session = h.open(provider(new JsonObject().put("h2c", true)), MODEL);
+    List<ChatEvent> events = Collections.synchronizedList(new ArrayList<>());
+    Future<ChatEvent.Done> done = h.start(session, request(MODEL, "x"), events);
+    assertTrue(eventually(2000, () -> !events.isEmpty()));
+    h.onContext(session::cancel);
+    assertTrue(eventually(1000, done::isComplete));
+    assertTrue(eventually(1000, () -> mock.abandonedResponses() == 1));
+    assertEquals(1, mock.http2Requests());
+  }
 }

@@ -50,6 +50,7 @@ public final class MockAnthropicServer {
   private final ConcurrentLinkedDeque<MockReply> queue = new ConcurrentLinkedDeque<>();
   private final AtomicInteger abandoned = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger http2 = new AtomicInteger();
   private volatile String requiredKey;
   private HttpServer server;
 
@@ -108,6 +109,11 @@ public final class MockAnthropicServer {
     return abandoned.get();
   }
 
+  /** Requests that arrived over HTTP/2 (h2c: the mock speaks cleartext HTTP/1.1 and, on upgrade, HTTP/2). */
+  public int http2Requests() {
+    return http2.get();
+  }
+
   /** Responses still being written (or held, for hanging replies). */
   public int inFlight() {
     return inFlight.get();
@@ -130,6 +136,9 @@ public final class MockAnthropicServer {
         }
       }
       requests.add(new RecordedRequest(request.method().name(), request.path(), headers(request.headers()), json, System.currentTimeMillis()));
+      if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+        http2.incrementAndGet();
+      }
       route(request, json);
     });
   }
