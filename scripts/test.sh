@@ -2,7 +2,8 @@
 # All of Axon's tests: the JUnit suites (mvn verify, against a real Valkey-compatible server the fixtures start)
 # and then the end-to-end shell suite against a gateway this script starts and stops.
 #   AXON_SKIP_UNIT=1   skip mvn verify (build only)
-#   AXON_SKIP_E2E=1    skip the end-to-end suite
+#   AXON_SKIP_E2E=1    skip the end-to-end suite (run twice: the mock provider, then the anthropic provider
+#                      against the mock Anthropic upstream from testkit/target/axon-testkit.jar)
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 ROOT=$(axon_root)
@@ -53,8 +54,28 @@ run_e2e() {
   return $rc
 }
 
+# The anthropic provider against the mock Messages API upstream (testkit/target/axon-testkit.jar), over real HTTP.
+run_e2e_anthropic() {
+  local work=$ROOT/run/e2e-anthropic-upstream mport mpid rc
+  [ -f testkit/target/axon-testkit.jar ] || { log "testkit/target/axon-testkit.jar was not built"; return 1; }
+  rm -rf "$work"; mkdir -p "$work"
+  mport=$(free_port)
+  java -Xmx256m -cp testkit/target/axon-testkit.jar dev.axon.testkit.anthropic.MockAnthropicServer "$mport" >"$work/mock.log" 2>&1 &
+  mpid=$!
+  if ! wait_ready "http://127.0.0.1:$mport/v1/models" 30; then
+    log "mock Anthropic upstream did not start; its log:"; tail -20 "$work/mock.log" >&2
+    kill "$mpid" 2>/dev/null; return 1
+  fi
+  log "mock Anthropic upstream on port $mport"
+  run_e2e anthropic AXON_PROVIDER=anthropic AXON_ANTHROPIC_BASE_URL="http://127.0.0.1:$mport" ANTHROPIC_API_KEY=sk-ant-e2e
+  rc=$?
+  kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
+  return $rc
+}
+
 if [ "${AXON_SKIP_E2E:-0}" != 1 ]; then
   run_e2e mock AXON_PROVIDER=mock || status=1
+  run_e2e_anthropic || status=1
 fi
 
 [ $status -eq 0 ] && log "all tests passed" || log "tests FAILED"
