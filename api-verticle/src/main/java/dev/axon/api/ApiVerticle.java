@@ -11,6 +11,7 @@ import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.api.openai.OpenAiRequestParser;
 import dev.axon.api.ops.OpsHandlers;
 import dev.axon.api.turn.TurnClient;
+import dev.axon.common.bus.Addresses;
 import dev.axon.common.cluster.Announcer;
 import dev.axon.common.cluster.NodeId;
 import dev.axon.common.cluster.RoleAnnouncement;
@@ -20,6 +21,8 @@ import dev.axon.common.error.ErrorKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -86,13 +89,29 @@ public class ApiVerticle extends VerticleBase {
     long startedAt = System.currentTimeMillis();
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "api", instanceId, startedAt,
         System.currentTimeMillis(), null, null, null));
-    return Future.all(view.start(), turns.start())
+    MessageConsumer<JsonObject> reconfigure = vertx.eventBus().consumer(Addresses.CONFIG_API, m -> reconfigure(m.body()));
+    return Future.all(view.start(), turns.start(), reconfigure.completion())
         .compose(v -> server.listen())
         .onSuccess(s -> announcer.start())
         .onSuccess(s -> log.info("API listening on {}:{} with {} key(s)", options.host(), s.actualPort(), options.keys().size()));
   }
 
-  /** Swaps the settings that can change at run time. */
+  private void reconfigure(JsonObject json) {
+    try {
+      ApiOptions next = new ApiOptions(json);
+      if (next.keys().isEmpty()) {
+        log.error("configuration change ignored by the API: it lists no API keys");
+        return;
+      }
+      apply(next);
+      log.info("API configuration applied: {} key(s), {} model(s), {} alias(es)", next.keys().size(),
+          next.models().served().size(), next.models().aliases().size());
+    } catch (RuntimeException e) {
+      log.error("configuration change rejected by the API: {}", e.getMessage());
+    }
+  }
+
+  /** Swaps the settings that can change at run time: keys, models and aliases, limits. */
   public void apply(ApiOptions next) {
     options = next;
     parser = new OpenAiRequestParser(next.models(), next.maxChoices());

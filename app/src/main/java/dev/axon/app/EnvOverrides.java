@@ -27,6 +27,12 @@ final class EnvOverrides {
     KEYS.put("AXON_VALKEY_URL", "store.valkey.url");
     KEYS.put("AXON_CONVERSATION_TTL", "store.conversationTtlSeconds");
     KEYS.put("AXON_ROLES", "roles");
+    KEYS.put("AXON_CLUSTER_ENABLED", "cluster.enabled");
+    KEYS.put("AXON_CLUSTER_NAME", "cluster.name");
+    KEYS.put("AXON_CLUSTER_HOST", "cluster.host");
+    KEYS.put("AXON_CLUSTER_PORT", "cluster.port");
+    KEYS.put("AXON_CLUSTER_EVENT_BUS_PORT", "cluster.eventBusPort");
+    KEYS.put("AXON_CLUSTER_MEMBERS", "cluster.members");
   }
 
   private EnvOverrides() {

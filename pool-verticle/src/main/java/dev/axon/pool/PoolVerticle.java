@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ public class PoolVerticle extends VerticleBase {
     for (String name : options.providersInUse()) {
       providers.put(name, Providers.create(name, vertx, options.providerOptions(name)));
     }
-    pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), options::settingsFor, PoolMetrics.NONE);
+    pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), model -> options.settingsFor(model), PoolMetrics.NONE);
     String controlAddress = Addresses.turnControl(instanceId);
     runner = new TurnRunner(vertx, pools, controlAddress, options.turnTimeoutMs(), options.heartbeatMs());
 
@@ -62,6 +63,7 @@ public class PoolVerticle extends VerticleBase {
     consumers.add(bus.consumer(Addresses.POOL_STATS, m -> m.reply(PoolStats.of(instanceId, pools.stats()))));
     consumers.add(bus.consumer(Addresses.poolStats(instanceId), m -> m.reply(PoolStats.of(instanceId, pools.stats()))));
     consumers.add(bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(health())));
+    consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_POOL, m -> reconfigure(m.body())));
 
     options.warm().forEach(pools::forModel);
     long startedAt = System.currentTimeMillis();
@@ -74,6 +76,34 @@ public class PoolVerticle extends VerticleBase {
     List<Future<?>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
     return Future.all(ready);
+  }
+
+  /**
+   * Applies a configuration change: pool sizes and limits (pools grow at once and shrink as sessions come back),
+   * turn timeouts, provider options; a model whose provider changed gets a new pool while the old one drains.
+   */
+  private void reconfigure(JsonObject json) {
+    PoolOptions next;
+    try {
+      next = new PoolOptions(json);
+      next.checkProviders(Providers.names());
+    } catch (RuntimeException e) {
+      log.error("configuration change rejected by the pool: {}", e.getMessage());
+      return;
+    }
+    options = next;
+    for (String name : next.providersInUse()) {
+      Provider provider = providers.get(name);
+      if (provider == null) {
+        providers.put(name, Providers.create(name, vertx, next.providerOptions(name)));
+      } else {
+        provider.reconfigure(next.providerOptions(name));
+      }
+    }
+    runner.setLimits(next.turnTimeoutMs(), next.heartbeatMs());
+    pools.reconfigure();
+    next.warm().forEach(pools::forModel);
+    log.info("pool configuration applied: provider {}, warm {}", next.provider(), next.warm());
   }
 
   /** Ready when every warmed model has a live session (or, with nothing warmed, when any pool has one). */

@@ -10,6 +10,7 @@ import dev.axon.api.openai.OpenAiChunkWriter;
 import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.api.turn.TurnClient;
 import dev.axon.api.turn.TurnHandle;
+import dev.axon.api.turn.TurnListener;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
@@ -90,7 +91,17 @@ final class ChatExchange {
       final int index = i;
       choices[i] = new ChoiceAccumulator(i);
       early.add(new ArrayList<>(2));
-      TurnHandle turn = turnClient.start(request, requestId, event -> onEvent(index, event));
+      TurnHandle turn = turnClient.start(request, requestId, new TurnListener() {
+        @Override
+        public void onEvent(ChatEvent event) {
+          ChatExchange.this.onEvent(index, event);
+        }
+
+        @Override
+        public boolean restart() {
+          return restartChoice(index);
+        }
+      });
       turns.add(turn);
       accepted.add(turn.accepted());
     }
@@ -122,6 +133,19 @@ final class ChatExchange {
       return;
     }
     process(index, event);
+  }
+
+  /** A choice's producer died: it may start over as long as none of it reached the client. */
+  private boolean restartChoice(int index) {
+    if (finished || (opened && call.stream())) {
+      return false;
+    }
+    if (choices[index].done()) {
+      remaining++;
+    }
+    choices[index] = new ChoiceAccumulator(index);
+    early.get(index).clear();
+    return true;
   }
 
   private boolean hasEarlyEvents() {

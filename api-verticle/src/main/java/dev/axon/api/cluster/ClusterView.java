@@ -24,6 +24,8 @@ public final class ClusterView {
 
   private final Vertx vertx;
   private final Map<String, Entry> instances = new HashMap<>();
+  /** Turn addresses of pools that stopped announcing, with when they were dropped. */
+  private final Map<String, Long> departed = new HashMap<>();
   private MessageConsumer<RoleAnnouncement> consumer;
 
   private record Entry(RoleAnnouncement announcement, long receivedAtMs) {
@@ -37,6 +39,9 @@ public final class ClusterView {
     consumer = vertx.eventBus().consumer(Addresses.ANNOUNCE, m -> {
       RoleAnnouncement a = m.body();
       instances.put(a.instanceId(), new Entry(a, System.currentTimeMillis()));
+      if (a.turnAddress() != null) {
+        departed.remove(a.turnAddress());
+      }
     });
     return consumer.completion();
   }
@@ -48,7 +53,14 @@ public final class ClusterView {
   /** Every live instance's latest announcement. */
   public List<RoleAnnouncement> live() {
     long now = System.currentTimeMillis();
-    instances.values().removeIf(e -> now - e.receivedAtMs() > Announcer.EXPIRY_MS);
+    instances.values().removeIf(e -> {
+      boolean expired = now - e.receivedAtMs() > Announcer.EXPIRY_MS;
+      if (expired && e.announcement().turnAddress() != null) {
+        departed.put(e.announcement().turnAddress(), now);
+      }
+      return expired;
+    });
+    departed.values().removeIf(at -> now - at > 60_000);
     List<RoleAnnouncement> out = new ArrayList<>(instances.size());
     instances.values().forEach(e -> out.add(e.announcement()));
     out.sort(Comparator.comparing(RoleAnnouncement::nodeId).thenComparing(RoleAnnouncement::role));
@@ -68,7 +80,15 @@ public final class ClusterView {
 
   /** Forgets a pool that just proved unreachable, until it announces itself again. */
   public void forget(String turnAddress) {
-    instances.values().removeIf(e -> turnAddress.equals(e.announcement().turnAddress()));
+    if (instances.values().removeIf(e -> turnAddress.equals(e.announcement().turnAddress()))) {
+      departed.put(turnAddress, System.currentTimeMillis());
+    }
+  }
+
+  /** Whether a pool this node knew stopped announcing itself (its node died or left). */
+  public boolean departed(String turnAddress) {
+    live();
+    return departed.containsKey(turnAddress);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.axon.pool.provider;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 
 /**
  * A source of model sessions ({@code mock}, {@code claude-code}, {@code anthropic}, {@code openai}).
@@ -19,6 +20,13 @@ public interface Provider {
    * credentials): the pool then backs off instead of retrying in a storm.
    */
   Future<Session> open(String model);
+
+  /**
+   * Applies changed options ({@code pool.<name>}) at run time where the provider can (timeouts, breaker
+   * settings); sessions already open may keep the old values until they are recycled.
+   */
+  default void reconfigure(JsonObject options) {
+  }
 
   /** Releases what the provider holds beyond its sessions (HTTP clients, temp directories). */
   default Future<Void> close() {

@@ -231,6 +231,24 @@ public final class SessionPool {
         live.isEmpty() ? lastError : null);
   }
 
+  /**
+   * Stops serving without interrupting anyone: new callers are refused, waiting callers fail with
+   * {@code UNAVAILABLE} (they may retry and reach the pool that replaces this one), idle sessions close now and
+   * busy ones when their turn ends.
+   */
+  public void drain() {
+    closed = true;
+    Waiter w;
+    while ((w = waiters.pollFirst()) != null) {
+      vertx.cancelTimer(w.timer);
+      w.promise.tryFail(new AxonException(ErrorKind.UNAVAILABLE, "The session pool for " + model + " was reconfigured; retry.", null, 1));
+    }
+    for (PooledSession entry : new ArrayList<>(idle)) {
+      retire(entry, CloseReason.MARKED_FOR_CLOSE);
+    }
+    live.forEach(s -> s.retireOnReturn = true);
+  }
+
   /** Fails waiting callers and closes every session, busy ones included. */
   public Future<Void> close() {
     closed = true;

@@ -42,9 +42,9 @@ public final class TurnRunner {
   private final EventBus bus;
   private final PoolRegistry pools;
   private final String controlAddress;
-  private final long turnTimeoutMs;
-  private final long heartbeatMs;
-  private final DeliveryOptions heartbeatDelivery;
+  private long turnTimeoutMs;
+  private long heartbeatMs;
+  private DeliveryOptions heartbeatDelivery;
   private final Map<String, ActiveTurn> active = new HashMap<>();
 
   private static final class ActiveTurn {
@@ -71,6 +71,13 @@ public final class TurnRunner {
     this.bus = vertx.eventBus();
     this.pools = pools;
     this.controlAddress = controlAddress;
+    this.turnTimeoutMs = turnTimeoutMs;
+    this.heartbeatMs = heartbeatMs;
+    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs));
+  }
+
+  /** Applies new limits to turns that start from now on. */
+  public void setLimits(long turnTimeoutMs, long heartbeatMs) {
     this.turnTimeoutMs = turnTimeoutMs;
     this.heartbeatMs = heartbeatMs;
     this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs));

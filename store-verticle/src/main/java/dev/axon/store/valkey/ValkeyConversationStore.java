@@ -42,7 +42,7 @@ public final class ValkeyConversationStore implements ConversationStore {
   private static final LuaScript ABORT = LuaScript.load("abort.lua");
   private static final LuaScript COUNT = LuaScript.load("count.lua");
 
-  private final StoreOptions options;
+  private volatile StoreOptions options;
   private final Redis redis;
   private boolean reportedDown;
 
@@ -57,6 +57,11 @@ public final class ValkeyConversationStore implements ConversationStore {
             .setConnectTimeout((int) options.getConnectTimeoutMs())
             .setTcpNoDelay(true)
             .setTcpKeepAlive(true)));
+  }
+
+  @Override
+  public void reconfigure(StoreOptions next) {
+    this.options = new StoreOptions(next);
   }
 
   @Override
