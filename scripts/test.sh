@@ -28,15 +28,27 @@ if command -v node >/dev/null && command -v npm >/dev/null && [ ! -d scripts/con
   (cd scripts/conformance && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) || log "conformance validator not installed; e2e skips it"
 fi
 
+# Runs the e2e suite against a gateway started with a deliberately small pool (1 warm session, at most 2, two
+# waiting callers, a 2 s queue deadline), so the suite's burst really meets the 429 path. Extra arguments are
+# environment assignments for the gateway (e.g. AXON_PROVIDER=...).
 run_e2e() {
   local name=$1; shift
   local work=$ROOT/run/e2e-$name vport aport vpid apid rc
   rm -rf "$work"; mkdir -p "$work"
   vport=$(free_port); aport=$(free_port)
   vpid=$(start_valkey "$vport" "$work/valkey") || return 1
+  cat >"$work/axon.yaml" <<YAML
+api:
+  keys: [sk-e2e-one, sk-e2e-two]
+pool:
+  size: 1
+  max: 2
+  maxWaiting: 2
+  acquireTimeoutMs: 2000
+reloadPeriodMs: 0
+YAML
   log "e2e ($name): gateway on port $aport, Valkey on $vport"
-  env AXON_PORT="$aport" AXON_VALKEY_URL="redis://127.0.0.1:$vport" AXON_API_KEYS="sk-e2e-one,sk-e2e-two" \
-      AXON_POOL_SIZE=2 AXON_POOL_MAX=4 "$@" \
+  env AXON_CONF="$work/axon.yaml" AXON_PORT="$aport" AXON_VALKEY_URL="redis://127.0.0.1:$vport" "$@" \
       java -Xmx512m -jar app/target/axon.jar >"$work/axon.log" 2>&1 &
   apid=$!
   if ! wait_ready "http://127.0.0.1:$aport/health" 60; then
@@ -44,7 +56,7 @@ run_e2e() {
     kill "$apid" "$vpid" 2>/dev/null; return 1
   fi
   AXON_TEST_URL="http://127.0.0.1:$aport" AXON_TEST_KEY=sk-e2e-one AXON_TEST_KEY2=sk-e2e-two \
-    AXON_TEST_POOL_MAX=4 AXON_CONFORMANCE_DIR="$ROOT/scripts/conformance" \
+    AXON_TEST_POOL_MAX=2 AXON_TEST_BURST=12 AXON_CONFORMANCE_DIR="$ROOT/scripts/conformance" \
     scripts/e2e-test.sh
   rc=$?
   kill -TERM "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
