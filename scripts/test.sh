@@ -3,6 +3,7 @@
 # and then the end-to-end shell suite against a gateway this script starts and stops.
 #   AXON_SKIP_UNIT=1   skip mvn verify (build only)
 #   AXON_SKIP_E2E=1    skip the end-to-end suite
+#   AXON_SKIP_CLUSTER=1 skip the multi-JVM cluster test
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 ROOT=$(axon_root)
@@ -67,6 +68,11 @@ YAML
 
 if [ "${AXON_SKIP_E2E:-0}" != 1 ]; then
   run_e2e mock AXON_PROVIDER=mock || status=1
+fi
+
+if [ "${AXON_SKIP_CLUSTER:-0}" != 1 ]; then
+  log "clustered deployment test (scripts/cluster-test.sh)"
+  scripts/cluster-test.sh || status=1
 fi
 
 [ $status -eq 0 ] && log "all tests passed" || log "tests FAILED"

@@ -27,7 +27,7 @@ valkey_binary() {
 # True when a Redis-protocol server answers PING at host:port.
 valkey_ping() {
   local host=$1 port=$2 reply=""
-  exec 9<>"/dev/tcp/$host/$port" 2>/dev/null || return 1
+  { exec 9<>"/dev/tcp/$host/$port"; } 2>/dev/null || return 1
   printf 'PING\r\n' >&9
   IFS= read -r -t 2 reply <&9 || true
   exec 9>&- 9<&-
