@@ -15,12 +15,12 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  * manager because it is Vert.x's reference one, embeds in the JVM with no extra process, and its TCP join takes
  * an explicit member list; failure detection is tightened so a dead node leaves the cluster within seconds.
  */
-final class ClusteredVertx {
+public final class ClusteredVertx {
 
   private ClusteredVertx() {
   }
 
-  static Future<Vertx> start(ClusterOptions options, VertxOptions base) {
+  public static Future<Vertx> start(ClusterOptions options, VertxOptions base) {
     Config hazelcast = ConfigUtil.loadConfig();
     hazelcast.setClusterName(options.name());
     hazelcast.setProperty("hazelcast.logging.type", "slf4j");
