@@ -124,22 +124,32 @@ public class PoolVerticle extends VerticleBase {
     return new PoolHealth(ready, ready ? "ok" : String.join("; ", problems));
   }
 
+  /**
+   * Stops gracefully: no new turns are taken (the consumers go first, so callers pick another pool), running
+   * turns may finish within {@code pool.drainTimeoutMs}, then whatever still runs is stopped and its callers
+   * told, and every session is closed.
+   */
   @Override
   public Future<?> stop() {
     if (announcer != null) {
       announcer.stop();
     }
-    vertx.cancelTimer(housekeeper);
-    vertx.cancelTimer(heartbeats);
-    if (runner != null) {
-      runner.close();
-    }
-    List<Future<?>> closing = new ArrayList<>();
-    consumers.forEach(c -> closing.add(c.unregister()));
-    if (pools != null) {
-      closing.add(pools.close());
-    }
-    providers.values().forEach(p -> closing.add(p.close()));
-    return Future.join(closing);
+    List<Future<?>> unregistering = new ArrayList<>();
+    consumers.forEach(c -> unregistering.add(c.unregister()));
+    return Future.join(unregistering)
+        .compose(v -> runner == null ? Future.succeededFuture() : runner.drain(options.drainTimeoutMs()))
+        .compose(v -> {
+          vertx.cancelTimer(housekeeper);
+          vertx.cancelTimer(heartbeats);
+          if (runner != null) {
+            runner.close();
+          }
+          List<Future<?>> closing = new ArrayList<>();
+          if (pools != null) {
+            closing.add(pools.close());
+          }
+          providers.values().forEach(p -> closing.add(p.close()));
+          return Future.join(closing);
+        });
   }
 }

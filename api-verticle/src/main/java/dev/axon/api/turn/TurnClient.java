@@ -276,6 +276,15 @@ public final class TurnClient {
       if (ended || cancelled) {
         return;
       }
+      if (event.event() instanceof ChatEvent.Failed f && f.kind() == ErrorKind.UNAVAILABLE && poolAddress != null
+          && !retried && (!delivered || listener.restart())) {
+        // The pool is going away (shutdown, reconfiguration): another one may serve the turn.
+        log.info("turn {} was given up by its pool ({}); running it again on another pool", id, f.message());
+        retried = true;
+        restart();
+        attempt(this, request, candidates(request.request()), 0);
+        return;
+      }
       if (event.event().terminal()) {
         ended = true;
         turns.remove(id);

@@ -136,6 +136,23 @@ public final class TurnRunner {
     return active.size();
   }
 
+  /** Completes when no turn runs any more, or after {@code timeoutMs}, whichever comes first. */
+  public Future<Void> drain(long timeoutMs) {
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    if (active.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    log.info("waiting for {} running turn(s) to finish before stopping", active.size());
+    vertx.setPeriodic(50, timer -> {
+      if (active.isEmpty() || System.currentTimeMillis() >= deadline) {
+        vertx.cancelTimer(timer);
+        drained.tryComplete();
+      }
+    });
+    return drained.future();
+  }
+
   /** Stops every running turn and tells each caller the pool is going away. */
   public void close() {
     for (ActiveTurn turn : new ArrayList<>(active.values())) {
