@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * One chat completion from the moment its conversation is open: runs {@code n} turns, relays their events as
  * SSE chunks (streaming) or collects them (plain), stores the turn once every choice succeeded, and renders the
  * end. Any failure ends the exchange once: the other turns are cancelled, the conversation lock released, and
- * the client gets an error (a JSON error before the stream started, an error event after). A client that goes
- * away cancels the turns.
+ * the client gets an error (a JSON error with its status before the stream started, an error event after). The
+ * stream starts with the first chunk that carries something, not when the sessions are acquired, so a turn that
+ * fails before its first token still gets its status and Retry-After. A client that goes away cancels the turns.
  *
  * <p>Threading: confined to the API verticle's context.
  */
@@ -56,6 +57,7 @@ final class ChatExchange {
   private OpenAiChunkWriter chunks;
   private int remaining;
   private boolean opened;
+  private boolean streaming;
   private boolean finished;
 
   ChatExchange(RoutingContext rc, TurnClient turnClient, ConversationClient store, String fingerprint,
@@ -117,18 +119,11 @@ final class ChatExchange {
     process(index, event);
   }
 
-  /** Every turn has a session: start the response and replay what arrived meanwhile. */
+  /** Every turn has a session: replay what arrived meanwhile. */
   private void open() {
     opened = true;
     if (call.stream()) {
       chunks = new OpenAiChunkWriter(completionId, created, call.clientModel(), fingerprint, call.includeUsage(), conversation.id());
-      response.setChunked(true)
-          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-          .putHeader("Cache-Control", "no-cache")
-          .putHeader("X-Accel-Buffering", "no");
-      for (int i = 0; i < call.n(); i++) {
-        write(chunks.role(i));
-      }
     }
     for (int i = 0; i < call.n() && !finished; i++) {
       for (ChatEvent event : early.get(i)) {
@@ -149,8 +144,10 @@ final class ChatExchange {
     choices[index].add(event);
     if (call.stream()) {
       if (event instanceof ChatEvent.TextDelta t) {
+        startStream();
         write(chunks.content(index, t.text()));
       } else if (event instanceof ChatEvent.ToolCallDelta d) {
+        startStream();
         write(chunks.toolCall(index, d.index(), d.id(), d.name(), d.arguments()));
       }
     }
@@ -172,6 +169,7 @@ final class ChatExchange {
       finished = true;
       Usage usage = totalUsage();
       if (call.stream()) {
+        startStream();
         for (ChoiceAccumulator c : choices) {
           write(chunks.finish(c.index, c.outcome().finishReason(), c.outcome().refusal()));
         }
@@ -224,12 +222,31 @@ final class ChatExchange {
     turns.forEach(TurnHandle::cancel);
     releaseLock();
     AxonException error = AxonException.from(failure, "The gateway");
-    if (opened && call.stream()) {
+    if (streaming) {
       if (!response.closed() && !response.ended()) {
         response.end(OpenAiChunkWriter.error(error));
       }
     } else {
       Responses.error(rc, error);
+    }
+  }
+
+  /**
+   * Sends the event-stream head and each choice's role chunk, once, just before the first chunk with content:
+   * until then a failure (e.g. an overloaded upstream) still reaches the client as an HTTP error with its status
+   * and Retry-After instead of an error event after a 200.
+   */
+  private void startStream() {
+    if (streaming) {
+      return;
+    }
+    streaming = true;
+    response.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    for (int i = 0; i < call.n(); i++) {
+      write(chunks.role(i));
     }
   }
 
