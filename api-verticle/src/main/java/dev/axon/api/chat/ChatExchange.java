@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * One chat completion from the moment its conversation is open: runs {@code n} turns, relays their events as
  * SSE chunks (streaming) or collects them (plain), stores the turn once every choice succeeded, and renders the
  * end. Any failure ends the exchange once: the other turns are cancelled, the conversation lock released, and
- * the client gets an error (a JSON error before the stream started, an error event after). A client that goes
- * away cancels the turns.
+ * the client gets an error (a JSON error with its status before the stream started, an error event after). The
+ * stream starts with the first event, not when the sessions are acquired, so a turn that fails before its first
+ * token still gets its status and Retry-After. A client that goes away cancels the turns.
  *
  * <p>Threading: confined to the API verticle's context.
  */
