@@ -40,6 +40,11 @@ public final class SessionPool {
 
   private final Vertx vertx;
   private final Context context;
+  /**
+   * The event-loop thread of {@link #context}, or null when the pool was not created on it. Event-bus handlers
+   * run on duplicates of the verticle's context, so "on the pool's context" is told by the thread.
+   */
+  private final Thread loop;
   private final String model;
   private final Provider provider;
   private final PoolMetrics metrics;
@@ -74,6 +79,7 @@ public final class SessionPool {
   public SessionPool(Vertx vertx, String model, Provider provider, PoolSettings settings, PoolMetrics metrics) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
+    this.loop = Context.isOnEventLoopThread() && Vertx.currentContext() == context ? Thread.currentThread() : null;
     this.model = model;
     this.provider = provider;
     this.settings = settings;
@@ -118,10 +124,13 @@ public final class SessionPool {
       return Future.succeededFuture(handOut(entry, requestId));
     }
     misses++;
-    if (!queue && (!waiters.isEmpty() || live.size() + starting >= settings.max())) {
+    // The bound is on callers that must queue: those a warming or resetting session, or growth, will serve
+    // do not count against it (maxWaiting 0 still lets the pool grow up to max).
+    int servable = servableWithoutQueueing();
+    if (!queue && waiters.size() >= servable) {
       return Future.failedFuture(busy("all " + model + " sessions of this pool are busy"));
     }
-    if (waiters.size() >= settings.maxWaiting()) {
+    if (waiters.size() >= settings.maxWaiting() + servable) {
       return Future.failedFuture(busy("all " + model + " sessions are busy and " + waiters.size() + " requests are already waiting"));
     }
     if (live.isEmpty() && starting == 0 && backingOff()) {
@@ -162,7 +171,13 @@ public final class SessionPool {
       retire(entry, CloseReason.SESSION_DEAD);
     } else {
       entry.moveTo(SessionState.RESETTING);
-      entry.session.reset().timeout(settings.resetTimeoutMs(), TimeUnit.MILLISECONDS).onComplete(ar -> onContext(() -> {
+      Future<Void> resetting;
+      try {
+        resetting = entry.session.reset();
+      } catch (RuntimeException e) {
+        resetting = Future.failedFuture(e);
+      }
+      resetting.timeout(settings.resetTimeoutMs(), TimeUnit.MILLISECONDS).onComplete(ar -> onContext(() -> {
         if (entry.state != SessionState.RESETTING) {
           return;
         }
@@ -173,6 +188,7 @@ public final class SessionPool {
               ar.failed() ? ar.cause().getMessage() : "it died");
           discards++;
           retire(entry, CloseReason.RESET_FAILED);
+          replenish();
         }
       }));
     }
@@ -312,6 +328,23 @@ public final class SessionPool {
     });
   }
 
+  /** Sessions being started or reset: each will serve a waiting caller soon. */
+  private int comingBack() {
+    int n = starting;
+    for (PooledSession s : live) {
+      if (s.state == SessionState.RESETTING) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Callers that sessions now warming or resetting, plus those the pool may start now, will serve. */
+  private int servableWithoutQueueing() {
+    int room = backingOff() ? 0 : Math.max(0, settings.max() - live.size() - starting);
+    return comingBack() + room;
+  }
+
   private void replenish() {
     ensureMinimum();
     grow();
@@ -326,13 +359,7 @@ public final class SessionPool {
 
   /** Starts sessions for waiting callers that no warming or resetting session will serve, up to {@code max}. */
   private void grow() {
-    int comingBack = starting;
-    for (PooledSession s : live) {
-      if (s.state == SessionState.RESETTING) {
-        comingBack++;
-      }
-    }
-    int needed = waiters.size() - comingBack;
+    int needed = waiters.size() - comingBack();
     while (needed > 0 && !closed && !backingOff() && live.size() + starting < settings.max()) {
       startOne();
       needed--;
@@ -383,7 +410,11 @@ public final class SessionPool {
             "Sessions for " + model + " cannot start: " + lastError, null, retryAfterSeconds()));
       }
     }
-    if (retryTimer < 0 && !closed) {
+    if (!closed) {
+      // Each failure moves the end of the back-off: retry at the new end, not at an earlier failure's.
+      if (retryTimer >= 0) {
+        vertx.cancelTimer(retryTimer);
+      }
       retryTimer = vertx.setTimer(backoff, t -> {
         retryTimer = -1;
         replenish();
@@ -457,8 +488,9 @@ public final class SessionPool {
     return new AxonException(ErrorKind.POOL_BUSY, "The gateway is at capacity: " + why + ". Retry shortly.", null, 1);
   }
 
+  /** Runs {@code action} at once on the pool's thread (its context or a duplicate of it), else on its context. */
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
+    if (Vertx.currentContext() == context || (loop != null && Thread.currentThread() == loop)) {
       action.run();
     } else {
       context.runOnContext(v -> action.run());
