@@ -1,6 +1,7 @@
 package dev.axon.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,6 +10,7 @@ import dev.axon.common.config.ConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,12 @@ class EnvOverridesTest {
     env.put("AXON_VALKEY_URL", "redis://valkey:6380");
     env.put("AXON_CONVERSATION_TTL", "3600");
     env.put("AXON_ROLES", "api,pool");
+    env.put("AXON_CLUSTER_ENABLED", "true");
+    env.put("AXON_CLUSTER_NAME", "prod");
+    env.put("AXON_CLUSTER_HOST", "10.0.0.5");
+    env.put("AXON_CLUSTER_PORT", "5801");
+    env.put("AXON_CLUSTER_EVENT_BUS_PORT", "5901");
+    env.put("AXON_CLUSTER_MEMBERS", "10.0.0.5:5801,10.0.0.6:5801");
     JsonObject config = new JsonObject();
     EnvOverrides.apply(config, env::get);
 
@@ -57,6 +65,12 @@ class EnvOverridesTest {
     AxonConfig checked = new AxonConfig(config);
     assertEquals(Set.of("api", "pool"), checked.roles());
     assertEquals(3, checked.apiInstances());
+    assertTrue(checked.cluster().enabled());
+    assertEquals("prod", checked.cluster().name());
+    assertEquals("10.0.0.5", checked.cluster().host());
+    assertEquals(5801, checked.cluster().port());
+    assertEquals(5901, checked.cluster().eventBusPort());
+    assertEquals(List.of("10.0.0.5:5801", "10.0.0.6:5801"), checked.cluster().members());
     ApiOptions api = new ApiOptions(checked.api());
     assertEquals(8080, api.port());
     assertEquals(2, api.keys().size(), "a comma-separated list of keys");

@@ -218,6 +218,10 @@ public final class TurnClient {
       if (poolAddress != null && view != null) {
         view.forget(poolAddress);
       }
+      if (controlAddress != null) {
+        // Silent is not always dead: make sure the old producer stops and frees its session.
+        bus.send(controlAddress, new TurnCancel(id));
+      }
       turns.remove(id);
       id = id + "r";
       turns.put(id, this);

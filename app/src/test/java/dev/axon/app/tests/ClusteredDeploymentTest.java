@@ -108,12 +108,13 @@ class ClusteredDeploymentTest {
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", text)));
   }
 
-  /** Polls /stats until both pools have announced themselves. */
+  /** Polls /stats until both pools and every role have announced themselves. */
   static Future<JsonObject> statsWithPools(int pools, int attempts) {
     return client.get(port, "127.0.0.1", "/stats").putHeader("Authorization", "Bearer " + KEY).send()
         .compose(r -> {
           JsonObject s = r.bodyAsJsonObject();
-          if (s.getJsonObject("pool").getJsonArray("nodes").size() == pools || attempts == 0) {
+          boolean allRoles = !s.getJsonArray("nodes").isEmpty() && s.getJsonArray("nodes").getJsonObject(0).getJsonArray("roles").size() == 3;
+          if ((s.getJsonObject("pool").getJsonArray("nodes").size() == pools && allRoles) || attempts == 0) {
             return Future.succeededFuture(s);
           }
           return edge.timer(250).compose(t -> statsWithPools(pools, attempts - 1));

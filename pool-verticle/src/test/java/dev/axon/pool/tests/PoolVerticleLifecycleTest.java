@@ -155,8 +155,25 @@ class PoolVerticleLifecycleTest {
   }
 
   @Test
-  void undeployingEndsRunningTurnsWithUnavailable(Vertx vertx, VertxTestContext ctx) {
+  void undeployingLetsARunningTurnFinish(Vertx vertx, VertxTestContext ctx) {
     deploy(vertx, oneSession())
+        .compose(id -> statsWhen(vertx, 3000, "warm", s -> s.idle() == 1).map(id))
+        .compose(id -> TurnProbe.open(vertx).compose(probe -> probe.start(say("MOCK_SLOW 20 a short story"))
+            .compose((TurnAccepted a) -> vertx.undeploy(id))
+            .compose(v -> probe.terminal.future())
+            .map(terminal -> {
+              ctx.verify(() -> {
+                assertInstanceOf(ChatEvent.Done.class, terminal.event(), "the running turn finished during the drain");
+                assertEquals(1, probe.terminals());
+              });
+              return null;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void undeployingPastTheDrainTimeoutEndsRunningTurnsWithUnavailable(Vertx vertx, VertxTestContext ctx) {
+    deploy(vertx, oneSession().put("drainTimeoutMs", 200))
         .compose(id -> statsWhen(vertx, 3000, "warm", s -> s.idle() == 1).map(id))
         .compose(id -> TurnProbe.open(vertx).compose(probe -> probe.start(say("MOCK_SLOW 300 long story"))
             .compose((TurnAccepted a) -> vertx.undeploy(id))
