@@ -156,19 +156,24 @@ public final class SessionPool {
     if (!lease.markReturned()) {
       return;
     }
-    releases++;
     PooledSession entry = lease.entry;
     entry.turns++;
     entry.holderRequestId = null;
     recordLatency(lease);
+    if (entry.session.alive()) {
+      releases++;
+    }
     if (entry.retireOnReturn || closed) {
       retire(entry, CloseReason.MARKED_FOR_CLOSE);
     } else if (entry.turns >= settings.maxTurns()) {
       recycles++;
       retire(entry, CloseReason.PASSED_MAX_TURNS);
     } else if (!entry.session.alive()) {
+      // Given back dead: it counts as discarded, not released (acquire == release + discard).
       discards++;
       retire(entry, CloseReason.SESSION_DEAD);
+      replenish();
+      return;
     } else {
       entry.moveTo(SessionState.RESETTING);
       Future<Void> resetting;
@@ -184,9 +189,9 @@ public final class SessionPool {
         if (ar.succeeded() && entry.session.alive()) {
           offer(entry);
         } else {
+          // Counted as released already (the turn ended well); the replacement shows as a warm-up.
           log.warn("session {} of {} could not be reset ({}); closing it", entry.session.id(), model,
               ar.failed() ? ar.cause().getMessage() : "it died");
-          discards++;
           retire(entry, CloseReason.RESET_FAILED);
           replenish();
         }
@@ -200,7 +205,6 @@ public final class SessionPool {
     if (!lease.markReturned()) {
       return;
     }
-    releases++;
     discards++;
     lease.entry.holderRequestId = null;
     recordLatency(lease);

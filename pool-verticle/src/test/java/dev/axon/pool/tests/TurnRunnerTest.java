@@ -152,7 +152,7 @@ class TurnRunnerTest {
             assertInstanceOf(ChatEvent.Done.class, probe.terminal.future().result().event());
             assertEquals("Hello from a scripted session", probe.text(), "the caller sees only the retry's events");
             assertEquals(List.of("open s1", "run s1", "close s1", "open s2", "run s2", "reset s2", "reset-done s2"), provider.log);
-            assertEquals(new PoolCounters(2, 2, 2, 0, 0, 1, 1), stats.counters());
+            assertEquals(new PoolCounters(2, 1, 2, 0, 0, 1, 1), stats.counters());
           });
           return null;
         }))
@@ -171,7 +171,7 @@ class TurnRunnerTest {
             ChatEvent.Failed failed = assertInstanceOf(ChatEvent.Failed.class, probe.terminal.future().result().event());
             assertEquals(ErrorKind.UPSTREAM_ERROR, failed.kind());
             assertEquals(List.of("open s1", "run s1", "close s1", "open s2"), provider.log, "no second run: text was already streamed");
-            assertEquals(new PoolCounters(1, 1, 2, 0, 0, 1, 1), stats.counters());
+            assertEquals(new PoolCounters(1, 0, 2, 0, 0, 1, 1), stats.counters());
           });
           return null;
         }))
@@ -189,7 +189,7 @@ class TurnRunnerTest {
             ChatEvent.Failed failed = assertInstanceOf(ChatEvent.Failed.class, probe.terminal.future().result().event());
             assertEquals(ErrorKind.TIMEOUT, failed.kind());
             assertEquals(List.of("open s1", "run s1", "cancel s1", "close s1", "open s2"), provider.log);
-            assertEquals(new PoolCounters(1, 1, 2, 0, 0, 1, 1), stats.counters());
+            assertEquals(new PoolCounters(1, 0, 2, 0, 0, 1, 1), stats.counters());
           });
           return null;
         }))
