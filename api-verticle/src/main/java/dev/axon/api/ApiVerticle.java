@@ -2,6 +2,7 @@ package dev.axon.api;
 
 import dev.axon.api.auth.AuthHandler;
 import dev.axon.api.chat.ChatCompletionHandler;
+import dev.axon.api.chat.ExchangeListener;
 import dev.axon.api.cluster.ClusterView;
 import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.conversation.ConversationHandler;
@@ -28,6 +29,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,8 @@ public class ApiVerticle extends VerticleBase {
   private volatile OpenAiRequestParser parser;
   private volatile Buffer modelsBody;
   private TurnClient turns;
+  /** Told of every finished chat completion (metering, metrics); filled before the routes are built. */
+  private final List<ExchangeListener> exchangeListeners = new ArrayList<>();
   private ClusterView view;
   private Announcer announcer;
   private HttpServer server;
@@ -69,7 +74,8 @@ public class ApiVerticle extends VerticleBase {
     router.get("/v1/models").handler(rc -> Responses.json(rc, 200, modelsBody));
     router.post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
-        .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs()));
+        .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs(),
+            exchangeListeners));
     router.get("/v1/conversations/:id").handler(new ConversationHandler(store));
     router.route().last().handler(rc -> Responses.error(rc, new AxonException(ErrorKind.NOT_FOUND,
         "Unknown request URL: " + rc.request().method() + " " + rc.request().path() + ".")));

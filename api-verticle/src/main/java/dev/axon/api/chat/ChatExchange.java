@@ -18,6 +18,7 @@ import dev.axon.common.chat.Usage;
 import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -43,6 +44,7 @@ final class ChatExchange {
 
   private final RoutingContext rc;
   private final HttpServerResponse response;
+  private final ChatContext context;
   private final TurnClient turnClient;
   private final ConversationClient store;
   private final String fingerprint;
@@ -60,14 +62,19 @@ final class ChatExchange {
   private boolean allAccepted;
   private boolean opened;
   private boolean finished;
+  private final long startNanos;
+  private long acceptedNanos;
+  private long firstEventNanos;
+  private String provider;
 
-  ChatExchange(RoutingContext rc, TurnClient turnClient, ConversationClient store, String fingerprint,
-               OpenAiChatCall call, ApiKey key, ConversationState conversation) {
+  ChatExchange(RoutingContext rc, ChatContext context, OpenAiChatCall call, ApiKey key, ConversationState conversation) {
     this.rc = rc;
     this.response = rc.response();
-    this.turnClient = turnClient;
-    this.store = store;
-    this.fingerprint = fingerprint;
+    this.context = context;
+    this.turnClient = context.turns();
+    this.store = context.store();
+    this.fingerprint = context.fingerprint();
+    this.startNanos = RequestIds.startNanos(rc);
     this.call = call;
     this.key = key;
     this.conversation = conversation;
@@ -111,6 +118,8 @@ final class ChatExchange {
         fail(ar.cause());
         return;
       }
+      acceptedNanos = System.nanoTime();
+      provider = turns.get(0).accepted().result().provider();
       allAccepted = true;
       if (!finished && hasEarlyEvents()) {
         open();
@@ -121,6 +130,9 @@ final class ChatExchange {
   private void onEvent(int index, ChatEvent event) {
     if (finished) {
       return;
+    }
+    if (firstEventNanos == 0) {
+      firstEventNanos = System.nanoTime();
     }
     if (event instanceof ChatEvent.Failed f) {
       fail(f.toException());
@@ -225,6 +237,7 @@ final class ChatExchange {
         }
         Responses.json(rc, 200, OpenAiRenderer.completion(completionId, created, call.clientModel(), fingerprint, results, usage, conversation.id()));
       }
+      report(200, null, usage);
     });
   }
 
@@ -263,12 +276,47 @@ final class ChatExchange {
     turns.forEach(TurnHandle::cancel);
     releaseLock();
     AxonException error = AxonException.from(failure, "The gateway");
-    if (opened && call.stream()) {
+    boolean streamed = opened && call.stream();
+    if (streamed) {
       if (!response.closed() && !response.ended()) {
         response.end(OpenAiChunkWriter.error(error));
       }
     } else {
       Responses.error(rc, error);
+    }
+    report(streamed ? 200 : response.getStatusCode(), error.kind(), partialUsage());
+  }
+
+  /** Tokens of the choices that finished, for a failed exchange (what the provider did bill). */
+  private Usage partialUsage() {
+    Usage sum = Usage.ZERO;
+    for (ChoiceAccumulator c : choices) {
+      if (c != null && c.done()) {
+        sum = sum.plus(c.usage());
+      }
+    }
+    return sum;
+  }
+
+  /** Tells the listeners how the exchange ended, and leaves the summary for handlers that run at the response's end. */
+  private void report(int status, ErrorKind error, Usage usage) {
+    String servedModel = null;
+    for (ChoiceAccumulator c : choices) {
+      if (c != null && c.done() && c.outcome().servedModel() != null) {
+        servedModel = c.outcome().servedModel();
+        break;
+      }
+    }
+    ExchangeSummary summary = new ExchangeSummary(requestId, key.name(), key.ownerHash(), call.clientModel(), call.request().model(),
+        servedModel, provider, conversation.id(), call.stream(), call.n(), status, error, usage,
+        startNanos, acceptedNanos, firstEventNanos, System.nanoTime());
+    rc.put(ExchangeSummary.CONTEXT_KEY, summary);
+    for (ExchangeListener listener : context.listeners()) {
+      try {
+        listener.onExchange(summary);
+      } catch (RuntimeException e) {
+        log.error("an exchange listener failed", e);
+      }
     }
   }
 
@@ -280,6 +328,7 @@ final class ChatExchange {
     log.debug("client of request {} went away; cancelling its turns", requestId);
     turns.forEach(TurnHandle::cancel);
     releaseLock();
+    report(499, ErrorKind.CANCELLED, partialUsage());
   }
 
   private void releaseLock() {
