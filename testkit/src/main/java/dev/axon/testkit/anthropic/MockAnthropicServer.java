@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * extended thinking. The last user text can script it: {@code UPSTREAM_ERROR <status>},
  * {@code UPSTREAM_STREAM_ERROR}, {@code UPSTREAM_SLOW <ms>}, {@code UPSTREAM_HANG}, {@code UPSTREAM_REFUSAL},
  * {@code UPSTREAM_TOOL <name> <json>}, {@code UPSTREAM_TOOL_BASH} (a {@code Bash} tool call that would touch
- * {@code /tmp/axon-pwned}).
+ * {@code /tmp/axon-pwned}), {@code UPSTREAM_BENCH <chunks> <ms>} (a benchmark reply of time-stamped chunks, see
+ * {@link MockReply#stamped}).
  *
  * <p>Runnable on its own: {@code java -cp ... dev.axon.testkit.anthropic.MockAnthropicServer [port]}.
  */
@@ -42,6 +43,7 @@ public final class MockAnthropicServer {
   public static final String MODEL_SUFFIX = "-20260101";
   private static final Pattern ERROR = Pattern.compile("UPSTREAM_ERROR\\s+(\\d{3})");
   private static final Pattern SLOW = Pattern.compile("UPSTREAM_SLOW\\s+(\\d{1,6})");
+  private static final Pattern BENCH = Pattern.compile("UPSTREAM_BENCH\\s+(\\d{1,6})\\s+(\\d{1,6})");
   private static final Pattern TOOL = Pattern.compile("UPSTREAM_TOOL\\s+([A-Za-z0-9_-]+)\\s+(\\{.*\\})", Pattern.DOTALL);
 
   private final Vertx vertx;
@@ -221,6 +223,8 @@ public final class MockAnthropicServer {
     Runnable go = () -> {
       if (reply.isError()) {
         error(response, reply.httpStatus, reply.errorType, reply.errorMessage, reply.retryAfter);
+      } else if (reply.stampedChunks > 0) {
+        stamped(response, body, reply);
       } else if (body.getBoolean("stream", false)) {
         stream(response, body, reply);
       } else {
@@ -249,6 +253,10 @@ public final class MockAnthropicServer {
     }
     if (last.contains("UPSTREAM_HANG")) {
       return new MockReply().hang();
+    }
+    Matcher bench = BENCH.matcher(last);
+    if (bench.find()) {
+      return new MockReply().stamped(Integer.parseInt(bench.group(1)), Long.parseLong(bench.group(2)));
     }
     MockReply reply = new MockReply();
     JsonObject thinking = body.getJsonObject("thinking");
@@ -449,6 +457,51 @@ public final class MockAnthropicServer {
       events.add(new String[] {"message_stop", "{\"type\":\"message_stop\"}"});
     }
     emit(response, events, 0, reply.delayPerDeltaMs);
+  }
+
+  /** A benchmark reply: time-stamped text chunks, streamed (each stamped as it is written) or as one message. */
+  private void stamped(HttpServerResponse response, JsonObject body, MockReply reply) {
+    if (!body.getBoolean("stream", false)) {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < reply.stampedChunks; i++) {
+        text.append(" t=").append(epochMicros());
+      }
+      json(response, 200, message(body, new MockReply().addText(text.toString()).usage(countInputWords(body), reply.stampedChunks, 0)));
+      return;
+    }
+    response.setStatusCode(200).setChunked(true)
+        .putHeader("content-type", "text/event-stream; charset=utf-8")
+        .putHeader("cache-control", "no-cache");
+    JsonObject start = message(body, new MockReply()).put("content", new JsonArray()).put("stop_reason", (String) null);
+    start.getJsonObject("usage").put("output_tokens", 1);
+    response.write("event: message_start\ndata: " + new JsonObject().put("type", "message_start").put("message", start).encode() + "\n\n"
+        + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+    stampedChunk(response, reply, 0, countInputWords(body));
+  }
+
+  private void stampedChunk(HttpServerResponse response, MockReply reply, int index, int inputTokens) {
+    if (response.closed()) {
+      return;
+    }
+    if (index == reply.stampedChunks) {
+      response.end("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+          + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+          + "\"usage\":{\"input_tokens\":" + inputTokens + ",\"output_tokens\":" + reply.stampedChunks + "}}\n\n"
+          + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+      return;
+    }
+    response.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+        + "\"text\":\" t=" + epochMicros() + "\"}}\n\n");
+    if (reply.stampedIntervalMs > 0) {
+      vertx.setTimer(reply.stampedIntervalMs, t -> stampedChunk(response, reply, index + 1, inputTokens));
+    } else {
+      stampedChunk(response, reply, index + 1, inputTokens);
+    }
+  }
+
+  private static long epochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 
   private void emit(HttpServerResponse response, List<String[]> events, int from, long delayMs) {
