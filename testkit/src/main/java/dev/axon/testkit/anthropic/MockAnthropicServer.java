@@ -207,14 +207,15 @@ public final class MockAnthropicServer {
 
   private void answer(HttpServerRequest request, HttpServerResponse response, JsonObject body, MockReply reply) {
     inFlight.incrementAndGet();
-    boolean[] ended = {false};
+    // Vert.x calls the end handler whenever the response is disposed (also when its connection closes first), and
+    // the close handler only when the connection closes before the response ended: a kept-alive connection that
+    // served a whole response never closes it.
     response.closeHandler(v -> {
-      if (!ended[0]) {
+      if (!response.ended()) {
         abandoned.incrementAndGet();
       }
-      inFlight.decrementAndGet();
     });
-    response.endHandler(v -> ended[0] = true);
+    response.endHandler(v -> inFlight.decrementAndGet());
     if (reply.hang) {
       return;
     }

@@ -285,6 +285,7 @@ final class ClaudeCodeSession implements Session {
   }
 
   private void onResult(StreamJson.Result r) {
+    log.debug("session {}: turn ended ({}, error {}, stop {}, {})", id, r.subtype(), r.isError(), r.stopReason(), r.terminalReason());
     cliTurnOpen = false;
     cancelTimers();
     Turn t = turn;
@@ -356,6 +357,7 @@ final class ClaudeCodeSession implements Session {
       return;
     }
     interruptSent = true;
+    log.debug("session {}: interrupting the CLI's turn", id);
     control(StreamJson::interrupt, options.interruptTimeoutMs()).onFailure(e ->
         log.debug("session {}: interrupt not acknowledged: {}", id, e.getMessage()));
     interruptTimer = vertx.setTimer(options.interruptTimeoutMs(), t -> {
