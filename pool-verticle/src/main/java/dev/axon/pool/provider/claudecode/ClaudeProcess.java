@@ -12,7 +12,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -213,19 +215,28 @@ final class ClaudeProcess {
 
   private void readStdout() {
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+      // Lines that arrived together reach the context in one hop.
+      List<JsonNode> batch = new ArrayList<>();
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.isBlank()) {
           continue;
         }
-        JsonNode node = parse(line);
-        if (node != null) {
-          context.runOnContext(v -> listener.onLine(node));
-        } else {
+        JsonNode node = read(line);
+        if (node == null) {
+          deliver(batch);
+          batch = new ArrayList<>();
           String garbage = line.length() > 300 ? line.substring(0, 300) + "…" : line;
           context.runOnContext(v -> listener.onGarbage(garbage));
+          continue;
+        }
+        batch.add(node);
+        if (!reader.ready() || batch.size() >= 64) {
+          deliver(batch);
+          batch = new ArrayList<>();
         }
       }
+      deliver(batch);
     } catch (IOException e) {
       log.debug("{}: stdout read failed: {}", name, e.getMessage());
     }
@@ -248,6 +259,17 @@ final class ClaudeProcess {
     });
   }
 
+  private void deliver(List<JsonNode> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    context.runOnContext(v -> {
+      for (JsonNode node : batch) {
+        listener.onLine(node);
+      }
+    });
+  }
+
   private void readStderr() {
     try (InputStream in = process.getErrorStream();
          BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -266,10 +288,19 @@ final class ClaudeProcess {
     }
   }
 
-  private static JsonNode parse(String line) {
-    char first = line.charAt(0);
-    if (first != '{') {
+  /**
+   * A stdout line as JSON, or null when it is not JSON. Lines of types the session never reads (the ~5 KB
+   * {@code system/init} of every turn, assistant and user echoes, lifecycle notes) are recognised by their leading
+   * {@code type} and not parsed: they stand as {@code {"type": …}} only.
+   */
+  static JsonNode read(String line) {
+    if (line.charAt(0) != '{') {
       return null;
+    }
+    String type = leadingType(line);
+    if (type != null && !PARSED_TYPES.contains(type)
+        && !("system".equals(type) && line.startsWith("{\"type\":\"system\",\"subtype\":\"api_retry\""))) {
+      return JsonNodeFactory.instance.objectNode().put("type", type);
     }
     try {
       JsonNode node = Json.MAPPER.readTree(line);
@@ -277,6 +308,17 @@ final class ClaudeProcess {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  private static final Set<String> PARSED_TYPES = Set.of("stream_event", "result", "control_response", "control_request");
+  private static final String TYPE_PREFIX = "{\"type\":\"";
+
+  private static String leadingType(String line) {
+    if (!line.startsWith(TYPE_PREFIX) || !line.endsWith("}")) {
+      return null;
+    }
+    int end = line.indexOf('"', TYPE_PREFIX.length());
+    return end < 0 ? null : line.substring(TYPE_PREFIX.length(), end);
   }
 
   /** The JVM is exiting: give graceful closes a moment, then kill whatever is left. */
