@@ -18,7 +18,10 @@ rm -rf "$work"; mkdir -p "$work"
 mport=$(free_port); gport=$(free_port)
 MOCK_PID=$(start_mock_anthropic "$mport" "$work/mock.log")
 GW_PID=""
-cleanup() { [ -n "$GW_PID" ] && kill -TERM "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null; kill "$MOCK_PID" 2>/dev/null || true; }
+cleanup() {
+  if [ -n "$GW_PID" ]; then kill -TERM "$GW_PID" 2>/dev/null || true; wait "$GW_PID" 2>/dev/null || true; fi
+  kill "$MOCK_PID" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 env AXON_PORT="$gport" AXON_STORE=memory AXON_API_KEYS=sk-bench AXON_PROVIDER=claude-code AXON_POOL_SIZE=1 AXON_POOL_MAX=1 \

@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * extended thinking. The last user text can script it: {@code UPSTREAM_ERROR <status>},
  * {@code UPSTREAM_STREAM_ERROR}, {@code UPSTREAM_SLOW <ms>}, {@code UPSTREAM_HANG}, {@code UPSTREAM_REFUSAL},
  * {@code UPSTREAM_TOOL <name> <json>}, {@code UPSTREAM_TOOL_BASH} (a {@code Bash} tool call that would touch
- * {@code /tmp/axon-pwned}).
+ * {@code /tmp/axon-pwned}). The {@code mock} provider's script words mean the same here, so one end-to-end suite
+ * drives a gateway on either provider: {@code MOCK_FAIL} is {@code UPSTREAM_ERROR 500}, {@code MOCK_FAIL_MIDSTREAM}
+ * a stream error after three deltas, {@code MOCK_SLOW <ms>} is {@code UPSTREAM_SLOW <ms>}.
  *
  * <p>Runnable on its own: {@code java -cp ... dev.axon.testkit.anthropic.MockAnthropicServer [port]}.
  */
@@ -41,7 +43,7 @@ public final class MockAnthropicServer {
 
   public static final String MODEL_SUFFIX = "-20260101";
   private static final Pattern ERROR = Pattern.compile("UPSTREAM_ERROR\\s+(\\d{3})");
-  private static final Pattern SLOW = Pattern.compile("UPSTREAM_SLOW\\s+(\\d{1,6})");
+  private static final Pattern SLOW = Pattern.compile("(?:UPSTREAM|MOCK)_SLOW\\s+(\\d{1,6})");
   private static final Pattern TOOL = Pattern.compile("UPSTREAM_TOOL\\s+([A-Za-z0-9_-]+)\\s+(\\{.*\\})", Pattern.DOTALL);
 
   private final Vertx vertx;
@@ -240,6 +242,10 @@ public final class MockAnthropicServer {
   private MockReply defaultReply(JsonObject body) {
     String last = lastUserText(body);
     Matcher m = ERROR.matcher(last);
+    boolean mockFail = last.contains("MOCK_FAIL") && !last.contains("MOCK_FAIL_MIDSTREAM");
+    if (mockFail) {
+      return MockReply.httpError(500, "Mock upstream error 500 (MOCK_FAIL)");
+    }
     if (m.find()) {
       int status = Integer.parseInt(m.group(1));
       MockReply r = MockReply.httpError(status, status == 529 ? "Overloaded" : "Mock upstream error " + status);
@@ -278,6 +284,8 @@ public final class MockAnthropicServer {
     }
     if (last.contains("UPSTREAM_STREAM_ERROR")) {
       reply.streamErrorAfter(2);
+    } else if (last.contains("MOCK_FAIL_MIDSTREAM")) {
+      reply.streamErrorAfter(3);
     }
     Matcher slow = SLOW.matcher(last);
     if (slow.find()) {
