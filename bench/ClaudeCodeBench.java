@@ -37,6 +37,7 @@ public final class ClaudeCodeBench {
   static int WARMUP = 30;
   static long gatewayPid = -1;
   static long steadyCpuStart;
+  static String baselineUrl;
 
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new LinkedHashMap<>();
@@ -54,10 +55,12 @@ public final class ClaudeCodeBench {
     // cli and pooled alternate request by request, so both see the same machine load
     List<Double> cli = new ArrayList<>();
     List<Double> pooled = new ArrayList<>();
+    List<Double> baseline = new ArrayList<>();
+    baselineUrl = a.get("baseline");
     gatewayPid = Long.parseLong(a.getOrDefault("gatewayPid", "-1"));
     WARMUP = Integer.parseInt(a.getOrDefault("warmup", "30"));
     interleaved(phases.contains("cli") ? a.get("claude") : null, a.get("upstream"), phases.contains("pooled") ? a.get("gateway") : null,
-        a.get("key"), model, n, scratch, cli, pooled);
+        a.get("key"), model, n, scratch, cli, pooled, baseline);
     long gatewayCpu = cpuMillis(gatewayPid) - steadyCpuStart;
     List<Double> spawn = phases.contains("spawn") ? spawnPerRequest(a.get("claude"), a.get("upstream"), model, spawnN, scratch) : List.of(0.0);
     cli = cli.isEmpty() ? List.of(0.0) : cli;
@@ -69,8 +72,14 @@ public final class ClaudeCodeBench {
     row("cli: warm CLI turn, driven directly", cli);
     row("pooled: gateway, warm session", pooled);
     row("spawn: fresh process per request", spawn);
+    if (!baseline.isEmpty()) {
+      row("core: gateway, mock provider", baseline);
+    }
     double overhead = pct(pooled, 50) - pct(cli, 50);
     System.out.printf("%npooled overhead over the CLI's own turn (p50): %.1f ms%n", overhead);
+    if (!baseline.isEmpty()) {
+      System.out.printf("of which the gateway core (HTTP, API, event bus; the same request on the mock provider, p50): %.1f ms%n", pct(baseline, 50));
+    }
     System.out.printf("spawn-per-request / pooled (p50): %.1fx faster pooled%n", pct(spawn, 50) / pct(pooled, 50));
     if (gatewayPid > 0 && !pooled.isEmpty()) {
       System.out.printf("gateway JVM CPU per pooled request after warm-up (user+system, all threads): %.1f ms%n", gatewayCpu / (double) pooled.size());
@@ -85,10 +94,13 @@ public final class ClaudeCodeBench {
   // --- the gateway -----------------------------------------------------------------------------------------------
 
   static void interleaved(String claude, String upstream, String gatewayUrl, String key, String model, int n, Path scratch,
-                          List<Double> cliOut, List<Double> pooledOut) throws Exception {
+                          List<Double> cliOut, List<Double> pooledOut, List<Double> baselineOut) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String body = "{\"model\":\"" + model + "\",\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"" + TEXT + "\"}]}";
     HttpRequest request = gatewayUrl == null ? null : HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/chat/completions"))
+        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpRequest base = baselineUrl == null ? null : HttpRequest.newBuilder(URI.create(baselineUrl + "/v1/chat/completions"))
         .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     Cli cli = claude == null ? null : new Cli(claude, upstream, model, scratch);
@@ -116,6 +128,17 @@ public final class ClaudeCodeBench {
           double ms = (System.nanoTime() - t0) / 1e6;
           if (i >= WARMUP) {
             pooledOut.add(ms);
+          }
+        }
+        if (base != null) {
+          long t0 = System.nanoTime();
+          HttpResponse<String> r = http.send(base, HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() != 200) {
+            throw new IllegalStateException("baseline gateway answered " + r.statusCode());
+          }
+          double ms = (System.nanoTime() - t0) / 1e6;
+          if (i >= WARMUP) {
+            baselineOut.add(ms);
           }
         }
         Thread.sleep(30); // the pooled session resets after release; a pool of one would otherwise wait for that
