@@ -70,6 +70,19 @@ class ClaudeCodeFaultsTest {
   }
 
   @Test
+  void anIdleProcessThatDiesIsReplacedBeforeAnyoneAsks() {
+    ModelPoolStats before = h.stats();
+    List<ProcessHandle> processes = ClaudeCodeHarness.claudeProcesses();
+    assertEquals(1, processes.size(), processes.toString());
+    processes.get(0).destroyForcibly();
+    ModelPoolStats after = h.awaitStats(s -> s.idle() == 1 && s.counters().discard() > before.counters().discard()
+        && s.counters().warmup() > before.counters().warmup(), 20_000);
+    assertTrue(after.ready());
+    assertEquals(before.counters().miss(), after.counters().miss(), "replaced by the housekeeper, not on a request");
+    h.start(chat("Hello again")).done();
+  }
+
+  @Test
   void aProcessThatDiesBeforeTheFirstByteIsRetriedOnAFreshSession() throws Exception {
     h.mock.enqueue(MockReply.text("never seen").delayBeforeHeaders(5_000));
     ClaudeCodeHarness.Turn t = h.start(chat("Hello"));

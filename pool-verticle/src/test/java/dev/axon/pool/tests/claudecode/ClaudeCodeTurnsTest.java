@@ -91,6 +91,18 @@ class ClaudeCodeTurnsTest {
   }
 
   @Test
+  void deltasReachTheCallerAsTheUpstreamSendsThemNotAtTheEnd() throws Exception {
+    ClaudeCodeHarness.Turn t = h.start(chat("UPSTREAM_SLOW 120 stream this slowly please"));
+    t.firstDelta.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    long firstAt = System.nanoTime();
+    long textAtFirst = t.deltas();
+    t.done();
+    long endedAfterMs = (System.nanoTime() - firstAt) / 1_000_000;
+    assertTrue(textAtFirst < t.deltas(), "more deltas came after the first one");
+    assertTrue(endedAfterMs > 600, "the reply kept streaming for " + endedAfterMs + " ms after the first delta");
+  }
+
+  @Test
   void theWholeConversationGoesUpstreamAsOneStructuredTurn() {
     List<ChatMessage> messages = List.of(
         ChatMessage.system("Answer like a pirate."),
