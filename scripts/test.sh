@@ -33,6 +33,7 @@ fi
 run_e2e() {
   local name=$1; shift
   local work=$ROOT/run/e2e-$name vport aport vpid apid rc
+  [ -x scripts/e2e-test.sh ] || { log "e2e ($name): scripts/e2e-test.sh is missing"; return 1; }
   rm -rf "$work"; mkdir -p "$work"
   vport=$(free_port); aport=$(free_port)
   vpid=$(start_valkey "$vport" "$work/valkey") || return 1
@@ -44,9 +45,6 @@ run_e2e() {
   if ! wait_ready "http://127.0.0.1:$aport/health" 60; then
     log "gateway did not become ready; last log lines:"; tail -30 "$work/axon.log" >&2
     kill "$apid" "$vpid" 2>/dev/null; return 1
-  fi
-  if [ ! -x scripts/e2e-test.sh ]; then
-    log "e2e ($name): scripts/e2e-test.sh is missing"; kill "$apid" "$vpid" 2>/dev/null; return 1
   fi
   AXON_TEST_PROVIDER="$name" AXON_TEST_URL="http://127.0.0.1:$aport" AXON_TEST_KEY=sk-e2e-one AXON_TEST_KEY2=sk-e2e-two \
     AXON_TEST_POOL_MAX=4 AXON_CONFORMANCE_DIR="$ROOT/scripts/conformance" \
@@ -66,7 +64,7 @@ run_e2e_claude_code() {
   mport=$(free_port)
   mpid=$(start_mock_anthropic "$mport" "$work/mock.log") || return 1
   run_e2e claude-code AXON_PROVIDER=claude-code AXON_CLAUDE_BIN="$CLAUDE_BIN" \
-    ANTHROPIC_BASE_URL="http://127.0.0.1:$mport" ANTHROPIC_API_KEY=sk-ant-e2e-upstream CLAUDE_CODE_OAUTH_TOKEN=
+    ANTHROPIC_BASE_URL="http://127.0.0.1:$mport" ANTHROPIC_API_KEY=sk-ant-e2e-upstream ANTHROPIC_AUTH_TOKEN= CLAUDE_CODE_OAUTH_TOKEN=
   rc=$?
   kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
   return $rc
