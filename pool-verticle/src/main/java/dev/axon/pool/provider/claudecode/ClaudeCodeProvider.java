@@ -9,6 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -32,6 +36,9 @@ public final class ClaudeCodeProvider implements Provider {
   private final Vertx vertx;
   private final ClaudeCodeOptions options;
   private final ClaudeLauncher launcher;
+  /** Sessions not yet closed; touched on the pool verticle's context only. */
+  private final Set<ClaudeCodeSession> sessions = new HashSet<>();
+  private boolean closed;
 
   public ClaudeCodeProvider(Vertx vertx, JsonObject options) {
     this(vertx, options, System::getenv);
@@ -62,19 +69,35 @@ public final class ClaudeCodeProvider implements Provider {
     if (problem != null) {
       return Future.failedFuture(problem);
     }
+    if (closed) {
+      return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE, "the claude-code provider is closed"));
+    }
     Context context = vertx.getOrCreateContext();
     String id = "claude-" + IDS.incrementAndGet();
     return vertx.executeBlocking(() -> launcher.createDirs(id), false)
         .recover(e -> Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE,
             "cannot create the session directory: " + (e instanceof IOException ? e.getMessage() : e.toString()))))
-        .compose(dirs -> new ClaudeCodeSession(vertx, context, id, model, options, dirs).start(launcher));
+        .compose(dirs -> {
+          ClaudeCodeSession session = new ClaudeCodeSession(vertx, context, id, model, options, dirs);
+          sessions.add(session);
+          session.closed().onComplete(v -> sessions.remove(session));
+          if (closed) {
+            session.close();
+            return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE, "the claude-code provider is closed"));
+          }
+          return session.start(launcher);
+        });
   }
 
+  /** Closes what sessions are still open, then removes the provider's work directory. */
   @Override
   public Future<Void> close() {
-    return vertx.executeBlocking(() -> {
+    closed = true;
+    List<Future<Void>> closing = new ArrayList<>();
+    new ArrayList<>(sessions).forEach(s -> closing.add(s.close()));
+    return Future.join(closing).eventually(() -> vertx.executeBlocking(() -> {
       launcher.close();
       return null;
-    }, false).mapEmpty();
+    }, false)).mapEmpty();
   }
 }

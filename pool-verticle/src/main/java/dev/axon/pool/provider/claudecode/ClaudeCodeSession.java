@@ -53,6 +53,7 @@ final class ClaudeCodeSession implements Session {
   private final ClaudeCodeOptions options;
   private final ClaudeLauncher.SessionDirs dirs;
   private final Map<String, Promise<StreamJson.ControlResponse>> controls = new HashMap<>();
+  private final Promise<Void> closedPromise = Promise.promise();
   private ClaudeProcess process;
   private int controlSeq;
 
@@ -215,19 +216,31 @@ final class ClaudeCodeSession implements Session {
     return alive && !closed && (process == null || process.running());
   }
 
+  /** Completes once the session is closed: its process gone and its directory removed. */
+  Future<Void> closed() {
+    return closedPromise.future();
+  }
+
   @Override
   public Future<Void> close() {
     if (closed) {
-      return process == null ? Future.succeededFuture() : process.exited().mapEmpty();
+      return closedPromise.future();
     }
     closed = true;
+    doClose().onComplete(ar -> closedPromise.tryComplete());
+    return closedPromise.future();
+  }
+
+  private Future<Void> doClose() {
     cancelTimers();
     if (turn != null) {
       turn.fail(new AxonException(ErrorKind.UNAVAILABLE, "The claude session was closed."));
     }
     if (process == null) {
-      ClaudeLauncher.deleteQuietly(dirs.root());
-      return Future.succeededFuture();
+      return vertx.executeBlocking(() -> {
+        ClaudeLauncher.deleteQuietly(dirs.root());
+        return null;
+      }, false).mapEmpty();
     }
     ClaudeProcess p = process;
     if (cliTurnOpen || !alive) {

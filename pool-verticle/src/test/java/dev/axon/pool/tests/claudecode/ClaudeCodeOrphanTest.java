@@ -47,9 +47,18 @@ class ClaudeCodeOrphanTest {
   }
 
   private List<Long> runProbeAndKill(boolean parentDeathSignal) throws Exception {
+    Path work = java.nio.file.Files.createTempDirectory("axon-cc-orphans-");
+    try {
+      return runProbeAndKill(parentDeathSignal, work);
+    } finally {
+      ClaudeCodeHarness.deleteTree(work); // a gateway killed with SIGKILL cleans up nothing
+    }
+  }
+
+  private List<Long> runProbeAndKill(boolean parentDeathSignal, Path work) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process probe = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        OrphanProbe.class.getName(), ClaudeCodeHarness.claudeBin(), mock.baseUrl(), Boolean.toString(parentDeathSignal))
+        OrphanProbe.class.getName(), ClaudeCodeHarness.claudeBin(), mock.baseUrl(), Boolean.toString(parentDeathSignal), work.toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     try {

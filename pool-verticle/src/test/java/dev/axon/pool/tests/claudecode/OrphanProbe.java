@@ -21,14 +21,14 @@ import java.util.stream.Collectors;
 /**
  * A gateway stand-in for {@link ClaudeCodeOrphanTest}, run in its own JVM: a pool of two claude sessions, one of
  * them busy with a slow turn; prints {@code PIDS <pid> <pid>} and waits to be killed.
- * Arguments: the claude binary, the mock upstream's base URL, whether to use the parent-death signal.
+ * Arguments: the claude binary, the mock upstream's base URL, whether to use the parent-death signal, the work directory.
  */
 public final class OrphanProbe {
 
   public static void main(String[] args) throws Exception {
     Vertx vertx = Vertx.vertx();
     Codecs.register(vertx);
-    JsonObject cc = new JsonObject().put("bin", args[0]).put("parentDeathSignal", Boolean.parseBoolean(args[2]))
+    JsonObject cc = new JsonObject().put("bin", args[0]).put("parentDeathSignal", Boolean.parseBoolean(args[2])).put("workDir", args[3])
         .put("env", new JsonObject().put("ANTHROPIC_BASE_URL", args[1]).put("ANTHROPIC_API_KEY", "sk-probe"));
     JsonObject pool = new JsonObject().put("provider", "claude-code").put("size", 2).put("max", 2)
         .put("warm", new JsonArray().add(ClaudeCodeHarness.MODEL)).put("claude-code", cc);
