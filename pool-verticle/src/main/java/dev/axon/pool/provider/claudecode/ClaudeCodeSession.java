@@ -103,6 +103,11 @@ final class ClaudeCodeSession implements Session {
         ClaudeCodeSession.this.onExit(exitCode, stderrTail);
       }
     }).compose(p -> {
+      if (closed) {
+        // the start timed out while the process was being spawned: nobody owns it any more
+        p.kill();
+        return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE, "the session was closed while starting"));
+      }
       process = p;
       log.debug("session {} of {}: claude process {} started", id, model, p.pid());
       return control(StreamJson::initialize, options.startTimeoutMs());
