@@ -144,7 +144,7 @@ final class ClaudeCodeSession implements Session {
 
   @Override
   public Future<ChatEvent.Done> run(ChatRequest request, Consumer<ChatEvent> sink) {
-    if (!alive) {
+    if (!alive()) {
       return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE, "The claude session is no longer alive: " + deathCause));
     }
     if (turn != null || cliTurnOpen) {
@@ -183,7 +183,7 @@ final class ClaudeCodeSession implements Session {
 
   @Override
   public Future<Void> reset() {
-    if (!alive) {
+    if (!alive()) {
       return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE, "the claude process is gone: " + deathCause));
     }
     if (turn != null) {
@@ -194,7 +194,7 @@ final class ClaudeCodeSession implements Session {
       interrupt();
     }
     return idle.compose(v -> {
-      if (!alive) {
+      if (!alive()) {
         return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE, "the claude process is gone: " + deathCause));
       }
       if (firstUuid == null) {
