@@ -16,6 +16,8 @@ command -v curl >/dev/null || apt_install curl || exit 1
 valkey_binary >/dev/null || { log "no Valkey-compatible server available"; exit 1; }
 
 status=0
+# The claude-code provider's tests and e2e mode run the pinned CLI (tools/claude-code, installed with npm ci).
+CLAUDE_BIN=$(claude_cli "$ROOT") || { log "the pinned Claude Code CLI could not be installed"; status=1; CLAUDE_BIN=""; }
 if [ "${AXON_SKIP_UNIT:-0}" = 1 ]; then
   mvn -B -q -DskipTests package || exit 1
 else
@@ -35,6 +37,7 @@ fi
 run_e2e() {
   local name=$1; shift
   local work=$ROOT/run/e2e-$name vport aport vpid apid rc
+  [ -x scripts/e2e-test.sh ] || { log "e2e ($name): scripts/e2e-test.sh is missing"; return 1; }
   rm -rf "$work"; mkdir -p "$work"
   vport=$(free_port); aport=$(free_port)
   vpid=$(start_valkey "$vport" "$work/valkey") || return 1
@@ -56,7 +59,7 @@ YAML
     log "gateway did not become ready; last log lines:"; tail -30 "$work/axon.log" >&2
     kill "$apid" "$vpid" 2>/dev/null; return 1
   fi
-  AXON_TEST_URL="http://127.0.0.1:$aport" AXON_TEST_KEY=sk-e2e-one AXON_TEST_KEY2=sk-e2e-two \
+  AXON_TEST_PROVIDER="$name" AXON_TEST_URL="http://127.0.0.1:$aport" AXON_TEST_KEY=sk-e2e-one AXON_TEST_KEY2=sk-e2e-two \
     AXON_TEST_POOL_MAX=2 AXON_TEST_BURST=12 AXON_CONFORMANCE_DIR="$ROOT/scripts/conformance" \
     scripts/e2e-test.sh
   rc=$?
@@ -66,8 +69,23 @@ YAML
   return $rc
 }
 
+# The claude-code mode: real claude CLI sessions pointed at the testkit's mock Anthropic upstream.
+run_e2e_claude_code() {
+  local work=$ROOT/run/e2e-claude-code-upstream mport mpid rc
+  [ -n "$CLAUDE_BIN" ] || { log "e2e (claude-code): no Claude Code CLI"; return 1; }
+  rm -rf "$work"; mkdir -p "$work"
+  mport=$(free_port)
+  mpid=$(start_mock_anthropic "$mport" "$work/mock.log") || return 1
+  run_e2e claude-code AXON_PROVIDER=claude-code AXON_CLAUDE_BIN="$CLAUDE_BIN" \
+    ANTHROPIC_BASE_URL="http://127.0.0.1:$mport" ANTHROPIC_API_KEY=sk-ant-e2e-upstream ANTHROPIC_AUTH_TOKEN= CLAUDE_CODE_OAUTH_TOKEN=
+  rc=$?
+  kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
+  return $rc
+}
+
 if [ "${AXON_SKIP_E2E:-0}" != 1 ]; then
   run_e2e mock AXON_PROVIDER=mock || status=1
+  run_e2e_claude_code || status=1
 fi
 
 if [ "${AXON_SKIP_CLUSTER:-0}" != 1 ]; then

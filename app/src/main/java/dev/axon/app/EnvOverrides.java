@@ -23,6 +23,7 @@ final class EnvOverrides {
     KEYS.put("AXON_POOL_SIZE", "pool.size");
     KEYS.put("AXON_POOL_MAX", "pool.max");
     KEYS.put("AXON_MAX_TURNS", "pool.maxTurns");
+    KEYS.put("AXON_CLAUDE_BIN", "pool.claude-code.bin");
     KEYS.put("AXON_STORE", "store.backend");
     KEYS.put("AXON_VALKEY_URL", "store.valkey.url");
     KEYS.put("AXON_CONVERSATION_TTL", "store.conversationTtlSeconds");

@@ -1,5 +1,6 @@
 package dev.axon.pool.provider;
 
+import dev.axon.pool.provider.claudecode.ClaudeCodeProvider;
 import dev.axon.pool.provider.mock.MockProvider;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,7 @@ public final class Providers {
 
   static {
     FACTORIES.put(MockProvider.NAME, MockProvider::new);
+    FACTORIES.put(ClaudeCodeProvider.NAME, ClaudeCodeProvider::new);
   }
 
   private Providers() {

@@ -224,11 +224,12 @@ public final class SessionPool {
   }
 
   /**
-   * Periodic care: refill to the minimum, trim idle extras, report leaked sessions. Never throws, so one
+   * Periodic care: replace idle sessions that died, refill to the minimum, trim idle extras, report leaked sessions. Never throws, so one
    * failure cannot stop the housekeeper.
    */
   public void housekeep() {
     try {
+      evictDeadIdle();
       replenish();
       trimIdle(settings.idleTrimMs());
       reportLeaks();
@@ -464,6 +465,21 @@ public final class SessionPool {
         s.retireOnReturn = true;
         excess--;
       }
+    }
+  }
+
+  /** Idle sessions whose process or connection died while they waited are closed, so a replacement warms now. */
+  private void evictDeadIdle() {
+    List<PooledSession> dead = new ArrayList<>();
+    for (PooledSession entry : idle) {
+      if (!entry.session.alive()) {
+        dead.add(entry);
+      }
+    }
+    for (PooledSession entry : dead) {
+      log.warn("idle session {} of {} is no longer alive; replacing it", entry.session.id(), model);
+      discards++;
+      retire(entry, CloseReason.SESSION_DEAD);
     }
   }
 

@@ -34,7 +34,9 @@ import java.util.regex.Pattern;
  * {@code UPSTREAM_STREAM_ERROR}, {@code UPSTREAM_SLOW <ms>}, {@code UPSTREAM_HANG}, {@code UPSTREAM_REFUSAL},
  * {@code UPSTREAM_TOOL <name> <json>}, {@code UPSTREAM_TOOL_BASH} (a {@code Bash} tool call that would touch
  * {@code /tmp/axon-pwned}), {@code UPSTREAM_BENCH <chunks> <ms>} (a benchmark reply of time-stamped chunks, see
- * {@link MockReply#stamped}).
+ * {@link MockReply#stamped}). The {@code mock} provider's script words mean the same here, so one end-to-end suite
+ * drives a gateway on either provider: {@code MOCK_FAIL} is {@code UPSTREAM_ERROR 500}, {@code MOCK_FAIL_MIDSTREAM}
+ * a stream error after three deltas, {@code MOCK_SLOW <ms>} is {@code UPSTREAM_SLOW <ms>}.
  *
  * <p>Runnable on its own: {@code java -cp ... dev.axon.testkit.anthropic.MockAnthropicServer [port]}.
  */
@@ -42,7 +44,7 @@ public final class MockAnthropicServer {
 
   public static final String MODEL_SUFFIX = "-20260101";
   private static final Pattern ERROR = Pattern.compile("UPSTREAM_ERROR\\s+(\\d{3})");
-  private static final Pattern SLOW = Pattern.compile("UPSTREAM_SLOW\\s+(\\d{1,6})");
+  private static final Pattern SLOW = Pattern.compile("(?:UPSTREAM|MOCK)_SLOW\\s+(\\d{1,6})");
   private static final Pattern BENCH = Pattern.compile("UPSTREAM_BENCH\\s+(\\d{1,6})\\s+(\\d{1,6})");
   private static final Pattern TOOL = Pattern.compile("UPSTREAM_TOOL\\s+([A-Za-z0-9_-]+)\\s+(\\{.*\\})", Pattern.DOTALL);
 
@@ -209,14 +211,15 @@ public final class MockAnthropicServer {
 
   private void answer(HttpServerRequest request, HttpServerResponse response, JsonObject body, MockReply reply) {
     inFlight.incrementAndGet();
-    boolean[] ended = {false};
+    // Vert.x calls the end handler whenever the response is disposed (also when its connection closes first), and
+    // the close handler only when the connection closes before the response ended: a kept-alive connection that
+    // served a whole response never closes it.
     response.closeHandler(v -> {
-      if (!ended[0]) {
+      if (!response.ended()) {
         abandoned.incrementAndGet();
       }
-      inFlight.decrementAndGet();
     });
-    response.endHandler(v -> ended[0] = true);
+    response.endHandler(v -> inFlight.decrementAndGet());
     if (reply.hang) {
       return;
     }
@@ -243,6 +246,10 @@ public final class MockAnthropicServer {
   private MockReply defaultReply(JsonObject body) {
     String last = lastUserText(body);
     Matcher m = ERROR.matcher(last);
+    boolean mockFail = last.contains("MOCK_FAIL") && !last.contains("MOCK_FAIL_MIDSTREAM");
+    if (mockFail) {
+      return MockReply.httpError(500, "Mock upstream error 500 (MOCK_FAIL)");
+    }
     if (m.find()) {
       int status = Integer.parseInt(m.group(1));
       MockReply r = MockReply.httpError(status, status == 529 ? "Overloaded" : "Mock upstream error " + status);
@@ -285,6 +292,8 @@ public final class MockAnthropicServer {
     }
     if (last.contains("UPSTREAM_STREAM_ERROR")) {
       reply.streamErrorAfter(2);
+    } else if (last.contains("MOCK_FAIL_MIDSTREAM")) {
+      reply.streamErrorAfter(3);
     }
     Matcher slow = SLOW.matcher(last);
     if (slow.find()) {
