@@ -37,6 +37,7 @@ class EnvOverridesTest {
     env.put("AXON_VALKEY_URL", "redis://valkey:6380");
     env.put("AXON_CONVERSATION_TTL", "3600");
     env.put("AXON_ROLES", "api,pool");
+    env.put("AXON_CLAUDE_BIN", "/opt/claude/bin/claude");
     env.put("AXON_CLUSTER_ENABLED", "true");
     env.put("AXON_CLUSTER_NAME", "prod");
     env.put("AXON_CLUSTER_HOST", "10.0.0.5");
@@ -59,6 +60,7 @@ class EnvOverridesTest {
     assertEquals("redis://valkey:6380", config.getJsonObject("store").getJsonObject("valkey").getString("url"));
     assertEquals("3600", config.getJsonObject("store").getString("conversationTtlSeconds"));
     assertEquals("api,pool", config.getString("roles"));
+    assertEquals("/opt/claude/bin/claude", config.getJsonObject("pool").getJsonObject("claude-code").getString("bin"));
     assertEquals(EnvOverrides.KEYS.keySet(), env.keySet(), "every documented variable is covered here");
 
     // The strings from the environment pass the same checks as the file's values.
