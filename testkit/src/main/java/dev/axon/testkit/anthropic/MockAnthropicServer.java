@@ -288,7 +288,14 @@ public final class MockAnthropicServer {
       reply.addText("I can't help with that.").stopReason("refusal");
     } else {
       String toolResult = lastToolResult(body);
-      reply.addText(toolResult != null ? "The tool returned: " + toolResult : "Hello from the mock upstream. You said: " + last);
+      if (last.contains("<reply_format>")) {
+        // A gateway that asks for JSON in the turn text (the claude-code provider) gets a model that complies.
+        reply.addText(jsonReply(last, body));
+      } else {
+        reply.addText((toolResult != null ? "The tool returned: " + toolResult : "Hello from the mock upstream. You said: " + last)
+            + " | I received " + body.getJsonArray("messages", new JsonArray()).size() + " messages. The first user message was: "
+            + firstUserText(body));
+      }
     }
     if (last.contains("UPSTREAM_STREAM_ERROR")) {
       reply.streamErrorAfter(2);
@@ -598,6 +605,33 @@ public final class MockAnthropicServer {
       }
     }
     return "";
+  }
+
+  private static String firstUserText(JsonObject body) {
+    for (Object m : body.getJsonArray("messages", new JsonArray())) {
+      JsonObject message = (JsonObject) m;
+      if ("user".equals(message.getString("role"))) {
+        return text(message.getValue("content"), false);
+      }
+    }
+    return "";
+  }
+
+  private static final Pattern SCHEMA = Pattern.compile("<schema[^>]*>(.*?)</schema>", Pattern.DOTALL);
+
+  /** A JSON reply to a turn that asks for one: fitting the schema when the turn carries one. */
+  private static String jsonReply(String last, JsonObject body) {
+    Matcher schema = SCHEMA.matcher(last);
+    if (schema.find()) {
+      try {
+        Object value = sample(new JsonObject(schema.group(1)), "value");
+        return value instanceof JsonObject o ? o.encode() : String.valueOf(value);
+      } catch (RuntimeException e) {
+        // not a schema we can read: fall through to an object
+      }
+    }
+    return new JsonObject().put("reply", "Hello from the mock upstream")
+        .put("messages", body.getJsonArray("messages", new JsonArray()).size()).encode();
   }
 
   private static String lastToolResult(JsonObject body) {
