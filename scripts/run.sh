@@ -35,6 +35,13 @@ if [ -z "${AXON_API_KEYS:-}" ] && grep -Eq '^\s*keys:\s*\[\s*\]' "${AXON_CONF:-c
   log "no API keys configured: using the development key sk-axon-dev (set AXON_API_KEYS or api.keys)"
 fi
 
+# The claude-code provider runs the pinned CLI of tools/claude-code unless AXON_CLAUDE_BIN names another.
+if [ "${AXON_PROVIDER:-}" = claude-code ] && [ -z "${AXON_CLAUDE_BIN:-}" ]; then
+  AXON_CLAUDE_BIN=$(claude_cli "$ROOT") || exit 1
+  export AXON_CLAUDE_BIN
+  log "claude-code provider: using $AXON_CLAUDE_BIN"
+fi
+
 java ${AXON_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx512m} -jar app/target/axon.jar &
 AXON_PID=$!
 trap 'kill -TERM $AXON_PID 2>/dev/null; wait $AXON_PID; cleanup' INT TERM

@@ -2,8 +2,9 @@
 # All of Axon's tests: the JUnit suites (mvn verify, against a real Valkey-compatible server the fixtures start)
 # and then the end-to-end shell suite against a gateway this script starts and stops.
 #   AXON_SKIP_UNIT=1   skip mvn verify (build only)
-#   AXON_SKIP_E2E=1    skip the end-to-end suite (run twice: the mock provider, then the anthropic provider
-#                      against the mock Anthropic upstream from testkit/target/axon-testkit.jar)
+#   AXON_SKIP_E2E=1    skip the end-to-end suite (run per provider: mock; anthropic and claude-code against the
+#                      mock Anthropic upstream from testkit/target/axon-testkit.jar)
+#   AXON_SKIP_CLUSTER=1 skip the multi-JVM cluster test
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 ROOT=$(axon_root)
@@ -16,6 +17,8 @@ command -v curl >/dev/null || apt_install curl || exit 1
 valkey_binary >/dev/null || { log "no Valkey-compatible server available"; exit 1; }
 
 status=0
+# The claude-code provider's tests and e2e mode run the pinned CLI (tools/claude-code, installed with npm ci).
+CLAUDE_BIN=$(claude_cli "$ROOT") || { log "the pinned Claude Code CLI could not be installed"; status=1; CLAUDE_BIN=""; }
 if [ "${AXON_SKIP_UNIT:-0}" = 1 ]; then
   mvn -B -q -DskipTests package || exit 1
 else
@@ -29,23 +32,36 @@ if command -v node >/dev/null && command -v npm >/dev/null && [ ! -d scripts/con
   (cd scripts/conformance && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) || log "conformance validator not installed; e2e skips it"
 fi
 
+# Runs the e2e suite against a gateway started with a deliberately small pool (1 warm session, at most 2, two
+# waiting callers, a 2 s queue deadline), so the suite's burst really meets the 429 path. Extra arguments are
+# environment assignments for the gateway (e.g. AXON_PROVIDER=...).
 run_e2e() {
   local name=$1; shift
   local work=$ROOT/run/e2e-$name vport aport vpid apid rc
+  [ -x scripts/e2e-test.sh ] || { log "e2e ($name): scripts/e2e-test.sh is missing"; return 1; }
   rm -rf "$work"; mkdir -p "$work"
   vport=$(free_port); aport=$(free_port)
   vpid=$(start_valkey "$vport" "$work/valkey") || return 1
+  cat >"$work/axon.yaml" <<YAML
+api:
+  keys: [sk-e2e-one, sk-e2e-two]
+pool:
+  size: 1
+  max: 2
+  maxWaiting: 2
+  acquireTimeoutMs: 2000
+reloadPeriodMs: 0
+YAML
   log "e2e ($name): gateway on port $aport, Valkey on $vport"
-  env AXON_PORT="$aport" AXON_VALKEY_URL="redis://127.0.0.1:$vport" AXON_API_KEYS="sk-e2e-one,sk-e2e-two" \
-      AXON_POOL_SIZE=2 AXON_POOL_MAX=4 "$@" \
+  env AXON_CONF="$work/axon.yaml" AXON_PORT="$aport" AXON_VALKEY_URL="redis://127.0.0.1:$vport" "$@" \
       java -Xmx512m -jar app/target/axon.jar >"$work/axon.log" 2>&1 &
   apid=$!
   if ! wait_ready "http://127.0.0.1:$aport/health" 60; then
     log "gateway did not become ready; last log lines:"; tail -30 "$work/axon.log" >&2
     kill "$apid" "$vpid" 2>/dev/null; return 1
   fi
-  AXON_TEST_URL="http://127.0.0.1:$aport" AXON_TEST_KEY=sk-e2e-one AXON_TEST_KEY2=sk-e2e-two \
-    AXON_TEST_POOL_MAX=4 AXON_CONFORMANCE_DIR="$ROOT/scripts/conformance" \
+  AXON_TEST_PROVIDER="$name" AXON_TEST_URL="http://127.0.0.1:$aport" AXON_TEST_KEY=sk-e2e-one AXON_TEST_KEY2=sk-e2e-two \
+    AXON_TEST_POOL_MAX=2 AXON_TEST_BURST=12 AXON_CONFORMANCE_DIR="$ROOT/scripts/conformance" \
     scripts/e2e-test.sh
   rc=$?
   kill -TERM "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
@@ -54,20 +70,27 @@ run_e2e() {
   return $rc
 }
 
-# The anthropic provider against the mock Messages API upstream (testkit/target/axon-testkit.jar), over real HTTP.
+# The anthropic mode: the anthropic provider over HTTP to the testkit's mock Anthropic upstream.
 run_e2e_anthropic() {
   local work=$ROOT/run/e2e-anthropic-upstream mport mpid rc
-  [ -f testkit/target/axon-testkit.jar ] || { log "testkit/target/axon-testkit.jar was not built"; return 1; }
   rm -rf "$work"; mkdir -p "$work"
   mport=$(free_port)
-  java -Xmx256m -cp testkit/target/axon-testkit.jar dev.axon.testkit.anthropic.MockAnthropicServer "$mport" >"$work/mock.log" 2>&1 &
-  mpid=$!
-  if ! wait_ready "http://127.0.0.1:$mport/v1/models" 30; then
-    log "mock Anthropic upstream did not start; its log:"; tail -20 "$work/mock.log" >&2
-    kill "$mpid" 2>/dev/null; return 1
-  fi
-  log "mock Anthropic upstream on port $mport"
-  run_e2e anthropic AXON_PROVIDER=anthropic AXON_ANTHROPIC_BASE_URL="http://127.0.0.1:$mport" ANTHROPIC_API_KEY=sk-ant-e2e
+  mpid=$(start_mock_anthropic "$mport" "$work/mock.log") || return 1
+  run_e2e anthropic AXON_PROVIDER=anthropic AXON_ANTHROPIC_BASE_URL="http://127.0.0.1:$mport" ANTHROPIC_API_KEY=sk-ant-e2e-upstream
+  rc=$?
+  kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
+  return $rc
+}
+
+# The claude-code mode: real claude CLI sessions pointed at the testkit's mock Anthropic upstream.
+run_e2e_claude_code() {
+  local work=$ROOT/run/e2e-claude-code-upstream mport mpid rc
+  [ -n "$CLAUDE_BIN" ] || { log "e2e (claude-code): no Claude Code CLI"; return 1; }
+  rm -rf "$work"; mkdir -p "$work"
+  mport=$(free_port)
+  mpid=$(start_mock_anthropic "$mport" "$work/mock.log") || return 1
+  run_e2e claude-code AXON_PROVIDER=claude-code AXON_CLAUDE_BIN="$CLAUDE_BIN" \
+    ANTHROPIC_BASE_URL="http://127.0.0.1:$mport" ANTHROPIC_API_KEY=sk-ant-e2e-upstream ANTHROPIC_AUTH_TOKEN= CLAUDE_CODE_OAUTH_TOKEN=
   rc=$?
   kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
   return $rc
@@ -76,6 +99,12 @@ run_e2e_anthropic() {
 if [ "${AXON_SKIP_E2E:-0}" != 1 ]; then
   run_e2e mock AXON_PROVIDER=mock || status=1
   run_e2e_anthropic || status=1
+  run_e2e_claude_code || status=1
+fi
+
+if [ "${AXON_SKIP_CLUSTER:-0}" != 1 ]; then
+  log "clustered deployment test (scripts/cluster-test.sh)"
+  scripts/cluster-test.sh || status=1
 fi
 
 [ $status -eq 0 ] && log "all tests passed" || log "tests FAILED"

@@ -27,7 +27,7 @@ valkey_binary() {
 # True when a Redis-protocol server answers PING at host:port.
 valkey_ping() {
   local host=$1 port=$2 reply=""
-  exec 9<>"/dev/tcp/$host/$port" 2>/dev/null || return 1
+  { exec 9<>"/dev/tcp/$host/$port"; } 2>/dev/null || return 1
   printf 'PING\r\n' >&9
   IFS= read -r -t 2 reply <&9 || true
   exec 9>&- 9<&-
@@ -72,4 +72,36 @@ wait_ready() {
     sleep 0.1
   done
   return 1
+}
+
+# The pinned Claude Code CLI of tools/claude-code (the claude-code provider's default binary): installs it with
+# `npm ci` when it is missing, then prints the path of a binary that runs. Args: the repository root.
+claude_cli() {
+  local dir=$1/tools/claude-code alt
+  local bin=$dir/node_modules/.bin/claude
+  if ! "$bin" --version >/dev/null 2>&1; then
+    command -v npm >/dev/null 2>&1 || { log "npm is needed to install the Claude Code CLI (tools/claude-code)"; return 1; }
+    log "installing the pinned Claude Code CLI (npm ci in tools/claude-code)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) || { log "npm ci failed in tools/claude-code"; return 1; }
+  fi
+  if "$bin" --version >/dev/null 2>&1; then echo "$bin"; return 0; fi
+  # The package's postinstall links its platform binary; when it did not run, use that binary directly.
+  for alt in "$dir"/node_modules/@anthropic-ai/claude-code-linux-*/claude; do
+    if "$alt" --version >/dev/null 2>&1; then echo "$alt"; return 0; fi
+  done
+  log "the Claude Code CLI in tools/claude-code does not run"; return 1
+}
+
+# Starts the testkit's mock Anthropic Messages API on loopback; prints its PID. Args: port log-file.
+start_mock_anthropic() {
+  local port=$1 logfile=$2 root
+  root=$(axon_root)
+  java -Xmx256m -cp "$root/testkit/target/axon-testkit.jar" dev.axon.testkit.anthropic.MockAnthropicServer "$port" >"$logfile" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do
+    grep -q "listening on" "$logfile" 2>/dev/null && { echo "$pid"; return 0; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  log "the mock Anthropic upstream did not start (see $logfile)"; kill "$pid" 2>/dev/null; return 1
 }

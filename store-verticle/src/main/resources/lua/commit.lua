@@ -1,5 +1,5 @@
 -- Append a finished turn, refresh the TTL, release the lock and count the conversation as live, atomically.
--- KEYS: meta, messages, lock, live-set
+-- KEYS: meta, messages, lock, and the live set unless it lives in another cluster slot (then the caller adds it)
 -- ARGV: ownerHash, lockToken ('' for a new conversation), model, nowSeconds, ttlSeconds, id, expectedCount,
 --       message JSON...
 local created = 0
@@ -30,5 +30,7 @@ redis.call('HSET', KEYS[1], 'model', ARGV[3], 'updated', ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('DEL', KEYS[3])
-redis.call('ZADD', KEYS[4], tonumber(ARGV[4]) + tonumber(ARGV[5]), ARGV[6])
+if KEYS[4] then
+  redis.call('ZADD', KEYS[4], tonumber(ARGV[4]) + tonumber(ARGV[5]), ARGV[6])
+end
 return {'ok', count, created}

@@ -2,6 +2,7 @@ package dev.axon.api;
 
 import dev.axon.api.auth.AuthHandler;
 import dev.axon.api.chat.ChatCompletionHandler;
+import dev.axon.api.chat.ExchangeListener;
 import dev.axon.api.cluster.ClusterView;
 import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.conversation.ConversationHandler;
@@ -12,6 +13,7 @@ import dev.axon.api.openai.OpenAiRequestParser;
 import dev.axon.api.ops.ModelsHandler;
 import dev.axon.api.ops.OpsHandlers;
 import dev.axon.api.turn.TurnClient;
+import dev.axon.common.bus.Addresses;
 import dev.axon.common.cluster.Announcer;
 import dev.axon.common.cluster.NodeId;
 import dev.axon.common.cluster.RoleAnnouncement;
@@ -21,11 +23,15 @@ import dev.axon.common.error.ErrorKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +48,8 @@ public class ApiVerticle extends VerticleBase {
   private volatile OpenAiRequestParser parser;
   private volatile Buffer modelsBody;
   private TurnClient turns;
+  /** Told of every finished chat completion (metering, metrics); filled before the routes are built. */
+  private final List<ExchangeListener> exchangeListeners = new ArrayList<>();
   private ClusterView view;
   private Announcer announcer;
   private HttpServer server;
@@ -67,7 +75,8 @@ public class ApiVerticle extends VerticleBase {
     router.get("/v1/models").handler(new ModelsHandler(vertx, () -> options.models(), () -> modelsBody));
     router.post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
-        .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs()));
+        .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs(),
+            exchangeListeners));
     router.get("/v1/conversations/:id").handler(new ConversationHandler(store));
     router.route().last().handler(rc -> Responses.error(rc, new AxonException(ErrorKind.NOT_FOUND,
         "Unknown request URL: " + rc.request().method() + " " + rc.request().path() + ".")));
@@ -87,13 +96,29 @@ public class ApiVerticle extends VerticleBase {
     long startedAt = System.currentTimeMillis();
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "api", instanceId, startedAt,
         System.currentTimeMillis(), null, null, null));
-    return Future.all(view.start(), turns.start())
+    MessageConsumer<JsonObject> reconfigure = vertx.eventBus().consumer(Addresses.CONFIG_API, m -> reconfigure(m.body()));
+    return Future.all(view.start(), turns.start(), reconfigure.completion())
         .compose(v -> server.listen())
         .onSuccess(s -> announcer.start())
         .onSuccess(s -> log.info("API listening on {}:{} with {} key(s)", options.host(), s.actualPort(), options.keys().size()));
   }
 
-  /** Swaps the settings that can change at run time. */
+  private void reconfigure(JsonObject json) {
+    try {
+      ApiOptions next = new ApiOptions(json);
+      if (next.keys().isEmpty()) {
+        log.error("configuration change ignored by the API: it lists no API keys");
+        return;
+      }
+      apply(next);
+      log.info("API configuration applied: {} key(s), {} model(s), {} alias(es)", next.keys().size(),
+          next.models().served().size(), next.models().aliases().size());
+    } catch (RuntimeException e) {
+      log.error("configuration change rejected by the API: {}", e.getMessage());
+    }
+  }
+
+  /** Swaps the settings that can change at run time: keys, models and aliases, limits. */
   public void apply(ApiOptions next) {
     options = next;
     parser = new OpenAiRequestParser(next.models(), next.maxChoices());

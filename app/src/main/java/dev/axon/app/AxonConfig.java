@@ -28,6 +28,7 @@ public final class AxonConfig {
   private final JsonObject store;
   private final Set<String> roles;
   private final int apiInstances;
+  private final ClusterOptions cluster;
 
   public AxonConfig(JsonObject raw) {
     this.raw = raw.copy();
@@ -80,6 +81,7 @@ public final class AxonConfig {
     new ApiOptions(api);
     new StoreOptions(store);
 
+    cluster = new ClusterOptions(root.child("cluster").raw());
     List<String> roleList = root.strings("roles");
     roles = new LinkedHashSet<>(roleList.isEmpty() ? List.of("store", "pool", "api") : roleList);
     for (String role : roles) {
@@ -111,5 +113,9 @@ public final class AxonConfig {
 
   public int apiInstances() {
     return apiInstances;
+  }
+
+  public ClusterOptions cluster() {
+    return cluster;
   }
 }

@@ -29,10 +29,17 @@ final class EnvOverrides {
     KEYS.put("AXON_POOL_SIZE", "pool.size");
     KEYS.put("AXON_POOL_MAX", "pool.max");
     KEYS.put("AXON_MAX_TURNS", "pool.maxTurns");
+    KEYS.put("AXON_CLAUDE_BIN", "pool.claude-code.bin");
     KEYS.put("AXON_STORE", "store.backend");
     KEYS.put("AXON_VALKEY_URL", "store.valkey.url");
     KEYS.put("AXON_CONVERSATION_TTL", "store.conversationTtlSeconds");
     KEYS.put("AXON_ROLES", "roles");
+    KEYS.put("AXON_CLUSTER_ENABLED", "cluster.enabled");
+    KEYS.put("AXON_CLUSTER_NAME", "cluster.name");
+    KEYS.put("AXON_CLUSTER_HOST", "cluster.host");
+    KEYS.put("AXON_CLUSTER_PORT", "cluster.port");
+    KEYS.put("AXON_CLUSTER_EVENT_BUS_PORT", "cluster.eventBusPort");
+    KEYS.put("AXON_CLUSTER_MEMBERS", "cluster.members");
   }
 
   private EnvOverrides() {

@@ -41,6 +41,8 @@ public final class PoolOptions {
   public static final long DEFAULT_LEAK_DETECTION_MS = 900_000;
   /** Sessions above the pool size that sit idle this long are closed. */
   public static final long DEFAULT_IDLE_TRIM_MS = 60_000;
+  /** On shutdown, running turns may finish for this long before they are stopped. */
+  public static final long DEFAULT_DRAIN_TIMEOUT_MS = 20_000;
   /** How often the housekeeper runs. */
   public static final long DEFAULT_HOUSEKEEPING_MS = 1_000;
 
@@ -56,6 +58,7 @@ public final class PoolOptions {
   private final long leakDetectionMs;
   private final long idleTrimMs;
   private final long housekeepingMs;
+  private final long drainTimeoutMs;
   private final List<String> warm;
   private final Map<String, ModelOverride> models;
   private final List<ModelRoute> routes;
@@ -83,6 +86,7 @@ public final class PoolOptions {
     leakDetectionMs = r.longValue("leakDetectionMs", DEFAULT_LEAK_DETECTION_MS, 0, 86_400_000);
     idleTrimMs = r.longValue("idleTrimMs", DEFAULT_IDLE_TRIM_MS, 0, 86_400_000);
     housekeepingMs = r.longValue("housekeepingMs", DEFAULT_HOUSEKEEPING_MS, 10, 600_000);
+    drainTimeoutMs = r.longValue("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS, 0, 3_600_000);
     warm = r.strings("warm");
     routes = ModelRoute.read(r, "routes");
     models = new LinkedHashMap<>();
@@ -176,5 +180,9 @@ public final class PoolOptions {
 
   public long housekeepingMs() {
     return housekeepingMs;
+  }
+
+  public long drainTimeoutMs() {
+    return drainTimeoutMs;
   }
 }

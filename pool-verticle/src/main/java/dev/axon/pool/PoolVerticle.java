@@ -21,6 +21,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public class PoolVerticle extends VerticleBase {
     for (String name : options.providersInUse()) {
       providers.put(name, Providers.create(name, vertx, options.providerOptions(name)));
     }
-    pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), options::settingsFor, PoolMetrics.NONE);
+    pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), model -> options.settingsFor(model), PoolMetrics.NONE);
     String controlAddress = Addresses.turnControl(instanceId);
     runner = new TurnRunner(vertx, pools, controlAddress, options.turnTimeoutMs(), options.heartbeatMs());
 
@@ -67,6 +68,7 @@ public class PoolVerticle extends VerticleBase {
     consumers.add(bus.consumer(Addresses.poolStats(instanceId), m -> m.reply(stats())));
     consumers.add(bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(health())));
     consumers.add(bus.consumer(Addresses.POOL_MODELS, m -> listModels().onComplete(ar -> m.reply(ar.succeeded() ? ar.result() : ModelList.EMPTY))));
+    consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_POOL, m -> reconfigure(m.body())));
 
     options.warm().forEach(pools::forModel);
     long startedAt = System.currentTimeMillis();
@@ -118,6 +120,34 @@ public class PoolVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Applies a configuration change: pool sizes and limits (pools grow at once and shrink as sessions come back),
+   * turn timeouts, provider options; a model whose provider changed gets a new pool while the old one drains.
+   */
+  private void reconfigure(JsonObject json) {
+    PoolOptions next;
+    try {
+      next = new PoolOptions(json);
+      next.checkProviders(Providers.names());
+    } catch (RuntimeException e) {
+      log.error("configuration change rejected by the pool: {}", e.getMessage());
+      return;
+    }
+    options = next;
+    for (String name : next.providersInUse()) {
+      Provider provider = providers.get(name);
+      if (provider == null) {
+        providers.put(name, Providers.create(name, vertx, next.providerOptions(name)));
+      } else {
+        provider.reconfigure(next.providerOptions(name));
+      }
+    }
+    runner.setLimits(next.turnTimeoutMs(), next.heartbeatMs());
+    pools.reconfigure();
+    next.warm().forEach(pools::forModel);
+    log.info("pool configuration applied: provider {}, warm {}", next.provider(), next.warm());
+  }
+
   /** Ready when every warmed model has a live session (or, with nothing warmed, when any pool has one). */
   private PoolHealth health() {
     List<ModelPoolStats> stats = pools.stats();
@@ -136,22 +166,32 @@ public class PoolVerticle extends VerticleBase {
     return new PoolHealth(ready, ready ? "ok" : String.join("; ", problems));
   }
 
+  /**
+   * Stops gracefully: no new turns are taken (the consumers go first, so callers pick another pool), running
+   * turns may finish within {@code pool.drainTimeoutMs}, then whatever still runs is stopped and its callers
+   * told, and every session is closed.
+   */
   @Override
   public Future<?> stop() {
     if (announcer != null) {
       announcer.stop();
     }
-    vertx.cancelTimer(housekeeper);
-    vertx.cancelTimer(heartbeats);
-    if (runner != null) {
-      runner.close();
-    }
-    List<Future<?>> closing = new ArrayList<>();
-    consumers.forEach(c -> closing.add(c.unregister()));
-    if (pools != null) {
-      closing.add(pools.close());
-    }
-    providers.values().forEach(p -> closing.add(p.close()));
-    return Future.join(closing);
+    List<Future<?>> unregistering = new ArrayList<>();
+    consumers.forEach(c -> unregistering.add(c.unregister()));
+    return Future.join(unregistering)
+        .compose(v -> runner == null ? Future.succeededFuture() : runner.drain(options.drainTimeoutMs()))
+        .compose(v -> {
+          vertx.cancelTimer(housekeeper);
+          vertx.cancelTimer(heartbeats);
+          if (runner != null) {
+            runner.close();
+          }
+          List<Future<?>> closing = new ArrayList<>();
+          if (pools != null) {
+            closing.add(pools.close());
+          }
+          providers.values().forEach(p -> closing.add(p.close()));
+          return Future.join(closing);
+        });
   }
 }

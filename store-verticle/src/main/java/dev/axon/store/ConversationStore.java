@@ -40,6 +40,9 @@ public interface ConversationStore {
   /** The live conversation count; fails when the backend does not answer (used by readiness). */
   Future<StoreStats> stats();
 
+  /** Applies options that can change at run time (the conversation TTL); connection settings need a restart. */
+  void reconfigure(StoreOptions options);
+
   /** Verifies the backend is reachable at start-up. */
   Future<Void> start();
 

@@ -23,7 +23,15 @@ public final class StoreOptions {
   /** Connection attempts to a down server give up this fast. */
   public static final long DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
 
+  /** How to reach Valkey: {@code standalone} (one server at {@code url}), {@code sentinel}, or {@code cluster}. */
+  public static final String DEFAULT_MODE = "standalone";
+  /** The Sentinel master name. */
+  public static final String DEFAULT_MASTER_NAME = "mymaster";
+
   private String backend = DEFAULT_BACKEND;
+  private String mode = DEFAULT_MODE;
+  private java.util.List<String> endpoints = java.util.List.of();
+  private String masterName = DEFAULT_MASTER_NAME;
   private String valkeyUrl = DEFAULT_VALKEY_URL;
   private long conversationTtlSeconds = DEFAULT_CONVERSATION_TTL_SECONDS;
   private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
@@ -35,6 +43,9 @@ public final class StoreOptions {
 
   public StoreOptions(StoreOptions other) {
     this.backend = other.backend;
+    this.mode = other.mode;
+    this.endpoints = other.endpoints;
+    this.masterName = other.masterName;
     this.valkeyUrl = other.valkeyUrl;
     this.conversationTtlSeconds = other.conversationTtlSeconds;
     this.maxPoolSize = other.maxPoolSize;
@@ -54,6 +65,20 @@ public final class StoreOptions {
     if (!valkeyUrl.startsWith("redis://") && !valkeyUrl.startsWith("rediss://") && !valkeyUrl.startsWith("unix://")) {
       throw new ConfigException("store.valkey.url", "must start with redis://, rediss:// or unix://");
     }
+    mode = valkey.string("mode", DEFAULT_MODE);
+    if (!mode.equals("standalone") && !mode.equals("sentinel") && !mode.equals("cluster")) {
+      throw new ConfigException("store.valkey.mode", "must be standalone, sentinel or cluster, got '" + mode + "'");
+    }
+    endpoints = java.util.List.copyOf(valkey.strings("endpoints"));
+    for (String endpoint : endpoints) {
+      if (!endpoint.startsWith("redis://") && !endpoint.startsWith("rediss://")) {
+        throw new ConfigException("store.valkey.endpoints", "'" + endpoint + "' must start with redis:// or rediss://");
+      }
+    }
+    if (!mode.equals("standalone") && endpoints.isEmpty()) {
+      throw new ConfigException("store.valkey.endpoints", "the " + mode + " mode needs the seed endpoints (redis://host:port, ...)");
+    }
+    masterName = valkey.string("masterName", DEFAULT_MASTER_NAME);
     maxPoolSize = valkey.intValue("maxPoolSize", DEFAULT_MAX_POOL_SIZE, 1, 1024);
     commandTimeoutMs = valkey.longValue("commandTimeoutMs", DEFAULT_COMMAND_TIMEOUT_MS, 10, 600_000);
     connectTimeoutMs = valkey.longValue("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, 10, 600_000);
@@ -66,6 +91,34 @@ public final class StoreOptions {
 
   public StoreOptions setBackend(String backend) {
     this.backend = backend;
+    return this;
+  }
+
+  public String getMode() {
+    return mode;
+  }
+
+  public StoreOptions setMode(String mode) {
+    this.mode = mode;
+    return this;
+  }
+
+  /** Seed endpoints: the cluster's nodes, or the Sentinels. */
+  public java.util.List<String> getEndpoints() {
+    return endpoints;
+  }
+
+  public StoreOptions setEndpoints(java.util.List<String> endpoints) {
+    this.endpoints = java.util.List.copyOf(endpoints);
+    return this;
+  }
+
+  public String getMasterName() {
+    return masterName;
+  }
+
+  public StoreOptions setMasterName(String masterName) {
+    this.masterName = masterName;
     return this;
   }
 
@@ -114,8 +167,9 @@ public final class StoreOptions {
     return this;
   }
 
-  /** The Valkey URL with any password replaced, fit for a log line. */
+  /** Where Valkey is, with any password replaced, fit for a log line. */
   public String redactedValkeyUrl() {
-    return valkeyUrl.replaceAll("//([^@/]*)@", "//***@");
+    String where = mode.equals("standalone") ? valkeyUrl : mode + " " + String.join(",", endpoints);
+    return where.replaceAll("//([^@/,]*)@", "//***@");
   }
 }

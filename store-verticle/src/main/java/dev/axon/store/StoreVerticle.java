@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -44,6 +45,14 @@ public class StoreVerticle extends VerticleBase {
         m -> Replies.reply(m, store.commit(m.body()), log, "conversation store")));
     consumers.add(bus.<AbortTurn>consumer(Addresses.STORE_ABORT,
         m -> Replies.reply(m, store.abort(m.body()), log, "conversation store")));
+    consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_STORE, m -> {
+      try {
+        store.reconfigure(new StoreOptions(m.body()));
+        log.info("store configuration applied");
+      } catch (RuntimeException e) {
+        log.error("configuration change rejected by the store: {}", e.getMessage());
+      }
+    }));
     consumers.add(bus.consumer(Addresses.STORE_STATS,
         m -> Replies.reply(m, store.stats(), log, "conversation store")));
     long startedAt = System.currentTimeMillis();

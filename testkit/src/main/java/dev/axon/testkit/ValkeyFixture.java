@@ -64,19 +64,12 @@ public final class ValkeyFixture {
 
   /** Sends one inline command (e.g. {@code FLUSHALL}) and returns the first reply line. */
   public String command(String line) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), 2000);
-      socket.setSoTimeout(5000);
-      socket.getOutputStream().write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-      StringBuilder sb = new StringBuilder();
-      int c;
-      while ((c = socket.getInputStream().read()) != -1 && c != '\n') {
-        sb.append((char) c);
-      }
-      return sb.toString().trim();
-    } catch (IOException e) {
-      throw new IllegalStateException("valkey fixture command failed: " + line, e);
-    }
+    return LocalServers.command(host, port, line);
+  }
+
+  /** A free TCP port on this machine. */
+  public static int freePort() {
+    return LocalServers.freePort();
   }
 
   /** Stops the local server process (not a container or an external server) to test outages. */
@@ -97,8 +90,8 @@ public final class ValkeyFixture {
     if (command == null) {
       throw new IllegalStateException("only a locally started server can be resumed");
     }
-    process = launch(command);
-    awaitPort(host, port, Duration.ofSeconds(10));
+    process = LocalServers.launch(command);
+    LocalServers.awaitPort(host, port, Duration.ofSeconds(10));
   }
 
   public synchronized boolean isLocalProcess() {
@@ -128,8 +121,8 @@ public final class ValkeyFixture {
       log.info("tests use a valkey/valkey:8 container");
       return new ValkeyFixture(container.getHost(), container.getMappedPort(6379), container::stop, null);
     }
-    String binary = findBinary();
-    int port = freePort();
+    String binary = LocalServers.valkeyServer();
+    int port = LocalServers.freePort();
     File dir;
     try {
       dir = Files.createTempDirectory("axon-valkey").toFile();
@@ -139,18 +132,10 @@ public final class ValkeyFixture {
     List<String> command = List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir.getAbsolutePath());
     ValkeyFixture fixture = new ValkeyFixture("127.0.0.1", port, null, command);
-    fixture.process = launch(command);
-    awaitPort("127.0.0.1", port, Duration.ofSeconds(10));
+    fixture.process = LocalServers.launch(command);
+    LocalServers.awaitPort("127.0.0.1", port, Duration.ofSeconds(10));
     log.info("tests use a local {} on port {}", binary, port);
     return fixture;
-  }
-
-  private static Process launch(List<String> command) {
-    try {
-      return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + command.get(0), e);
-    }
   }
 
   private static boolean dockerAvailable() {
@@ -164,49 +149,4 @@ public final class ValkeyFixture {
     }
   }
 
-  private static String findBinary() {
-    for (String name : List.of("valkey-server", "redis-server")) {
-      for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/local/bin").split(File.pathSeparator)) {
-        Path candidate = Path.of(dir, name);
-        if (Files.isExecutable(candidate)) {
-          return candidate.toString();
-        }
-      }
-      for (String dir : List.of("/usr/bin", "/usr/local/bin", "/usr/sbin")) {
-        Path candidate = Path.of(dir, name);
-        if (Files.isExecutable(candidate)) {
-          return candidate.toString();
-        }
-      }
-    }
-    throw new IllegalStateException("No Docker engine and no valkey-server or redis-server on PATH: "
-        + "install one (apt-get install redis-server) or set AXON_TEST_VALKEY_URL");
-  }
-
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void awaitPort(String host, int port, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(host, port), 200);
-        return;
-      } catch (IOException e) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-    throw new IllegalStateException("Valkey did not open port " + port + " within " + timeout);
-  }
 }

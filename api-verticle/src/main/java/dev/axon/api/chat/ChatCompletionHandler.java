@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -24,18 +25,15 @@ import java.util.function.Supplier;
 public final class ChatCompletionHandler implements Handler<RoutingContext> {
 
   private final Supplier<OpenAiRequestParser> parser;
-  private final TurnClient turns;
-  private final ConversationClient store;
-  private final String fingerprint;
-  private final long lockMs;
+  private final ChatContext context;
 
+  /**
+   * @param listeners told of every completion once it ended (metering, metrics)
+   */
   public ChatCompletionHandler(Supplier<OpenAiRequestParser> parser, TurnClient turns, ConversationClient store,
-                               String fingerprint, long lockMs) {
+                               String fingerprint, long lockMs, List<ExchangeListener> listeners) {
     this.parser = parser;
-    this.turns = turns;
-    this.store = store;
-    this.fingerprint = fingerprint;
-    this.lockMs = lockMs;
+    this.context = new ChatContext(turns, store, fingerprint, lockMs, listeners);
   }
 
   @Override
@@ -50,7 +48,7 @@ public final class ChatCompletionHandler implements Handler<RoutingContext> {
       return;
     }
     openConversation(call, key)
-        .onSuccess(conversation -> new ChatExchange(rc, turns, store, fingerprint, call, key, conversation).start())
+        .onSuccess(conversation -> new ChatExchange(rc, context, call, key, conversation).start())
         .onFailure(failure -> Responses.error(rc, failure));
   }
 
@@ -59,7 +57,7 @@ public final class ChatCompletionHandler implements Handler<RoutingContext> {
       return Future.succeededFuture(ConversationState.fresh(call.store() ? "conv-" + RequestIds.random(24) : null));
     }
     String token = RequestIds.random(20);
-    return store.open(new OpenConversation(call.conversationId(), key.ownerHash(), token, lockMs))
+    return context.store().open(new OpenConversation(call.conversationId(), key.ownerHash(), token, context.conversationLockMs()))
         .map(c -> new ConversationState(c.id(), token, c.messages(), c.messageCount()));
   }
 }

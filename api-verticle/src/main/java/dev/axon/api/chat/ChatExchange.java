@@ -10,6 +10,7 @@ import dev.axon.api.openai.OpenAiChunkWriter;
 import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.api.turn.TurnClient;
 import dev.axon.api.turn.TurnHandle;
+import dev.axon.api.turn.TurnListener;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
@@ -17,6 +18,7 @@ import dev.axon.common.chat.Usage;
 import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -30,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * One chat completion from the moment its conversation is open: runs {@code n} turns, relays their events as
  * SSE chunks (streaming) or collects them (plain), stores the turn once every choice succeeded, and renders the
  * end. Any failure ends the exchange once: the other turns are cancelled, the conversation lock released, and
- * the client gets an error (a JSON error before the stream started, an error event after). A client that goes
- * away cancels the turns.
+ * the client gets an error (a JSON error with its status before the stream started, an error event after). The
+ * stream starts with the first event, not when the sessions are acquired, so a turn that fails before its first
+ * token still gets its status and Retry-After. A client that goes away cancels the turns.
  *
  * <p>Threading: confined to the API verticle's context.
  */
@@ -41,6 +44,7 @@ final class ChatExchange {
 
   private final RoutingContext rc;
   private final HttpServerResponse response;
+  private final ChatContext context;
   private final TurnClient turnClient;
   private final ConversationClient store;
   private final String fingerprint;
@@ -58,14 +62,19 @@ final class ChatExchange {
   private boolean allAccepted;
   private boolean opened;
   private boolean finished;
+  private final long startNanos;
+  private long acceptedNanos;
+  private long firstEventNanos;
+  private String provider;
 
-  ChatExchange(RoutingContext rc, TurnClient turnClient, ConversationClient store, String fingerprint,
-               OpenAiChatCall call, ApiKey key, ConversationState conversation) {
+  ChatExchange(RoutingContext rc, ChatContext context, OpenAiChatCall call, ApiKey key, ConversationState conversation) {
     this.rc = rc;
     this.response = rc.response();
-    this.turnClient = turnClient;
-    this.store = store;
-    this.fingerprint = fingerprint;
+    this.context = context;
+    this.turnClient = context.turns();
+    this.store = context.store();
+    this.fingerprint = context.fingerprint();
+    this.startNanos = RequestIds.startNanos(rc);
     this.call = call;
     this.key = key;
     this.conversation = conversation;
@@ -90,7 +99,17 @@ final class ChatExchange {
       final int index = i;
       choices[i] = new ChoiceAccumulator(i);
       early.add(new ArrayList<>(2));
-      TurnHandle turn = turnClient.start(request, requestId, event -> onEvent(index, event));
+      TurnHandle turn = turnClient.start(request, requestId, new TurnListener() {
+        @Override
+        public void onEvent(ChatEvent event) {
+          ChatExchange.this.onEvent(index, event);
+        }
+
+        @Override
+        public boolean restart() {
+          return restartChoice(index);
+        }
+      });
       turns.add(turn);
       accepted.add(turn.accepted());
     }
@@ -99,6 +118,8 @@ final class ChatExchange {
         fail(ar.cause());
         return;
       }
+      acceptedNanos = System.nanoTime();
+      provider = turns.get(0).accepted().result().provider();
       allAccepted = true;
       if (!finished && hasEarlyEvents()) {
         open();
@@ -109,6 +130,9 @@ final class ChatExchange {
   private void onEvent(int index, ChatEvent event) {
     if (finished) {
       return;
+    }
+    if (firstEventNanos == 0) {
+      firstEventNanos = System.nanoTime();
     }
     if (event instanceof ChatEvent.Failed f) {
       fail(f.toException());
@@ -122,6 +146,19 @@ final class ChatExchange {
       return;
     }
     process(index, event);
+  }
+
+  /** A choice's producer died: it may start over as long as none of it reached the client. */
+  private boolean restartChoice(int index) {
+    if (finished || (opened && call.stream())) {
+      return false;
+    }
+    if (choices[index].done()) {
+      remaining++;
+    }
+    choices[index] = new ChoiceAccumulator(index);
+    early.get(index).clear();
+    return true;
   }
 
   private boolean hasEarlyEvents() {
@@ -200,6 +237,7 @@ final class ChatExchange {
         }
         Responses.json(rc, 200, OpenAiRenderer.completion(completionId, created, call.clientModel(), fingerprint, results, usage, conversation.id()));
       }
+      report(200, null, usage);
     });
   }
 
@@ -238,12 +276,47 @@ final class ChatExchange {
     turns.forEach(TurnHandle::cancel);
     releaseLock();
     AxonException error = AxonException.from(failure, "The gateway");
-    if (opened && call.stream()) {
+    boolean streamed = opened && call.stream();
+    if (streamed) {
       if (!response.closed() && !response.ended()) {
         response.end(OpenAiChunkWriter.error(error));
       }
     } else {
       Responses.error(rc, error);
+    }
+    report(streamed ? 200 : response.getStatusCode(), error.kind(), partialUsage());
+  }
+
+  /** Tokens of the choices that finished, for a failed exchange (what the provider did bill). */
+  private Usage partialUsage() {
+    Usage sum = Usage.ZERO;
+    for (ChoiceAccumulator c : choices) {
+      if (c != null && c.done()) {
+        sum = sum.plus(c.usage());
+      }
+    }
+    return sum;
+  }
+
+  /** Tells the listeners how the exchange ended, and leaves the summary for handlers that run at the response's end. */
+  private void report(int status, ErrorKind error, Usage usage) {
+    String servedModel = null;
+    for (ChoiceAccumulator c : choices) {
+      if (c != null && c.done() && c.outcome().servedModel() != null) {
+        servedModel = c.outcome().servedModel();
+        break;
+      }
+    }
+    ExchangeSummary summary = new ExchangeSummary(requestId, key.name(), key.ownerHash(), call.clientModel(), call.request().model(),
+        servedModel, provider, conversation.id(), call.stream(), call.n(), status, error, usage,
+        startNanos, acceptedNanos, firstEventNanos, System.nanoTime());
+    rc.put(ExchangeSummary.CONTEXT_KEY, summary);
+    for (ExchangeListener listener : context.listeners()) {
+      try {
+        listener.onExchange(summary);
+      } catch (RuntimeException e) {
+        log.error("an exchange listener failed", e);
+      }
     }
   }
 
@@ -255,6 +328,7 @@ final class ChatExchange {
     log.debug("client of request {} went away; cancelling its turns", requestId);
     turns.forEach(TurnHandle::cancel);
     releaseLock();
+    report(499, ErrorKind.CANCELLED, partialUsage());
   }
 
   private void releaseLock() {

@@ -71,9 +71,13 @@ final class ChoiceAccumulator {
     return new ChoiceResult(index, text.toString(), toolCalls(), done.finishReason(), done.refusal(), usage());
   }
 
-  /** The reply as it is stored in the conversation. */
+  /**
+   * The reply as it is stored in the conversation. A refusal without text is stored as its text (as the parser
+   * reads an assistant message's {@code refusal}), so history never holds an empty assistant message.
+   */
   ChatMessage toMessage() {
-    List<ContentPart> content = text.length() == 0 ? List.of() : List.of(new ContentPart.Text(text.toString()));
+    String stored = text.length() == 0 && done != null && done.refusal() != null ? done.refusal() : text.toString();
+    List<ContentPart> content = stored.isEmpty() ? List.of() : List.of(new ContentPart.Text(stored));
     return new ChatMessage(Role.ASSISTANT, content, null, toolCalls(), null);
   }
 }

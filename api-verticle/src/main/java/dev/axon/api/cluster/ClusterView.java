@@ -24,7 +24,13 @@ public final class ClusterView {
 
   private final Vertx vertx;
   private final Map<String, Entry> instances = new HashMap<>();
+  /** Turn addresses of pools that stopped announcing, with when they were dropped. */
+  private final Map<String, Long> departed = new HashMap<>();
   private MessageConsumer<RoleAnnouncement> consumer;
+  /** Turn candidates per model, rebuilt when the view changes (not per request). */
+  private final Map<String, List<String>> candidates = new HashMap<>();
+  private long nextExpiryCheckMs;
+  private int rotation;
 
   private record Entry(RoleAnnouncement announcement, long receivedAtMs) {
   }
@@ -36,7 +42,13 @@ public final class ClusterView {
   public Future<Void> start() {
     consumer = vertx.eventBus().consumer(Addresses.ANNOUNCE, m -> {
       RoleAnnouncement a = m.body();
-      instances.put(a.instanceId(), new Entry(a, System.currentTimeMillis()));
+      Entry previous = instances.put(a.instanceId(), new Entry(a, System.currentTimeMillis()));
+      if (previous == null || !java.util.Objects.equals(previous.announcement().pool(), a.pool())) {
+        candidates.clear();
+      }
+      if (a.turnAddress() != null) {
+        departed.remove(a.turnAddress());
+      }
     });
     return consumer.completion();
   }
@@ -47,12 +59,31 @@ public final class ClusterView {
 
   /** Every live instance's latest announcement. */
   public List<RoleAnnouncement> live() {
-    long now = System.currentTimeMillis();
-    instances.values().removeIf(e -> now - e.receivedAtMs() > Announcer.EXPIRY_MS);
+    expire();
     List<RoleAnnouncement> out = new ArrayList<>(instances.size());
     instances.values().forEach(e -> out.add(e.announcement()));
     out.sort(Comparator.comparing(RoleAnnouncement::nodeId).thenComparing(RoleAnnouncement::role));
     return out;
+  }
+
+  /** Drops instances not heard from in time; cheap to call often (it scans at most every 250 ms). */
+  private void expire() {
+    long now = System.currentTimeMillis();
+    if (now < nextExpiryCheckMs) {
+      return;
+    }
+    nextExpiryCheckMs = now + 250;
+    boolean removed = instances.values().removeIf(e -> {
+      boolean expired = now - e.receivedAtMs() > Announcer.EXPIRY_MS;
+      if (expired && e.announcement().turnAddress() != null) {
+        departed.put(e.announcement().turnAddress(), now);
+      }
+      return expired;
+    });
+    if (removed) {
+      candidates.clear();
+    }
+    departed.values().removeIf(at -> now - at > 60_000);
   }
 
   /** Live pool instances. */
@@ -68,19 +99,60 @@ public final class ClusterView {
 
   /** Forgets a pool that just proved unreachable, until it announces itself again. */
   public void forget(String turnAddress) {
-    instances.values().removeIf(e -> turnAddress.equals(e.announcement().turnAddress()));
+    if (instances.values().removeIf(e -> turnAddress.equals(e.announcement().turnAddress()))) {
+      departed.put(turnAddress, System.currentTimeMillis());
+      candidates.clear();
+    }
+  }
+
+  /** Whether a pool this node knew stopped announcing itself (its node died or left). */
+  public boolean departed(String turnAddress) {
+    expire();
+    return departed.containsKey(turnAddress);
   }
 
   /**
-   * The turn addresses of the live, ready pools, best first for this model: most idle sessions, then fewest
-   * waiting callers. Empty when no pool has announced itself yet.
+   * The turn addresses of the live pools for this model, in the order to try them: the pools are taken in turn
+   * (round robin), with those that had callers waiting for this model at their last announcement moved last.
+   * Empty when no pool has announced itself yet.
    */
   public List<String> turnCandidates(String model) {
-    List<RoleAnnouncement> pools = pools();
-    pools.sort(Comparator.comparingInt((RoleAnnouncement p) -> -idle(p, model)).thenComparingInt(p -> waiting(p, model)));
+    expire();
+    List<String> ordered = candidates.computeIfAbsent(model, this::rank);
+    int size = ordered.size();
+    if (size <= 1) {
+      return ordered;
+    }
+    int start = Math.floorMod(rotation++, size);
+    List<String> out = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      out.add(ordered.get((start + i) % size));
+    }
+    out.sort(Comparator.comparingInt(address -> waitingAt(address, model) > 0 ? 1 : 0));
+    return out;
+  }
+
+  private List<String> rank(String model) {
+    List<RoleAnnouncement> pools = new ArrayList<>();
+    instances.values().forEach(e -> {
+      if ("pool".equals(e.announcement().role())) {
+        pools.add(e.announcement());
+      }
+    });
+    pools.sort(Comparator.comparingInt((RoleAnnouncement p) -> -idle(p, model)).thenComparingInt(p -> waiting(p, model))
+        .thenComparing(RoleAnnouncement::instanceId));
     List<String> out = new ArrayList<>(pools.size());
     pools.forEach(p -> out.add(p.turnAddress()));
-    return out;
+    return List.copyOf(out);
+  }
+
+  private int waitingAt(String turnAddress, String model) {
+    for (Entry e : instances.values()) {
+      if (turnAddress.equals(e.announcement().turnAddress())) {
+        return waiting(e.announcement(), model);
+      }
+    }
+    return 0;
   }
 
   private static int idle(RoleAnnouncement p, String model) {

@@ -12,6 +12,7 @@ public final class RequestIds implements Handler<RoutingContext> {
 
   public static final String HEADER = "x-request-id";
   private static final String KEY = "axon.requestId";
+  private static final String START = "axon.startNanos";
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
 
   @Override
@@ -19,6 +20,7 @@ public final class RequestIds implements Handler<RoutingContext> {
     String given = rc.request().getHeader(HEADER);
     String id = given != null && sane(given) ? given : "req_" + random(24);
     rc.put(KEY, id);
+    rc.put(START, System.nanoTime());
     rc.response().putHeader(HEADER, id);
     rc.next();
   }
@@ -26,6 +28,12 @@ public final class RequestIds implements Handler<RoutingContext> {
   public static String of(RoutingContext rc) {
     String id = rc.get(KEY);
     return id != null ? id : "req_" + random(24);
+  }
+
+  /** When the request arrived ({@link System#nanoTime()}). */
+  public static long startNanos(RoutingContext rc) {
+    Long start = rc.get(START);
+    return start != null ? start : System.nanoTime();
   }
 
   /** A random base-62 string; ids need uniqueness, not secrecy. */

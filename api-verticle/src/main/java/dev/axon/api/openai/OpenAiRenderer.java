@@ -52,7 +52,7 @@ public final class OpenAiRenderer {
         g.writeObjectFieldStart("message");
         g.writeStringField("role", "assistant");
         boolean hasTools = !c.toolCalls().isEmpty();
-        JsonWriter.stringOrNull(g, "content", hasTools && c.content().isEmpty() ? null : c.content());
+        JsonWriter.stringOrNull(g, "content", (hasTools || c.refusal() != null) && c.content().isEmpty() ? null : c.content());
         JsonWriter.stringOrNull(g, "refusal", c.refusal());
         if (hasTools) {
           g.writeArrayFieldStart("tool_calls");

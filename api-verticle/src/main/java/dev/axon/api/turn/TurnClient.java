@@ -93,9 +93,13 @@ public final class TurnClient {
   public TurnHandle start(ChatRequest request, String requestId, TurnListener listener) {
     Turn turn = new Turn(instanceId + "-" + SEQUENCE.incrementAndGet(), listener);
     turns.put(turn.id, turn);
-    List<String> candidates = view == null ? List.of() : view.turnCandidates(request.model());
-    attempt(turn, new TurnRequest(turn.id, eventsAddress, requestId, request, true), candidates, 0);
+    turn.request = new TurnRequest(turn.id, eventsAddress, requestId, request, true);
+    attempt(turn, turn.request, candidates(request), 0);
     return turn;
+  }
+
+  private List<String> candidates(ChatRequest request) {
+    return view == null ? List.of() : view.turnCandidates(request.model());
   }
 
   private void attempt(Turn turn, TurnRequest request, List<String> candidates, int index) {
@@ -105,6 +109,7 @@ public final class TurnClient {
     TurnRequest attempt = new TurnRequest(request.turnId(), request.replyTo(), request.requestId(), request.request(), last);
     bus.<TurnAccepted>request(address, attempt, acceptDelivery).onComplete(ar -> {
       if (ar.succeeded()) {
+        turn.poolAddress = shared ? null : address;
         turn.onAccepted(ar.result().body());
         return;
       }
@@ -149,23 +154,46 @@ public final class TurnClient {
     turn.onTurnEvent(event);
   }
 
+  /**
+   * Finds turns whose producer is gone: silent past the inactivity timeout, or accepted by a pool that stopped
+   * announcing itself. Such a turn is run again on another pool when nothing of it reached the listener yet,
+   * else it fails.
+   */
   private void checkInactivity() {
     long now = System.currentTimeMillis();
     for (Turn turn : new ArrayList<>(turns.values())) {
-      if (turn.accepted.future().succeeded() && now - turn.lastEventMs > inactivityMs) {
-        log.warn("turn {} got no event for {} ms; its producer is presumed dead", turn.id, now - turn.lastEventMs);
-        turn.cancel();
-        turn.listener.onEvent(new ChatEvent.Failed(ErrorKind.UNAVAILABLE,
-            "The model session stopped responding; the turn was abandoned.", 1));
+      if (!turn.accepted.future().succeeded() || turn.ended) {
+        continue;
       }
+      boolean silent = now - turn.lastEventMs > inactivityMs;
+      boolean departed = turn.poolAddress != null && view != null && view.departed(turn.poolAddress);
+      if (!silent && !departed) {
+        continue;
+      }
+      boolean again = !turn.retried && (!turn.delivered || turn.listener.restart());
+      log.warn("turn {} lost its producer ({}); {}", turn.id, departed ? "its pool left" : "no event for " + (now - turn.lastEventMs) + " ms",
+          again ? "running it again on another pool" : "failing it");
+      if (again) {
+        turn.retried = true;
+        turn.restart();
+        attempt(turn, turn.request, candidates(turn.request.request()), 0);
+        continue;
+      }
+      turn.cancel();
+      turn.listener.onEvent(new ChatEvent.Failed(ErrorKind.UNAVAILABLE,
+          "The model session stopped responding; the turn was abandoned.", 1));
     }
   }
 
   private final class Turn implements TurnHandle {
-    final String id;
+    String id;
     final TurnListener listener;
     final Promise<TurnAccepted> accepted = Promise.promise();
+    TurnRequest request;
     String controlAddress;
+    String poolAddress;
+    boolean delivered;
+    boolean retried;
     int nextSeq;
     TreeMap<Integer, TurnEvent> early;
     long lastEventMs = System.currentTimeMillis();
@@ -180,6 +208,29 @@ public final class TurnClient {
     @Override
     public Future<TurnAccepted> accepted() {
       return accepted.future();
+    }
+
+    /**
+     * Forgets the producer that died, so the turn can start over elsewhere under a new id: should the old
+     * producer still be alive after all, its events no longer match and it is told to stop.
+     */
+    void restart() {
+      if (poolAddress != null && view != null) {
+        view.forget(poolAddress);
+      }
+      if (controlAddress != null) {
+        // Silent is not always dead: make sure the old producer stops and frees its session.
+        bus.send(controlAddress, new TurnCancel(id));
+      }
+      turns.remove(id);
+      id = id + "r";
+      turns.put(id, this);
+      request = new TurnRequest(id, request.replyTo(), request.requestId(), request.request(), true);
+      controlAddress = null;
+      poolAddress = null;
+      nextSeq = 0;
+      early = null;
+      lastEventMs = System.currentTimeMillis();
     }
 
     void onAccepted(TurnAccepted a) {
@@ -229,10 +280,20 @@ public final class TurnClient {
       if (ended || cancelled) {
         return;
       }
+      if (event.event() instanceof ChatEvent.Failed f && f.kind() == ErrorKind.UNAVAILABLE && poolAddress != null
+          && !retried && (!delivered || listener.restart())) {
+        // The pool is going away (shutdown, reconfiguration): another one may serve the turn.
+        log.info("turn {} was given up by its pool ({}); running it again on another pool", id, f.message());
+        retried = true;
+        restart();
+        attempt(this, request, candidates(request.request()), 0);
+        return;
+      }
       if (event.event().terminal()) {
         ended = true;
         turns.remove(id);
       }
+      delivered = true;
       listener.onEvent(event.event());
     }
 

@@ -8,5 +8,15 @@ import dev.axon.common.chat.ChatEvent;
  */
 @FunctionalInterface
 public interface TurnListener {
+
   void onEvent(ChatEvent event);
+
+  /**
+   * The turn's producer died after some events reached this listener. Return true to have the turn run again
+   * from the start on another pool — only when nothing of it reached the client yet, and after forgetting what
+   * was received — or false to let it fail.
+   */
+  default boolean restart() {
+    return false;
+  }
 }

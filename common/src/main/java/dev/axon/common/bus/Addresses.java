@@ -35,6 +35,13 @@ public final class Addresses {
   /** Published every second by every verticle instance: {@link dev.axon.common.cluster.RoleAnnouncement}. */
   public static final String ANNOUNCE = "axon.cluster.announce";
 
+  /** Published on a configuration change: the new {@code api} section (with {@code models}), as a JsonObject. */
+  public static final String CONFIG_API = "axon.config.api";
+  /** Published on a configuration change: the new {@code pool} section, as a JsonObject. */
+  public static final String CONFIG_POOL = "axon.config.pool";
+  /** Published on a configuration change: the new {@code store} section, as a JsonObject. */
+  public static final String CONFIG_STORE = "axon.config.store";
+
   private static final String POOL_TURN_PREFIX = "axon.pool.turn.";
   private static final String POOL_STATS_PREFIX = "axon.pool.stats.";
   private static final String TURN_EVENTS_PREFIX = "axon.turn.events.";

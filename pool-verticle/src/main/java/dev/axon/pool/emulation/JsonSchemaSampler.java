@@ -11,13 +11,20 @@ import java.util.function.Function;
 /**
  * Builds a JSON value that satisfies a JSON Schema: every property of an object (required or not, as strict
  * structured outputs demand), one item per array, the first of an enum, {@code const}, the first branch of
- * {@code anyOf}/{@code oneOf}, {@code allOf} merged, local {@code $ref}s followed. Strings come from a
- * caller-supplied function of the property name, so a mock can put meaningful text in them.
+ * {@code anyOf}/{@code oneOf}, {@code allOf} merged, local {@code $ref}s followed. Deep inside the value it
+ * takes the smallest choice the schema allows (required properties only, null when allowed, {@code minItems}
+ * items), so recursive schemas end in a valid value. Strings come from a caller-supplied function of the
+ * property name, so a mock can put meaningful text in them.
  */
 public final class JsonSchemaSampler {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final int MAX_DEPTH = 12;
+  /**
+   * From this depth on the value is kept as small as the schema allows (no optional property, the null branch
+   * of a nullable value, only {@code minItems} items), so that recursive schemas end in a valid value.
+   */
+  private static final int DEEP = MAX_DEPTH / 2;
 
   private final JsonNode root;
   private final Function<String, String> text;
@@ -44,9 +51,14 @@ public final class JsonSchemaSampler {
     if (schema.has("enum") && schema.get("enum").size() > 0) {
       return schema.get("enum").get(0);
     }
+    boolean deep = depth >= DEEP;
     for (String combinator : new String[] {"anyOf", "oneOf"}) {
       if (schema.has(combinator) && schema.get(combinator).size() > 0) {
-        return value(firstNonNull(schema.get(combinator)), name, depth + 1);
+        JsonNode branches = schema.get(combinator);
+        if (deep && hasNullBranch(branches)) {
+          return F.nullNode();
+        }
+        return value(firstNonNull(branches), name, depth + 1);
       }
     }
     if (schema.has("allOf")) {
@@ -59,7 +71,7 @@ public final class JsonSchemaSampler {
       }
       return merged;
     }
-    String type = typeOf(schema);
+    String type = deep && allowsNull(schema) ? "null" : typeOf(schema);
     switch (type) {
       case "object": {
         ObjectNode out = F.objectNode();
@@ -68,6 +80,9 @@ public final class JsonSchemaSampler {
           Iterator<Map.Entry<String, JsonNode>> it = props.fields();
           while (it.hasNext()) {
             Map.Entry<String, JsonNode> p = it.next();
+            if (deep && !isRequired(schema, p.getKey())) {
+              continue;
+            }
             out.set(p.getKey(), value(p.getValue(), p.getKey(), depth + 1));
           }
         }
@@ -75,8 +90,9 @@ public final class JsonSchemaSampler {
       }
       case "array": {
         ArrayNode out = F.arrayNode();
-        int min = schema.path("minItems").asInt(1);
-        for (int i = 0; i < Math.max(1, Math.min(min, 5)); i++) {
+        int min = Math.min(schema.path("minItems").asInt(0), 5);
+        int count = deep ? min : Math.max(1, min);
+        for (int i = 0; i < count; i++) {
           out.add(value(schema.get("items"), name, depth + 1));
         }
         return out;
@@ -108,6 +124,36 @@ public final class JsonSchemaSampler {
       return "null";
     }
     return type.asText();
+  }
+
+  private static boolean hasNullBranch(JsonNode branches) {
+    for (JsonNode b : branches) {
+      if ("null".equals(b.path("type").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean allowsNull(JsonNode schema) {
+    JsonNode type = schema.get("type");
+    if (type != null && type.isArray()) {
+      for (JsonNode t : type) {
+        if ("null".equals(t.asText())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isRequired(JsonNode objectSchema, String property) {
+    for (JsonNode r : objectSchema.path("required")) {
+      if (property.equals(r.asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static JsonNode firstNonNull(JsonNode branches) {

@@ -3,6 +3,7 @@ package dev.axon.pool.provider;
 import dev.axon.common.catalog.ListedModel;
 import dev.axon.common.stats.UpstreamStats;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -22,6 +23,13 @@ public interface Provider {
    * credentials): the pool then backs off instead of retrying in a storm.
    */
   Future<Session> open(String model);
+
+  /**
+   * Applies changed options ({@code pool.<name>}) at run time where the provider can (timeouts, breaker
+   * settings); sessions already open may keep the old values until they are recycled.
+   */
+  default void reconfigure(JsonObject options) {
+  }
 
   /** Releases what the provider holds beyond its sessions (HTTP clients, temp directories). */
   default Future<Void> close() {

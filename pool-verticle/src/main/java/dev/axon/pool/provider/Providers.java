@@ -1,6 +1,7 @@
 package dev.axon.pool.provider;
 
 import dev.axon.pool.provider.anthropic.AnthropicProvider;
+import dev.axon.pool.provider.claudecode.ClaudeCodeProvider;
 import dev.axon.pool.provider.mock.MockProvider;
 import dev.axon.pool.provider.openai.OpenAiProvider;
 import io.vertx.core.Vertx;
@@ -24,6 +25,7 @@ public final class Providers {
     FACTORIES.put(MockProvider.NAME, MockProvider::new);
     FACTORIES.put(AnthropicProvider.NAME, AnthropicProvider::new);
     FACTORIES.put(OpenAiProvider.NAME, OpenAiProvider::new);
+    FACTORIES.put(ClaudeCodeProvider.NAME, ClaudeCodeProvider::new);
   }
 
   private Providers() {

@@ -41,6 +41,25 @@ public final class PoolRegistry {
     return pool;
   }
 
+  /**
+   * Re-reads every pool's settings and provider: a changed size or limit resizes the pool in place; a changed
+   * provider replaces the pool, the old one draining (idle sessions close now, busy ones when their turn ends).
+   */
+  public void reconfigure() {
+    for (Map.Entry<String, SessionPool> e : new ArrayList<>(pools.entrySet())) {
+      String model = e.getKey();
+      SessionPool pool = e.getValue();
+      Provider provider = providerForModel.apply(model);
+      if (provider != pool.provider()) {
+        pools.remove(model);
+        pool.drain();
+        forModel(model);
+      } else {
+        pool.resize(settingsForModel.apply(model));
+      }
+    }
+  }
+
   public List<ModelPoolStats> stats() {
     List<ModelPoolStats> out = new ArrayList<>(pools.size());
     pools.values().forEach(p -> out.add(p.stats()));

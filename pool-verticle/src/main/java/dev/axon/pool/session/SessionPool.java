@@ -40,6 +40,11 @@ public final class SessionPool {
 
   private final Vertx vertx;
   private final Context context;
+  /**
+   * The event-loop thread of {@link #context}, or null when the pool was not created on it. Event-bus handlers
+   * run on duplicates of the verticle's context, so "on the pool's context" is told by the thread.
+   */
+  private final Thread loop;
   private final String model;
   private final Provider provider;
   private final PoolMetrics metrics;
@@ -74,6 +79,7 @@ public final class SessionPool {
   public SessionPool(Vertx vertx, String model, Provider provider, PoolSettings settings, PoolMetrics metrics) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
+    this.loop = Context.isOnEventLoopThread() && Vertx.currentContext() == context ? Thread.currentThread() : null;
     this.model = model;
     this.provider = provider;
     this.settings = settings;
@@ -118,10 +124,13 @@ public final class SessionPool {
       return Future.succeededFuture(handOut(entry, requestId));
     }
     misses++;
-    if (!queue && (!waiters.isEmpty() || live.size() + starting >= settings.max())) {
+    // The bound is on callers that must queue: those a warming or resetting session, or growth, will serve
+    // do not count against it (maxWaiting 0 still lets the pool grow up to max).
+    int servable = servableWithoutQueueing();
+    if (!queue && waiters.size() >= servable) {
       return Future.failedFuture(busy("all " + model + " sessions of this pool are busy"));
     }
-    if (waiters.size() >= settings.maxWaiting()) {
+    if (waiters.size() >= settings.maxWaiting() + servable) {
       return Future.failedFuture(busy("all " + model + " sessions are busy and " + waiters.size() + " requests are already waiting"));
     }
     if (live.isEmpty() && starting == 0 && backingOff()) {
@@ -147,32 +156,44 @@ public final class SessionPool {
     if (!lease.markReturned()) {
       return;
     }
-    releases++;
     PooledSession entry = lease.entry;
     entry.turns++;
     entry.holderRequestId = null;
     recordLatency(lease);
+    if (entry.session.alive()) {
+      releases++;
+    }
     if (entry.retireOnReturn || closed) {
       retire(entry, CloseReason.MARKED_FOR_CLOSE);
     } else if (entry.turns >= settings.maxTurns()) {
       recycles++;
       retire(entry, CloseReason.PASSED_MAX_TURNS);
     } else if (!entry.session.alive()) {
+      // Given back dead: it counts as discarded, not released (acquire == release + discard).
       discards++;
       retire(entry, CloseReason.SESSION_DEAD);
+      replenish();
+      return;
     } else {
       entry.moveTo(SessionState.RESETTING);
-      entry.session.reset().timeout(settings.resetTimeoutMs(), TimeUnit.MILLISECONDS).onComplete(ar -> onContext(() -> {
+      Future<Void> resetting;
+      try {
+        resetting = entry.session.reset();
+      } catch (RuntimeException e) {
+        resetting = Future.failedFuture(e);
+      }
+      resetting.timeout(settings.resetTimeoutMs(), TimeUnit.MILLISECONDS).onComplete(ar -> onContext(() -> {
         if (entry.state != SessionState.RESETTING) {
           return;
         }
         if (ar.succeeded() && entry.session.alive()) {
           offer(entry);
         } else {
+          // Counted as released already (the turn ended well); the replacement shows as a warm-up.
           log.warn("session {} of {} could not be reset ({}); closing it", entry.session.id(), model,
               ar.failed() ? ar.cause().getMessage() : "it died");
-          discards++;
           retire(entry, CloseReason.RESET_FAILED);
+          replenish();
         }
       }));
     }
@@ -184,7 +205,6 @@ public final class SessionPool {
     if (!lease.markReturned()) {
       return;
     }
-    releases++;
     discards++;
     lease.entry.holderRequestId = null;
     recordLatency(lease);
@@ -204,11 +224,12 @@ public final class SessionPool {
   }
 
   /**
-   * Periodic care: refill to the minimum, trim idle extras, report leaked sessions. Never throws, so one
+   * Periodic care: replace idle sessions that died, refill to the minimum, trim idle extras, report leaked sessions. Never throws, so one
    * failure cannot stop the housekeeper.
    */
   public void housekeep() {
     try {
+      evictDeadIdle();
       replenish();
       trimIdle(settings.idleTrimMs());
       reportLeaks();
@@ -229,6 +250,24 @@ public final class SessionPool {
         new PoolCounters(acquires, releases, warmups, misses, recycles, discards, requests),
         latencySamples == 0 ? 0 : latencyTotalMs / latencySamples, latencySamples, ready,
         live.isEmpty() ? lastError : null);
+  }
+
+  /**
+   * Stops serving without interrupting anyone: new callers are refused, waiting callers fail with
+   * {@code UNAVAILABLE} (they may retry and reach the pool that replaces this one), idle sessions close now and
+   * busy ones when their turn ends.
+   */
+  public void drain() {
+    closed = true;
+    Waiter w;
+    while ((w = waiters.pollFirst()) != null) {
+      vertx.cancelTimer(w.timer);
+      w.promise.tryFail(new AxonException(ErrorKind.UNAVAILABLE, "The session pool for " + model + " was reconfigured; retry.", null, 1));
+    }
+    for (PooledSession entry : new ArrayList<>(idle)) {
+      retire(entry, CloseReason.MARKED_FOR_CLOSE);
+    }
+    live.forEach(s -> s.retireOnReturn = true);
   }
 
   /** Fails waiting callers and closes every session, busy ones included. */
@@ -294,6 +333,23 @@ public final class SessionPool {
     });
   }
 
+  /** Sessions being started or reset: each will serve a waiting caller soon. */
+  private int comingBack() {
+    int n = starting;
+    for (PooledSession s : live) {
+      if (s.state == SessionState.RESETTING) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Callers that sessions now warming or resetting, plus those the pool may start now, will serve. */
+  private int servableWithoutQueueing() {
+    int room = backingOff() ? 0 : Math.max(0, settings.max() - live.size() - starting);
+    return comingBack() + room;
+  }
+
   private void replenish() {
     ensureMinimum();
     grow();
@@ -308,13 +364,7 @@ public final class SessionPool {
 
   /** Starts sessions for waiting callers that no warming or resetting session will serve, up to {@code max}. */
   private void grow() {
-    int comingBack = starting;
-    for (PooledSession s : live) {
-      if (s.state == SessionState.RESETTING) {
-        comingBack++;
-      }
-    }
-    int needed = waiters.size() - comingBack;
+    int needed = waiters.size() - comingBack();
     while (needed > 0 && !closed && !backingOff() && live.size() + starting < settings.max()) {
       startOne();
       needed--;
@@ -365,7 +415,11 @@ public final class SessionPool {
             "Sessions for " + model + " cannot start: " + lastError, null, retryAfterSeconds()));
       }
     }
-    if (retryTimer < 0 && !closed) {
+    if (!closed) {
+      // Each failure moves the end of the back-off: retry at the new end, not at an earlier failure's.
+      if (retryTimer >= 0) {
+        vertx.cancelTimer(retryTimer);
+      }
       retryTimer = vertx.setTimer(backoff, t -> {
         retryTimer = -1;
         replenish();
@@ -414,6 +468,21 @@ public final class SessionPool {
     }
   }
 
+  /** Idle sessions whose process or connection died while they waited are closed, so a replacement warms now. */
+  private void evictDeadIdle() {
+    List<PooledSession> dead = new ArrayList<>();
+    for (PooledSession entry : idle) {
+      if (!entry.session.alive()) {
+        dead.add(entry);
+      }
+    }
+    for (PooledSession entry : dead) {
+      log.warn("idle session {} of {} is no longer alive; replacing it", entry.session.id(), model);
+      discards++;
+      retire(entry, CloseReason.SESSION_DEAD);
+    }
+  }
+
   private void reportLeaks() {
     if (settings.leakDetectionMs() <= 0) {
       return;
@@ -439,8 +508,9 @@ public final class SessionPool {
     return new AxonException(ErrorKind.POOL_BUSY, "The gateway is at capacity: " + why + ". Retry shortly.", null, 1);
   }
 
+  /** Runs {@code action} at once on the pool's thread (its context or a duplicate of it), else on its context. */
   private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
+    if (Vertx.currentContext() == context || (loop != null && Thread.currentThread() == loop)) {
       action.run();
     } else {
       context.runOnContext(v -> action.run());

@@ -42,9 +42,9 @@ public final class TurnRunner {
   private final EventBus bus;
   private final PoolRegistry pools;
   private final String controlAddress;
-  private final long turnTimeoutMs;
-  private final long heartbeatMs;
-  private final DeliveryOptions heartbeatDelivery;
+  private long turnTimeoutMs;
+  private long heartbeatMs;
+  private DeliveryOptions heartbeatDelivery;
   private final Map<String, ActiveTurn> active = new HashMap<>();
 
   private static final class ActiveTurn {
@@ -71,6 +71,13 @@ public final class TurnRunner {
     this.bus = vertx.eventBus();
     this.pools = pools;
     this.controlAddress = controlAddress;
+    this.turnTimeoutMs = turnTimeoutMs;
+    this.heartbeatMs = heartbeatMs;
+    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs));
+  }
+
+  /** Applies new limits to turns that start from now on. */
+  public void setLimits(long turnTimeoutMs, long heartbeatMs) {
     this.turnTimeoutMs = turnTimeoutMs;
     this.heartbeatMs = heartbeatMs;
     this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs));
@@ -127,6 +134,23 @@ public final class TurnRunner {
 
   public int activeTurns() {
     return active.size();
+  }
+
+  /** Completes when no turn runs any more, or after {@code timeoutMs}, whichever comes first. */
+  public Future<Void> drain(long timeoutMs) {
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    if (active.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    log.info("waiting for {} running turn(s) to finish before stopping", active.size());
+    vertx.setPeriodic(50, timer -> {
+      if (active.isEmpty() || System.currentTimeMillis() >= deadline) {
+        vertx.cancelTimer(timer);
+        drained.tryComplete();
+      }
+    });
+    return drained.future();
   }
 
   /** Stops every running turn and tells each caller the pool is going away. */

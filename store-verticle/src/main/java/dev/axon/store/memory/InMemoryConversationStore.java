@@ -29,7 +29,7 @@ public final class InMemoryConversationStore implements ConversationStore {
   private static final long SWEEP_PERIOD_MS = 60_000;
 
   private final Vertx vertx;
-  private final long ttlMs;
+  private long ttlMs;
   private final Map<String, Entry> conversations = new HashMap<>();
   private long sweepTimer = -1;
 
@@ -51,6 +51,11 @@ public final class InMemoryConversationStore implements ConversationStore {
 
   public InMemoryConversationStore(Vertx vertx, StoreOptions options) {
     this.vertx = vertx;
+    this.ttlMs = options.getConversationTtlSeconds() * 1000;
+  }
+
+  @Override
+  public void reconfigure(StoreOptions options) {
     this.ttlMs = options.getConversationTtlSeconds() * 1000;
   }
 

@@ -18,6 +18,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisReplicas;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -42,14 +45,28 @@ public final class ValkeyConversationStore implements ConversationStore {
   private static final LuaScript ABORT = LuaScript.load("abort.lua");
   private static final LuaScript COUNT = LuaScript.load("count.lua");
 
-  private final StoreOptions options;
+  private volatile StoreOptions options;
   private final Redis redis;
+  /** In a Valkey cluster the live set is in another slot than a conversation's keys, so it is written apart. */
+  private final boolean liveSetApart;
   private boolean reportedDown;
 
   public ValkeyConversationStore(Vertx vertx, StoreOptions options) {
     this.options = new StoreOptions(options);
-    this.redis = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(options.getValkeyUrl())
+    this.liveSetApart = options.getMode().equals("cluster");
+    RedisOptions redisOptions = new RedisOptions();
+    switch (options.getMode()) {
+      case "cluster":
+        redisOptions.setType(RedisClientType.CLUSTER).setEndpoints(options.getEndpoints()).setUseReplicas(RedisReplicas.NEVER);
+        break;
+      case "sentinel":
+        redisOptions.setType(RedisClientType.SENTINEL).setEndpoints(options.getEndpoints())
+            .setMasterName(options.getMasterName()).setRole(RedisRole.MASTER);
+        break;
+      default:
+        redisOptions.setConnectionString(options.getValkeyUrl());
+    }
+    this.redis = Redis.createClient(vertx, redisOptions
         .setMaxPoolSize(options.getMaxPoolSize())
         .setMaxPoolWaiting(1024)
         .setMaxWaitingHandlers(4096)
@@ -57,6 +74,11 @@ public final class ValkeyConversationStore implements ConversationStore {
             .setConnectTimeout((int) options.getConnectTimeoutMs())
             .setTcpNoDelay(true)
             .setTcpKeepAlive(true)));
+  }
+
+  @Override
+  public void reconfigure(StoreOptions next) {
+    this.options = new StoreOptions(next);
   }
 
   @Override
@@ -92,7 +114,9 @@ public final class ValkeyConversationStore implements ConversationStore {
     String id = request.id();
     long now = System.currentTimeMillis() / 1000;
     List<String> keys = new ArrayList<>(ConversationKeys.all(id));
-    keys.add(ConversationKeys.LIVE_SET);
+    if (!liveSetApart) {
+      keys.add(ConversationKeys.LIVE_SET);
+    }
     List<String> args = new ArrayList<>(7 + request.messages().size());
     args.add(request.ownerHash());
     args.add(request.lockToken() == null ? "" : request.lockToken());
@@ -104,7 +128,12 @@ public final class ValkeyConversationStore implements ConversationStore {
     for (ChatMessage message : request.messages()) {
       args.add(Json.toString(message));
     }
-    return guard(COMMIT.run(redis, keys, args), "commit").map(response -> {
+    Future<Response> committed = guard(COMMIT.run(redis, keys, args), "commit");
+    if (liveSetApart) {
+      // Sent alongside the script, not after it: the turn still costs one round trip of waiting.
+      committed = Future.all(committed, markLive(id, now)).map(all -> all.resultAt(0));
+    }
+    return committed.map(response -> {
       String status = response.get(0).toString();
       switch (status) {
         case "ok":
@@ -134,6 +163,19 @@ public final class ValkeyConversationStore implements ConversationStore {
   public Future<Void> close() {
     redis.close();
     return Future.succeededFuture();
+  }
+
+  /**
+   * Counts the conversation as live, for a cluster where the live set sits in another slot. A failure here only
+   * skews the count, so it never fails the turn.
+   */
+  private Future<Void> markLive(String id, long now) {
+    return redis.send(Request.cmd(Command.ZADD).arg(ConversationKeys.LIVE_SET).arg(now + options.getConversationTtlSeconds()).arg(id))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          log.debug("could not count conversation {} as live: {}", id, e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private static Conversation conversation(String id, Response response) {

@@ -34,9 +34,10 @@ import java.util.regex.Pattern;
  * JSON value that fits the schema. The last user text can script it: {@code UPSTREAM_ERROR <status>},
  * {@code UPSTREAM_STREAM_ERROR}, {@code UPSTREAM_SLOW <ms>}, {@code UPSTREAM_HANG}, {@code UPSTREAM_REFUSAL},
  * {@code UPSTREAM_TOOL <name> <json>}, {@code UPSTREAM_TOOL_BASH} (a {@code Bash} tool call that would touch
- * {@code /tmp/axon-pwned}). The {@code mock} provider's words work too, so the end-to-end suite can run unchanged against
- * the {@code anthropic} provider: {@code MOCK_FAIL} (a 500), {@code MOCK_FAIL_MIDSTREAM} (an error event after three
- * words), {@code MOCK_SLOW <ms>} (as {@code UPSTREAM_SLOW}).
+ * {@code /tmp/axon-pwned}), {@code UPSTREAM_BENCH <chunks> <ms>} (a benchmark reply of time-stamped chunks, see
+ * {@link MockReply#stamped}). The {@code mock} provider's script words mean the same here, so one end-to-end suite
+ * drives a gateway on either provider: {@code MOCK_FAIL} is {@code UPSTREAM_ERROR 500}, {@code MOCK_FAIL_MIDSTREAM}
+ * a stream error after three deltas, {@code MOCK_SLOW <ms>} is {@code UPSTREAM_SLOW <ms>}.
  *
  * <p>Runnable on its own: {@code java -cp ... dev.axon.testkit.anthropic.MockAnthropicServer [port]}.
  */
@@ -45,6 +46,7 @@ public final class MockAnthropicServer {
   public static final String MODEL_SUFFIX = "-20260101";
   private static final Pattern ERROR = Pattern.compile("UPSTREAM_ERROR\\s+(\\d{3})");
   private static final Pattern SLOW = Pattern.compile("(?:UPSTREAM|MOCK)_SLOW\\s+(\\d{1,6})");
+  private static final Pattern BENCH = Pattern.compile("UPSTREAM_BENCH\\s+(\\d{1,6})\\s+(\\d{1,6})");
   private static final Pattern TOOL = Pattern.compile("UPSTREAM_TOOL\\s+([A-Za-z0-9_-]+)\\s+(\\{.*\\})", Pattern.DOTALL);
 
   private final Vertx vertx;
@@ -219,20 +221,15 @@ public final class MockAnthropicServer {
 
   private void answer(HttpServerRequest request, HttpServerResponse response, JsonObject body, MockReply reply) {
     inFlight.incrementAndGet();
-    // Vert.x calls a response's end handler also when the connection closes under it (the response is disposed), so
-    // whether the client hung up is whether end() had been called by then.
-    boolean[] over = {false};
-    Runnable settle = () -> {
-      if (!over[0]) {
-        over[0] = true;
-        inFlight.decrementAndGet();
-        if (!response.ended()) {
-          abandoned.incrementAndGet();
-        }
+    // Vert.x calls the end handler whenever the response is disposed (also when its connection closes first), and
+    // the close handler only when the connection closes before the response ended: a kept-alive connection that
+    // served a whole response never closes it.
+    response.closeHandler(v -> {
+      if (!response.ended()) {
+        abandoned.incrementAndGet();
       }
-    };
-    response.closeHandler(v -> settle.run());
-    response.endHandler(v -> settle.run());
+    });
+    response.endHandler(v -> inFlight.decrementAndGet());
     if (reply.hang) {
       return;
     }
@@ -240,6 +237,8 @@ public final class MockAnthropicServer {
       reply.headers.forEach(response::putHeader);
       if (reply.isError()) {
         error(response, reply.httpStatus, reply.errorType, reply.errorMessage, reply.retryAfter);
+      } else if (reply.stampedChunks > 0) {
+        stamped(response, body, reply);
       } else if (body.getBoolean("stream", false)) {
         stream(response, body, reply);
       } else {
@@ -258,7 +257,8 @@ public final class MockAnthropicServer {
   private MockReply defaultReply(JsonObject body) {
     String last = lastUserText(body);
     Matcher m = ERROR.matcher(last);
-    if (last.contains("MOCK_FAIL") && !last.contains("MOCK_FAIL_MIDSTREAM")) {
+    boolean mockFail = last.contains("MOCK_FAIL") && !last.contains("MOCK_FAIL_MIDSTREAM");
+    if (mockFail) {
       return MockReply.httpError(500, "Mock upstream error 500 (MOCK_FAIL)");
     }
     if (m.find()) {
@@ -271,6 +271,10 @@ public final class MockAnthropicServer {
     }
     if (last.contains("UPSTREAM_HANG")) {
       return new MockReply().hang();
+    }
+    Matcher bench = BENCH.matcher(last);
+    if (bench.find()) {
+      return new MockReply().stamped(Integer.parseInt(bench.group(1)), Long.parseLong(bench.group(2)));
     }
     MockReply reply = new MockReply();
     JsonObject thinking = body.getJsonObject("thinking");
@@ -300,7 +304,14 @@ public final class MockAnthropicServer {
       reply.addText(value instanceof JsonObject o ? o.encode() : value instanceof JsonArray a ? a.encode() : String.valueOf(value));
     } else {
       String toolResult = lastToolResult(body);
-      reply.addText(toolResult != null ? "The tool returned: " + toolResult : "Hello from the mock upstream. You said: " + last);
+      if (last.contains("<reply_format>")) {
+        // A gateway that asks for JSON in the turn text (the claude-code provider) gets a model that complies.
+        reply.addText(jsonReply(last, body));
+      } else {
+        reply.addText((toolResult != null ? "The tool returned: " + toolResult : "Hello from the mock upstream. You said: " + last)
+            + " | I received " + body.getJsonArray("messages", new JsonArray()).size() + " messages. The first user message was: "
+            + firstUserText(body));
+      }
     }
     if (last.contains("UPSTREAM_STREAM_ERROR")) {
       reply.streamErrorAfter(2);
@@ -493,6 +504,51 @@ public final class MockAnthropicServer {
     emit(response, events, 0, reply.delayPerDeltaMs);
   }
 
+  /** A benchmark reply: time-stamped text chunks, streamed (each stamped as it is written) or as one message. */
+  private void stamped(HttpServerResponse response, JsonObject body, MockReply reply) {
+    if (!body.getBoolean("stream", false)) {
+      StringBuilder text = new StringBuilder();
+      for (int i = 0; i < reply.stampedChunks; i++) {
+        text.append(" t=").append(epochMicros());
+      }
+      json(response, 200, message(body, new MockReply().addText(text.toString()).usage(countInputWords(body), reply.stampedChunks, 0)));
+      return;
+    }
+    response.setStatusCode(200).setChunked(true)
+        .putHeader("content-type", "text/event-stream; charset=utf-8")
+        .putHeader("cache-control", "no-cache");
+    JsonObject start = message(body, new MockReply()).put("content", new JsonArray()).put("stop_reason", (String) null);
+    start.getJsonObject("usage").put("output_tokens", 1);
+    response.write("event: message_start\ndata: " + new JsonObject().put("type", "message_start").put("message", start).encode() + "\n\n"
+        + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+    stampedChunk(response, reply, 0, countInputWords(body));
+  }
+
+  private void stampedChunk(HttpServerResponse response, MockReply reply, int index, int inputTokens) {
+    if (response.closed()) {
+      return;
+    }
+    if (index == reply.stampedChunks) {
+      response.end("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+          + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+          + "\"usage\":{\"input_tokens\":" + inputTokens + ",\"output_tokens\":" + reply.stampedChunks + "}}\n\n"
+          + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+      return;
+    }
+    response.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+        + "\"text\":\" t=" + epochMicros() + "\"}}\n\n");
+    if (reply.stampedIntervalMs > 0) {
+      vertx.setTimer(reply.stampedIntervalMs, t -> stampedChunk(response, reply, index + 1, inputTokens));
+    } else {
+      stampedChunk(response, reply, index + 1, inputTokens);
+    }
+  }
+
+  private static long epochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+
   private void emit(HttpServerResponse response, List<String[]> events, int from, long delayMs) {
     int i = from;
     while (i < events.size()) {
@@ -578,6 +634,33 @@ public final class MockAnthropicServer {
       }
     }
     return "";
+  }
+
+  private static String firstUserText(JsonObject body) {
+    for (Object m : body.getJsonArray("messages", new JsonArray())) {
+      JsonObject message = (JsonObject) m;
+      if ("user".equals(message.getString("role"))) {
+        return text(message.getValue("content"), false);
+      }
+    }
+    return "";
+  }
+
+  private static final Pattern SCHEMA = Pattern.compile("<schema[^>]*>(.*?)</schema>", Pattern.DOTALL);
+
+  /** A JSON reply to a turn that asks for one: fitting the schema when the turn carries one. */
+  private static String jsonReply(String last, JsonObject body) {
+    Matcher schema = SCHEMA.matcher(last);
+    if (schema.find()) {
+      try {
+        Object value = sample(new JsonObject(schema.group(1)), "value");
+        return value instanceof JsonObject o ? o.encode() : String.valueOf(value);
+      } catch (RuntimeException e) {
+        // not a schema we can read: fall through to an object
+      }
+    }
+    return new JsonObject().put("reply", "Hello from the mock upstream")
+        .put("messages", body.getJsonArray("messages", new JsonArray()).size()).encode();
   }
 
   private static String lastToolResult(JsonObject body) {

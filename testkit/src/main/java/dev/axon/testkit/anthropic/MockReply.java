@@ -33,6 +33,8 @@ public final class MockReply {
   boolean hang;
   String model;
   final Map<String, String> headers = new LinkedHashMap<>();
+  int stampedChunks;
+  long stampedIntervalMs;
 
   public static MockReply text(String text) {
     return new MockReply().addText(text);
@@ -114,6 +116,16 @@ public final class MockReply {
   /** Never answers; the connection stays open until the client gives up. */
   public MockReply hang() {
     this.hang = true;
+    return this;
+  }
+
+  /**
+   * A benchmark reply: {@code chunks} text deltas, each {@code " t=<epoch µs>"} stamped when it is written,
+   * {@code intervalMs} apart, so a client can measure how long each chunk took to reach it.
+   */
+  public MockReply stamped(int chunks, long intervalMs) {
+    this.stampedChunks = chunks;
+    this.stampedIntervalMs = intervalMs;
     return this;
   }
 

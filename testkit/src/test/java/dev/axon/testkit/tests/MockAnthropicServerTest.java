@@ -50,7 +50,8 @@ class MockAnthropicServerTest {
           assertEquals("message", m.getString("type"));
           assertEquals("assistant", m.getString("role"));
           assertEquals("end_turn", m.getString("stop_reason"));
-          assertEquals("Hello from the mock upstream. You said: hello there", m.getJsonArray("content").getJsonObject(0).getString("text"));
+          assertEquals("Hello from the mock upstream. You said: hello there | I received 1 messages. The first user message was: hello there",
+              m.getJsonArray("content").getJsonObject(0).getString("text"));
           assertEquals(2, m.getJsonObject("usage").getInteger("input_tokens"));
           assertEquals("2023-06-01", mock.lastMessageRequest().header("anthropic-version"));
           ctx.completeNow();
@@ -79,7 +80,8 @@ class MockAnthropicServerTest {
           assertEquals("content_block_start", names.get(1));
           assertEquals("ping", names.get(2));
           assertEquals(List.of("content_block_stop", "message_delta", "message_stop"), names.subList(names.size() - 3, names.size()));
-          assertEquals("Hello from the mock upstream. You said: one two three", text.toString());
+          assertEquals("Hello from the mock upstream. You said: one two three | I received 1 messages. The first user message was: one two three",
+              text.toString());
           ctx.completeNow();
         })));
   }

@@ -191,6 +191,11 @@ final class MockSession implements Session {
           }
           if (maxTokens != null && completionWords >= maxTokens) {
             finish = FinishReason.LENGTH;
+            // Text held back as a possible start of a stop sequence was generated: it is part of the reply.
+            String rest = stops.flush();
+            if (!rest.isEmpty()) {
+              sink.accept(new ChatEvent.TextDelta(rest));
+            }
             next = steps.size();
             return;
           }

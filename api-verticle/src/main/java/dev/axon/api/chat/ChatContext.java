@@ -1,0 +1,14 @@
+package dev.axon.api.chat;
+
+import dev.axon.api.conversation.ConversationClient;
+import dev.axon.api.turn.TurnClient;
+import java.util.List;
+
+/** What every chat exchange of one API verticle instance shares. */
+record ChatContext(TurnClient turns, ConversationClient store, String fingerprint, long conversationLockMs,
+                   List<ExchangeListener> listeners) {
+
+  ChatContext {
+    listeners = List.copyOf(listeners);
+  }
+}

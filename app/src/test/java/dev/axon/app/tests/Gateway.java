@@ -1,0 +1,104 @@
+package dev.axon.app.tests;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.axon.app.AxonConfig;
+import dev.axon.app.Main;
+import dev.axon.common.bus.Codecs;
+import dev.axon.testkit.ValkeyFixture;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The whole gateway in one Vert.x, as {@link Main#deploy} starts it: store (on the shared test Valkey), pool (mock
+ * provider) and API, with two keys, on a free port. Tests talk to it over HTTP only: with a {@link WebClient} and
+ * with the official OpenAI Java SDK, which is a blocking client, so test methods call it from the JUnit thread.
+ */
+final class Gateway {
+
+  static final String KEY_A = "sk-axon-it-alice-0123456789abcdef";
+  static final String KEY_B = "sk-axon-it-bob-fedcba9876543210";
+  static final String HOST = "127.0.0.1";
+
+  final Vertx vertx;
+  final int port;
+  final WebClient http;
+
+  private Gateway(Vertx vertx, int port) {
+    this.vertx = vertx;
+    this.port = port;
+    this.http = WebClient.create(vertx);
+  }
+
+  /** A configuration with the given {@code pool} section (provider mock added). */
+  static JsonObject config(int port, JsonObject pool) {
+    return new JsonObject()
+        .put("api", new JsonObject().put("port", port).put("host", HOST)
+            .put("keys", new JsonArray().add(KEY_A).add(new JsonObject().put("name", "bob").put("key", KEY_B))))
+        .put("pool", pool.copy().put("provider", "mock"))
+        .put("store", new JsonObject().put("backend", "valkey")
+            .put("valkey", new JsonObject().put("url", ValkeyFixture.shared().url()).put("commandTimeoutMs", 1000).put("connectTimeoutMs", 300)));
+  }
+
+  /** Registers the codecs and deploys the three roles; fails if any deployment fails. */
+  static Future<Gateway> boot(Vertx vertx, JsonObject pool) {
+    int port = ValkeyFixture.freePort();
+    Codecs.register(vertx);
+    return Main.deploy(vertx, new AxonConfig(config(port, pool))).map(v -> new Gateway(vertx, port));
+  }
+
+  OpenAIClient openai(String key) {
+    return OpenAIOkHttpClient.builder()
+        .baseUrl("http://" + HOST + ":" + port + "/v1")
+        .apiKey(key)
+        .maxRetries(0)
+        .timeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  HttpRequest<Buffer> get(String path, String key) {
+    HttpRequest<Buffer> request = http.get(port, HOST, path);
+    return key == null ? request : request.putHeader("Authorization", "Bearer " + key);
+  }
+
+  HttpRequest<Buffer> post(String path, String key) {
+    HttpRequest<Buffer> request = http.post(port, HOST, path);
+    return key == null ? request : request.putHeader("Authorization", "Bearer " + key);
+  }
+
+  /** POST /v1/chat/completions, waited for. */
+  HttpResponse<Buffer> chat(String key, JsonObject body) {
+    return await(post("/v1/chat/completions", key).sendJsonObject(body));
+  }
+
+  /** GET, waited for. */
+  HttpResponse<Buffer> fetch(String path, String key) {
+    return await(get(path, key).send());
+  }
+
+  static JsonObject request(String userText) {
+    return new JsonObject().put("model", "gpt-4o")
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", userText)));
+  }
+
+  /** Waits for a future from a non-Vert.x thread (the JUnit thread), at most 30 s. */
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new AssertionError("failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("did not complete in time", e);
+    }
+  }
+}

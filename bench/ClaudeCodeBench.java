@@ -1,0 +1,302 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Latency of the claude-code provider (run by scripts/bench-claude-code.sh; JDK only, no build step):
+ * <ol>
+ *   <li><b>cli</b>: the CLI's own turn time on a warm process (write the turn line, read until its result), the same
+ *       content the gateway sends, the process driven directly;</li>
+ *   <li><b>pooled</b>: the same request through the gateway (HTTP, non-streaming) on its warm pooled session;</li>
+ *   <li><b>spawn</b>: the same request when a fresh process is spawned for it (spawn, write, read until the result),
+ *       as the public wrappers do.</li>
+ * </ol>
+ * plus the resident memory of each idle pooled session. Arguments: key=value pairs (gateway, key, claude, upstream,
+ * n, spawnN, gatewayPid, model).
+ */
+public final class ClaudeCodeBench {
+
+  static final String SYSTEM_PROMPT = "You are a helpful assistant, answering through an API.";
+  static final String TEXT = "Hello, how are you today?";
+  static String expect = "Hello from the mock upstream";
+  static int WARMUP = 30;
+  static long gatewayPid = -1;
+  static long steadyCpuStart;
+  static String baselineUrl;
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new LinkedHashMap<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      a.put(arg.substring(0, eq), arg.substring(eq + 1));
+    }
+    int n = Integer.parseInt(a.getOrDefault("n", "60"));
+    int spawnN = Integer.parseInt(a.getOrDefault("spawnN", "50"));
+    String model = a.getOrDefault("model", "claude-sonnet-4-6");
+    Path scratch = Files.createTempDirectory("axon-bench-");
+
+    String phases = a.getOrDefault("phases", "cli,pooled,spawn");
+    expect = a.getOrDefault("expect", expect);
+    // cli and pooled alternate request by request, so both see the same machine load
+    List<Double> cli = new ArrayList<>();
+    List<Double> pooled = new ArrayList<>();
+    List<Double> baseline = new ArrayList<>();
+    baselineUrl = a.get("baseline");
+    gatewayPid = Long.parseLong(a.getOrDefault("gatewayPid", "-1"));
+    WARMUP = Integer.parseInt(a.getOrDefault("warmup", "30"));
+    interleaved(phases.contains("cli") ? a.get("claude") : null, a.get("upstream"), phases.contains("pooled") ? a.get("gateway") : null,
+        a.get("key"), model, n, scratch, cli, pooled, baseline);
+    long gatewayCpu = cpuMillis(gatewayPid) - steadyCpuStart;
+    List<Double> spawn = phases.contains("spawn") ? spawnPerRequest(a.get("claude"), a.get("upstream"), model, spawnN, scratch) : List.of(0.0);
+    cli = cli.isEmpty() ? List.of(0.0) : cli;
+    pooled = pooled.isEmpty() ? List.of(1.0) : pooled;
+    List<Long> rss = rssKb(gatewayPid);
+
+    System.out.println();
+    System.out.printf("%-34s %6s %9s %9s %9s%n", "measure", "n", "p50 ms", "p99 ms", "mean ms");
+    row("cli: warm CLI turn, driven directly", cli);
+    row("pooled: gateway, warm session", pooled);
+    row("spawn: fresh process per request", spawn);
+    if (!baseline.isEmpty()) {
+      row("core: gateway, mock provider", baseline);
+    }
+    double overhead = pct(pooled, 50) - pct(cli, 50);
+    System.out.printf("%npooled overhead over the CLI's own turn (p50): %.1f ms%n", overhead);
+    if (!baseline.isEmpty()) {
+      System.out.printf("of which the gateway core (HTTP, API, event bus; the same request on the mock provider, p50): %.1f ms%n", pct(baseline, 50));
+    }
+    System.out.printf("spawn-per-request / pooled (p50): %.1fx faster pooled%n", pct(spawn, 50) / pct(pooled, 50));
+    if (gatewayPid > 0 && !pooled.isEmpty()) {
+      System.out.printf("gateway JVM CPU per pooled request after warm-up (user+system, all threads): %.1f ms%n", gatewayCpu / (double) pooled.size());
+    }
+    if (!rss.isEmpty()) {
+      System.out.printf("RSS per idle pooled session: %s MB (%d sessions)%n",
+          rss.stream().map(kb -> String.format("%.0f", kb / 1024.0)).toList(), rss.size());
+    }
+    deleteTree(scratch);
+  }
+
+  // --- the gateway -----------------------------------------------------------------------------------------------
+
+  static void interleaved(String claude, String upstream, String gatewayUrl, String key, String model, int n, Path scratch,
+                          List<Double> cliOut, List<Double> pooledOut, List<Double> baselineOut) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String body = "{\"model\":\"" + model + "\",\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"" + TEXT + "\"}]}";
+    HttpRequest request = gatewayUrl == null ? null : HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/chat/completions"))
+        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    HttpRequest base = baselineUrl == null ? null : HttpRequest.newBuilder(URI.create(baselineUrl + "/v1/chat/completions"))
+        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    Cli cli = claude == null ? null : new Cli(claude, upstream, model, scratch);
+    try {
+      if (cli != null) {
+        cli.write("{\"type\":\"control_request\",\"request_id\":\"init\",\"request\":{\"subtype\":\"initialize\"}}");
+        cli.until("\"request_id\":\"init\"");
+      }
+      for (int i = 0; i < n + WARMUP; i++) { // the first WARMUP of each warm the JIT, the connection and the process
+        if (i == WARMUP) {
+          steadyCpuStart = cpuMillis(gatewayPid);
+        }
+        if (cli != null) {
+          long t0 = System.nanoTime();
+          String uuid = cli.turn();
+          double ms = (System.nanoTime() - t0) / 1e6;
+          if (i >= WARMUP) {
+            cliOut.add(ms);
+          }
+          cli.rewind(uuid);
+        }
+        if (request != null) {
+          long t0 = System.nanoTime();
+          send(http, request);
+          double ms = (System.nanoTime() - t0) / 1e6;
+          if (i >= WARMUP) {
+            pooledOut.add(ms);
+          }
+        }
+        if (base != null) {
+          long t0 = System.nanoTime();
+          HttpResponse<String> r = http.send(base, HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() != 200) {
+            throw new IllegalStateException("baseline gateway answered " + r.statusCode());
+          }
+          double ms = (System.nanoTime() - t0) / 1e6;
+          if (i >= WARMUP) {
+            baselineOut.add(ms);
+          }
+        }
+        Thread.sleep(30); // the pooled session resets after release; a pool of one would otherwise wait for that
+      }
+    } finally {
+      if (cli != null) {
+        cli.close();
+      }
+    }
+  }
+
+  static void send(HttpClient http, HttpRequest request) throws Exception {
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200 || !r.body().contains(expect)) {
+      throw new IllegalStateException("gateway answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  // --- the CLI directly ------------------------------------------------------------------------------------------
+
+  /** A claude process with the gateway's flags and environment (see ClaudeLauncher). */
+  static final class Cli implements AutoCloseable {
+    final Process process;
+    final OutputStream in;
+    final BufferedReader out;
+    int seq;
+
+    Cli(String bin, String upstream, String model, Path scratch) throws IOException {
+      Path dir = Files.createTempDirectory(scratch, "s");
+      Path work = Files.createDirectories(dir.resolve("work"));
+      Path config = Files.createDirectories(dir.resolve("config"));
+      Path tmp = Files.createDirectories(dir.resolve("tmp"));
+      ProcessBuilder b = new ProcessBuilder(bin, "-p", "--input-format", "stream-json", "--output-format", "stream-json",
+          "--verbose", "--include-partial-messages", "--model", model, "--system-prompt", SYSTEM_PROMPT,
+          "--no-session-persistence", "--thinking", "disabled", "--max-turns", "1", "--strict-mcp-config",
+          "--setting-sources", "", "--bare", "--tools", "", "--permission-mode", "dontAsk", "--permission-prompts", "none")
+          .directory(work.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+      Map<String, String> env = b.environment();
+      env.clear();
+      env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+      env.put("HOME", dir.toString());
+      env.put("CLAUDE_CONFIG_DIR", config.toString());
+      env.put("TMPDIR", tmp.toString());
+      env.put("ANTHROPIC_BASE_URL", upstream);
+      env.put("ANTHROPIC_API_KEY", "sk-ant-bench");
+      for (String k : List.of("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_TELEMETRY", "DISABLE_ERROR_REPORTING",
+          "DISABLE_AUTOUPDATER", "CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS", "CLAUDE_CODE_DISABLE_NONSTREAMING_FALLBACK",
+          "DISABLE_COMPACT", "DISABLE_AUTO_COMPACT")) {
+        env.put(k, "1");
+      }
+      env.put("CLAUDE_CODE_ATTRIBUTION_HEADER", "0");
+      env.put("CLAUDE_CODE_MAX_RETRIES", "0");
+      process = b.start();
+      in = process.getOutputStream();
+      out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    void write(String line) throws IOException {
+      in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      in.flush();
+    }
+
+    /** Reads until a line containing {@code marker}. */
+    void until(String marker) throws IOException {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.contains(marker)) {
+          return;
+        }
+      }
+      throw new IOException("the claude process ended before " + marker);
+    }
+
+    String turn() throws IOException {
+      String uuid = UUID.randomUUID().toString();
+      String text = "<conversation>\\n<turn role=\\\"user\\\">" + TEXT + "</turn>\\n</conversation>";
+      write("{\"type\":\"user\",\"uuid\":\"" + uuid + "\",\"session_id\":\"\",\"parent_tool_use_id\":null,"
+          + "\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}]}}");
+      until("\"type\":\"result\"");
+      return uuid;
+    }
+
+    void rewind(String uuid) throws IOException {
+      String id = "rw-" + (++seq);
+      write("{\"type\":\"control_request\",\"request_id\":\"" + id + "\",\"request\":{\"subtype\":\"rewind_conversation\","
+          + "\"target_message_uuid\":\"" + uuid + "\",\"last_seen_user_message_uuid\":\"" + uuid + "\"}}");
+      until("\"request_id\":\"" + id + "\"");
+    }
+
+    @Override
+    public void close() throws Exception {
+      in.close();
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  static List<Double> spawnPerRequest(String bin, String upstream, String model, int n, Path scratch) throws Exception {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      Cli cli = new Cli(bin, upstream, model, scratch);
+      cli.turn();
+      out.add((System.nanoTime() - t0) / 1e6);
+      cli.close();
+    }
+    return out;
+  }
+
+  /** User plus system CPU time of a process (its own threads, not its children), in ms; 0 when unknown. */
+  static long cpuMillis(long pid) throws IOException {
+    if (pid <= 0) {
+      return 0;
+    }
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // fields after the command: state is f[0], so utime (field 14) is f[11] and stime (field 15) f[12]; 100 ticks a second
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+  }
+
+  // --- memory ----------------------------------------------------------------------------------------------------
+
+  static List<Long> rssKb(long gatewayPid) throws IOException {
+    List<Long> out = new ArrayList<>();
+    if (gatewayPid <= 0) {
+      return out;
+    }
+    for (ProcessHandle child : ProcessHandle.of(gatewayPid).map(p -> p.children().toList()).orElse(List.of())) {
+      if (!child.info().command().map(c -> c.contains("claude")).orElse(false)) {
+        continue;
+      }
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(child.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          out.add(Long.parseLong(line.replaceAll("[^0-9]", "")));
+        }
+      }
+    }
+    return out;
+  }
+
+  // --- statistics ------------------------------------------------------------------------------------------------
+
+  static void row(String name, List<Double> samples) {
+    double mean = samples.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    System.out.printf("%-34s %6d %9.1f %9.1f %9.1f%n", name, samples.size(), pct(samples, 50), pct(samples, 99), mean);
+  }
+
+  static double pct(List<Double> samples, double p) {
+    List<Double> sorted = new ArrayList<>(samples);
+    Collections.sort(sorted);
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

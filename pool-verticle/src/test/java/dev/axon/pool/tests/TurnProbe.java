@@ -1,0 +1,127 @@
+package dev.axon.pool.tests;
+
+import dev.axon.common.bus.Addresses;
+import dev.axon.common.chat.ChatEvent;
+import dev.axon.common.chat.ChatRequest;
+import dev.axon.common.stats.PoolStats;
+import dev.axon.common.turn.TurnAccepted;
+import dev.axon.common.turn.TurnCancel;
+import dev.axon.common.turn.TurnEvent;
+import dev.axon.common.turn.TurnRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * The caller side of one turn, as a test sees it: a consumer on its own turn-events address that records every
+ * event (heartbeats apart, and answered, since they come as requests), and the futures of the first delta and
+ * of the terminal event.
+ */
+final class TurnProbe {
+
+  final Vertx vertx;
+  final String turnId = "turn-" + UUID.randomUUID();
+  final String address = Addresses.turnEvents(UUID.randomUUID().toString());
+  /** Every event but heartbeats, in arrival order. */
+  final List<TurnEvent> events = new CopyOnWriteArrayList<>();
+  /** Heartbeats, with whether each came as a request (with a reply address). */
+  final List<TurnEvent> heartbeats = new CopyOnWriteArrayList<>();
+  final List<Boolean> heartbeatWasRequest = new CopyOnWriteArrayList<>();
+  final Promise<TurnEvent> firstDelta = Promise.promise();
+  final Promise<TurnEvent> terminal = Promise.promise();
+  private MessageConsumer<TurnEvent> consumer;
+  volatile TurnAccepted accepted;
+
+  private TurnProbe(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** A probe whose consumer is registered. */
+  static Future<TurnProbe> open(Vertx vertx) {
+    TurnProbe probe = new TurnProbe(vertx);
+    probe.consumer = vertx.eventBus().consumer(probe.address, probe::onEvent);
+    return probe.consumer.completion().map(probe);
+  }
+
+  private void onEvent(Message<TurnEvent> message) {
+    TurnEvent e = message.body();
+    if (e.event() instanceof ChatEvent.Heartbeat) {
+      heartbeats.add(e);
+      heartbeatWasRequest.add(message.replyAddress() != null);
+      message.reply(null);
+      return;
+    }
+    events.add(e);
+    if (e.event() instanceof ChatEvent.TextDelta || e.event() instanceof ChatEvent.ToolCallDelta) {
+      firstDelta.tryComplete(e);
+    }
+    if (e.event().terminal()) {
+      terminal.tryComplete(e);
+    }
+  }
+
+  /** Sends the turn to the pool; completes with the pool's acceptance or fails with its typed error. */
+  Future<TurnAccepted> start(ChatRequest request) {
+    return vertx.eventBus()
+        .<TurnAccepted>request(Addresses.POOL_TURN, new TurnRequest(turnId, address, "req-" + turnId, request))
+        .map(m -> {
+          accepted = m.body();
+          return accepted;
+        });
+  }
+
+  /** Runs the turn to its end: the terminal event. */
+  Future<TurnEvent> run(ChatRequest request) {
+    return start(request).compose(a -> terminal.future());
+  }
+
+  void cancel() {
+    vertx.eventBus().send(accepted.controlAddress(), new TurnCancel(turnId));
+  }
+
+  Future<Void> unregister() {
+    return consumer.unregister();
+  }
+
+  String text() {
+    StringBuilder sb = new StringBuilder();
+    events.forEach(e -> {
+      if (e.event() instanceof ChatEvent.TextDelta t) {
+        sb.append(t.text());
+      }
+    });
+    return sb.toString();
+  }
+
+  long deltas() {
+    return events.stream().filter(e -> e.event() instanceof ChatEvent.TextDelta).count();
+  }
+
+  long terminals() {
+    return events.stream().filter(e -> e.event().terminal()).count();
+  }
+
+  static Future<PoolStats> stats(Vertx vertx) {
+    return vertx.eventBus().<PoolStats>request(Addresses.POOL_STATS, null).map(Message::body);
+  }
+
+  /** The first {@code POOL_STATS} reply that satisfies {@code condition}, asking every 20 ms for {@code timeoutMs}. */
+  static Future<PoolStats> statsWhen(Vertx vertx, long timeoutMs, String what, Predicate<PoolStats> condition) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    return stats(vertx).compose(s -> {
+      if (condition.test(s)) {
+        return Future.succeededFuture(s);
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return Future.failedFuture(new AssertionError("not within " + timeoutMs + " ms: " + what + "; last stats " + s));
+      }
+      return Steps.delay(vertx, 20).compose(v -> statsWhen(vertx, deadline - System.currentTimeMillis(), what, condition));
+    });
+  }
+}

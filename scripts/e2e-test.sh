@@ -1,0 +1,548 @@
+#!/usr/bin/env bash
+# End-to-end suite for an already running Axon gateway: bash + curl + jq, nothing else.
+#
+#   AXON_TEST_URL=http://localhost:3000 AXON_TEST_KEY=sk-... scripts/e2e-test.sh
+#
+# Configuration (environment):
+#   AXON_TEST_URL          gateway base URL                       (default http://localhost:3000)
+#   AXON_TEST_KEY          a valid API key                        (default sk-axon-dev)
+#   AXON_TEST_KEY2         a second valid key, for ownership checks (skipped when unset)
+#   AXON_TEST_MODEL        model for the chat requests            (default claude-sonnet-4-6)
+#   AXON_TEST_BURST        concurrent requests in the bounded-growth burst (default 24; 0 skips it)
+#   AXON_TEST_POOL_MAX     the gateway's per-model pool max; when set, the burst checks that no model's
+#                          idle+busy+pending ever exceeded it
+#   AXON_TEST_PROVIDER     the gateway's provider (mock, claude-code, anthropic): picks how history is checked
+#   AXON_TEST_TIMEOUT      per-request curl --max-time in seconds (default 15)
+#   AXON_CONFORMANCE_DIR   folder with validate.mjs and node_modules (e.g. shared/conformance after
+#                          `npm ci`); when set and node is installed, payloads are schema-validated
+#
+# Every check prints "PASS name" or "FAIL name (details)"; the last line is "N passed, M failed" and
+# the exit code is 1 when M > 0 (2 when curl or jq is missing).
+set -u
+
+BASE=${AXON_TEST_URL:-http://localhost:3000}
+BASE=${BASE%/}
+KEY=${AXON_TEST_KEY:-sk-axon-dev}
+KEY2=${AXON_TEST_KEY2:-}
+MODEL=${AXON_TEST_MODEL:-claude-sonnet-4-6}
+BURST=${AXON_TEST_BURST:-24}
+POOL_MAX=${AXON_TEST_POOL_MAX:-}
+TIMEOUT=${AXON_TEST_TIMEOUT:-15}
+CONFORMANCE_DIR=${AXON_CONFORMANCE_DIR:-}
+PROVIDER=${AXON_TEST_PROVIDER:-}
+
+for tool in curl jq; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "e2e-test.sh: $tool is required" >&2
+    exit 2
+  fi
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/axon-e2e.XXXXXX") || exit 2
+# On exit, stop this shell's own background requests that are still running (by pid), then clean up.
+cleanup() {
+  local pid
+  for pid in $(jobs -rp); do
+    kill "$pid" 2>/dev/null
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+STARTED=$(date +%s)
+PASSED=0
+FAILED=0
+SKIPPED=0
+STATUS=000   # HTTP status of the last request made with http()
+BODY=$WORK/body
+HEADERS=$WORK/headers
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+# check NAME COMMAND...: runs the command quietly; exit 0 is a pass. Details on failure name the
+# condition and the last HTTP exchange (or $DETAIL when a check sets it).
+check() {
+  local name=$1
+  shift
+  if "$@" >/dev/null 2>&1; then
+    PASSED=$((PASSED + 1))
+    echo "PASS $name"
+  else
+    FAILED=$((FAILED + 1))
+    if [ -n "$DETAIL" ]; then
+      echo "FAIL $name ($DETAIL)"
+    else
+      echo "FAIL $name (expected: $*; last HTTP $STATUS: $(snippet "$BODY"))"
+    fi
+  fi
+  DETAIL=
+}
+DETAIL=
+
+skip() {
+  SKIPPED=$((SKIPPED + 1))
+  echo "SKIP $1"
+}
+
+section() {
+  echo "--- $1"
+}
+
+# The first 300 characters of a file on one line.
+snippet() {
+  if [ -s "$1" ]; then
+    tr '\n' ' ' <"$1" | cut -c1-300
+  else
+    echo "<empty>"
+  fi
+}
+
+# http METHOD PATH [JSON_BODY] [KEY]: one request; the body lands in $BODY, headers in $HEADERS, the
+# status in $STATUS (000 when the gateway did not answer). Pass KEY='' to send no Authorization header.
+http() {
+  local method=$1 path=$2 data=${3-} key=${4-$KEY}
+  local args=(-sS --max-time "$TIMEOUT" -X "$method" -o "$BODY" -D "$HEADERS" -w '%{http_code}')
+  [ -n "$key" ] && args+=(-H "Authorization: Bearer $key")
+  [ -n "$data" ] && args+=(-H 'Content-Type: application/json' --data-binary "$data")
+  : >"$BODY"
+  : >"$HEADERS"
+  STATUS=$(curl "${args[@]}" "$BASE$path" 2>"$WORK/curl.err")
+  [ -n "$STATUS" ] || STATUS=000
+}
+
+# stream JSON_BODY OUT [KEY]: a streamed chat completion; the raw SSE body lands in OUT, the JSON chunks
+# (every data: payload but [DONE]) one per line in OUT.chunks, the last data: payload in OUT.last.
+stream() {
+  local data=$1 out=$2 key=${3-$KEY}
+  : >"$HEADERS"
+  STATUS=$(curl -sS -N --max-time "$TIMEOUT" -X POST -o "$out" -D "$HEADERS" -w '%{http_code}' \
+    -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -H 'Accept: text/event-stream' \
+    --data-binary "$data" "$BASE/v1/chat/completions" 2>"$WORK/curl.err")
+  [ -n "$STATUS" ] || STATUS=000
+  cp "$out" "$BODY"
+  sed -n -E 's/^data: ?//p' "$out" | tr -d '\r' >"$out.data"
+  grep -v -x '\[DONE\]' "$out.data" >"$out.chunks"
+  tail -n 1 "$out.data" >"$out.last"
+}
+
+# Conditions for check.
+status_is() { [ "$STATUS" = "$1" ]; }
+is() { [ "$1" = "$2" ]; }
+starts_with() { case "$1" in "$2"*) return 0 ;; *) return 1 ;; esac; }
+contains() { case "$1" in *"$2"*) return 0 ;; *) return 1 ;; esac; }
+jqb() { jq -e "$@" "$BODY"; }                       # filter over the last body
+jqf() { local f=$1; shift; jq -e "$@" "$f"; }         # filter over a file
+jqs() { local f=$1; shift; jq -e -s "$@" "$f"; }      # filter over a file of JSON lines, slurped
+header() { tr -d '\r' <"$HEADERS" | grep -i "^$1:" | tail -n 1 | cut -d: -f2- | sed 's/^ *//'; }
+has_header() { [ -n "$(header "$1")" ]; }
+is_openai_error() {
+  jq -e '(.error | type == "object") and (.error.message | type == "string") and (.error.message != "")
+         and (.error.type | type == "string") and (.error | has("param")) and (.error | has("code"))' "${1:-$BODY}"
+}
+
+# chat_body TEXT [EXTRA_JSON]: a one-user-message request for $MODEL, merged with EXTRA_JSON.
+chat_body() {
+  jq -nc --arg m "$MODEL" --arg c "$1" --argjson x "${2:-"{}"}" '{model: $m, messages: [{role: "user", content: $c}]} + $x'
+}
+
+# continue_body CONVERSATION_ID TEXT [EXTRA_JSON]: the next user message of a stored conversation.
+continue_body() {
+  chat_body "$2" "$(jq -nc --arg id "$1" --argjson x "${3:-"{}"}" '{conversation_id: $id} + $x')"
+}
+
+# message_count ID [KEY]: the stored conversation's message_count, or "none".
+message_count() {
+  http GET "/v1/conversations/$1" "" "${2-$KEY}"
+  if [ "$STATUS" = 200 ]; then jq -r '.message_count' "$BODY"; else echo none; fi
+}
+
+# stats_snapshot: one /stats body on stdout (empty when the gateway does not answer 200).
+stats_snapshot() {
+  curl -sS --max-time 5 -H "Authorization: Bearer $KEY" "$BASE/stats" 2>/dev/null
+}
+
+# wait_idle: until /stats shows no busy, pending or waiting session (at most ~5 s), so pool counters settle.
+wait_idle() {
+  local i snap
+  for i in $(seq 50); do
+    snap=$(stats_snapshot)
+    echo "$snap" | jq -e '.sessions | type == "object"' >/dev/null 2>&1 || return 1   # no stats to wait on
+    echo "$snap" | jq -e '.sessions.busy == 0 and .sessions.pending == 0 and .sessions.waiting == 0' \
+      >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+save() { cp "$BODY" "$WORK/$1"; }
+
+# plus N VALUE: VALUE + N when VALUE is a number, "n/a" otherwise (never trips set -u arithmetic).
+plus() {
+  case $2 in
+    '' | *[!0-9]*) echo "n/a" ;;
+    *) echo $(($2 + $1)) ;;
+  esac
+}
+
+echo "Axon e2e against $BASE (model $MODEL)"
+
+# ----------------------------------------------------------------------------------------------- ops
+section "health and stats"
+http GET /healthz "" ""
+check "GET /healthz answers 200" status_is 200
+if [ "$STATUS" = 000 ]; then
+  echo "  the gateway at $BASE does not answer ($(snippet "$WORK/curl.err")); stopping"
+  echo "$PASSED passed, $FAILED failed"
+  exit 1
+fi
+http GET /health "" ""
+check "GET /health answers 200" status_is 200
+check "GET /health status is ok" jqb '.status == "ok"'
+
+http GET /stats
+check "GET /stats answers 200" status_is 200
+check "GET /stats has sessions" jqb '.sessions | type == "object" and (.idle | type == "number") and (.busy | type == "number")'
+check "GET /stats has conversations" jqb '.conversations | type == "number"'
+check "GET /stats has pool counters" jqb '.pool.counters | has("acquire") and has("release") and has("discard")'
+CONVERSATIONS_BEFORE=$(jq -r '.conversations // 0' "$BODY" 2>/dev/null)
+
+http GET /stats "" ""
+check "GET /stats without a key answers 401" status_is 401
+
+section "models"
+http GET /v1/models
+check "GET /v1/models answers 200" status_is 200
+check "models: object is list" jqb '.object == "list"'
+for m in claude-opus-4-6 claude-sonnet-4-6 claude-haiku-4-5; do
+  check "models: lists $m" jqb --arg m "$m" 'any(.data[]; .id == $m and .object == "model")'
+done
+save models.json
+
+# ----------------------------------------------------------------------------------------------- auth and validation
+section "auth and validation"
+http POST /v1/chat/completions "$(chat_body hello)" ""
+check "missing key answers 401" status_is 401
+check "missing key: OpenAI error body" is_openai_error
+save error-401.json
+http POST /v1/chat/completions "$(chat_body hello)" "sk-e2e-definitely-not-a-key"
+check "wrong key answers 401" status_is 401
+check "wrong key: OpenAI error body" is_openai_error
+
+http POST /v1/chat/completions "$(jq -nc --arg m "$MODEL" '{model: $m, messages: []}')"
+check "empty messages answers 400" status_is 400
+check "empty messages: OpenAI error body" is_openai_error
+
+http POST /v1/chat/completions "$(continue_body conv-e2e-does-not-exist hello)"
+check "unknown conversation_id on POST answers 404" status_is 404
+http GET /v1/conversations/conv-e2e-does-not-exist
+check "unknown conversation on GET answers 404" status_is 404
+check "unknown conversation: OpenAI error body" is_openai_error
+
+# ----------------------------------------------------------------------------------------------- response shape
+section "response shape"
+NOW=$(date +%s)
+http POST /v1/chat/completions "$(chat_body 'Say hello to the e2e suite')"
+check "plain completion answers 200" status_is 200
+save plain.json
+check "shape: id starts with chatcmpl-" jqb '.id | type == "string" and startswith("chatcmpl-")'
+check "shape: object is chat.completion" jqb '.object == "chat.completion"'
+check "shape: created is an integer in seconds" jqb '.created | type == "number" and . == floor and . > 1000000000 and . < 100000000000'
+check "shape: created is close to now" jqb --argjson now "$NOW" '(.created - $now) | fabs < 86400'
+check "shape: model equals the requested name" jqb --arg m "$MODEL" '.model == $m'
+check "shape: system_fingerprint present" jqb '.system_fingerprint | type == "string" and length > 0'
+check "shape: choices is a one-element array" jqb '.choices | type == "array" and length == 1'
+check "shape: choices[0].index is 0" jqb '.choices[0].index == 0'
+check "shape: message role is assistant" jqb '.choices[0].message.role == "assistant"'
+check "shape: message content is a string" jqb '.choices[0].message.content | type == "string" and length > 0'
+check "shape: message refusal is null" jqb '.choices[0].message | has("refusal") and .refusal == null'
+check "shape: logprobs is null" jqb '.choices[0] | has("logprobs") and .logprobs == null'
+check "shape: finish_reason is stop" jqb '.choices[0].finish_reason == "stop"'
+check "shape: usage.prompt_tokens is an integer" jqb '.usage.prompt_tokens | type == "number" and . == floor and . >= 0'
+check "shape: usage.completion_tokens is an integer" jqb '.usage.completion_tokens | type == "number" and . == floor and . > 0'
+check "shape: usage.total_tokens is an integer" jqb '.usage.total_tokens | type == "number" and . == floor'
+check "shape: usage total = prompt + completion" jqb '.usage.total_tokens == .usage.prompt_tokens + .usage.completion_tokens'
+check "shape: conversation_id starts with conv-" jqb '.conversation_id | type == "string" and startswith("conv-")'
+check "shape: content type is application/json" contains "$(header content-type)" application/json
+
+# ----------------------------------------------------------------------------------------------- conversation
+section "three-turn conversation"
+NAME="Zephyrine$RANDOM"
+http POST /v1/chat/completions "$(chat_body "Hello! My name is $NAME and I collect old maps.")"
+check "turn 1 answers 200" status_is 200
+CONV=$(jq -r '.conversation_id // empty' "$BODY" 2>/dev/null)
+check "turn 1 returns a conversation_id" starts_with "$CONV" conv-
+
+http POST /v1/chat/completions "$(continue_body "$CONV" 'What is my name?')"
+check "turn 2 (recall) answers 200" status_is 200
+check "turn 2 keeps the conversation_id" jqb --arg c "$CONV" '.conversation_id == $c'
+check "turn 2 recall reply contains the name" jqb --arg n "$NAME" '.choices[0].message.content | contains($n)'
+# Providers that send the conversation as messages report their count; the claude-code provider writes it into
+# one structured turn, which the mock upstream echoes, so there the turns are counted in the echo.
+saw_history() {
+  local slurp=${2:+-s}
+  if [ "$PROVIDER" = claude-code ]; then
+    jq $slurp -e '[(if type == "array" then [.[].choices[0].delta.content // ""] | join("") else .choices[0].message.content end)
+      | scan("<turn role=")] | length >= 3' "$1" >/dev/null 2>&1
+  else
+    jq $slurp -e '(if type == "array" then [.[].choices[0].delta.content // ""] | join("") else .choices[0].message.content end)
+      | contains("I received 3 messages")' "$1" >/dev/null 2>&1
+  fi
+}
+DETAIL="provider ${PROVIDER:-mock}"
+check "turn 2 saw the whole history (3 messages)" saw_history "$BODY"
+
+http POST /v1/chat/completions "$(continue_body "$CONV" 'Please summarise our conversation.')"
+check "turn 3 (summary) answers 200" status_is 200
+check "turn 3 keeps the conversation_id" jqb --arg c "$CONV" '.conversation_id == $c'
+
+http GET "/v1/conversations/$CONV"
+check "GET conversation answers 200" status_is 200
+check "conversation: id and object" jqb --arg c "$CONV" '.id == $c and .object == "conversation"'
+check "conversation: message_count is 6" jqb '.message_count == 6'
+check "conversation: 6 messages" jqb '.messages | length == 6'
+check "conversation: roles alternate user/assistant" jqb '[.messages[].role] == ["user","assistant","user","assistant","user","assistant"]'
+check "conversation: first message introduces the name" jqb --arg n "$NAME" '.messages[0].content | contains($n)'
+check "conversation: created and updated are integers" jqb '.created as $c | ($c | type == "number" and . == floor) and (.updated | type == "number" and . == floor and . >= $c)'
+
+# ----------------------------------------------------------------------------------------------- parameters
+section "request parameters"
+KITCHEN_SINK=$(jq -nc --arg m "$MODEL" '{
+  model: $m,
+  messages: [{role: "system", content: "You are a helpful assistant."},
+             {role: "user", content: "Kitchen sink: every OpenAI parameter at once."}],
+  temperature: 0.7, top_p: 0.9, n: 1, stop: ["ZZZ-never-appears"], max_tokens: 500,
+  presence_penalty: 0.1, frequency_penalty: 0.2, logit_bias: {"50256": -100}, logprobs: false,
+  seed: 42, user: "e2e-user", metadata: {suite: "e2e"}, service_tier: "auto",
+  tools: [{type: "function", function: {name: "lookup_weather", description: "Weather for a city",
+           parameters: {type: "object", properties: {city: {type: "string"}}, required: ["city"]}}}],
+  tool_choice: "none", parallel_tool_calls: true, response_format: {type: "text"},
+  stream: false, stream_options: null, store: true, modalities: ["text"], reasoning_effort: "low",
+  prediction: {type: "content", content: "Kitchen sink"}, web_search_options: {}, audio: null,
+  max_completion_tokens: null
+}')
+echo "$KITCHEN_SINK" >"$WORK/kitchen-sink.request.json"
+http POST /v1/chat/completions "$KITCHEN_SINK"
+check "kitchen-sink request answers 200" status_is 200
+check "kitchen-sink: finish_reason stop" jqb '.choices[0].finish_reason == "stop"'
+check "kitchen-sink: plain text content, no tool calls" jqb '(.choices[0].message.content | type == "string") and ((.choices[0].message.tool_calls // []) | length == 0)'
+
+http POST /v1/chat/completions "$(chat_body 'Reply in JSON please' '{"response_format":{"type":"json_object"}}')"
+check "json_object answers 200" status_is 200
+check "json_object: content parses as a JSON object" jqb '.choices[0].message.content | fromjson | type == "object"'
+
+http POST /v1/chat/completions "$(jq -nc --arg m "$MODEL" '{model: $m, messages: [
+  {role: "system", content: "You are a pirate."}, {role: "user", content: "Ahoy there"}]}')"
+check "system message answers 200" status_is 200
+check "system message: reply answers the user message" jqb '.choices[0].message.content | contains("Ahoy there")'
+
+http POST /v1/chat/completions "$(chat_body 'Tell me a long story about the sea' '{"max_completion_tokens":5}')"
+check "max_completion_tokens answers 200" status_is 200
+check "max_completion_tokens 5: finish_reason length" jqb '.choices[0].finish_reason == "length"'
+check "max_completion_tokens 5: completion_tokens 5" jqb '.usage.completion_tokens == 5'
+
+http POST /v1/chat/completions "$(jq -nc '{model: "gpt-4o", messages: [{role: "user", content: "Hello via an alias"}]}')"
+check "gpt-4o alias answers 200" status_is 200
+check "gpt-4o alias: model echoed as gpt-4o" jqb '.model == "gpt-4o"'
+
+# ----------------------------------------------------------------------------------------------- streaming
+section "streaming"
+S1=$WORK/stream1.sse
+stream "$(chat_body 'Stream me a greeting' '{"stream":true}')" "$S1"
+check "stream answers 200" status_is 200
+check "stream: content type text/event-stream" contains "$(header content-type)" text/event-stream
+check "stream: data: lines" test -s "$S1.chunks"
+check "stream: ends with data: [DONE]" is "$(cat "$S1.last")" "[DONE]"
+check "stream: every data: line but [DONE] is JSON" jqs "$S1.chunks" 'length > 0'
+check "stream: every chunk is chat.completion.chunk" jqs "$S1.chunks" 'all(.[]; .object == "chat.completion.chunk")'
+check "stream: first chunk delta role assistant" jqs "$S1.chunks" '.[0].choices[0].delta.role == "assistant"'
+check "stream: first chunk carries conversation_id" jqs "$S1.chunks" '.[0].conversation_id | type == "string" and startswith("conv-")'
+check "stream: a chunk with finish_reason stop" jqs "$S1.chunks" 'any(.[]; .choices[0].finish_reason == "stop")'
+check "stream: system_fingerprint on every chunk" jqs "$S1.chunks" 'all(.[]; .system_fingerprint | type == "string" and length > 0)'
+check "stream: logprobs null" jqs "$S1.chunks" 'all(.[]; .choices[] | has("logprobs") and .logprobs == null)'
+check "stream: id starts with chatcmpl-" jqs "$S1.chunks" '.[0].id | startswith("chatcmpl-")'
+check "stream: same id on all chunks" jqs "$S1.chunks" '[.[].id] | unique | length == 1'
+check "stream: model echoed on every chunk" jqs "$S1.chunks" --arg m "$MODEL" 'all(.[]; .model == $m)'
+check "stream: content deltas assemble the reply" jqs "$S1.chunks" '[.[].choices[0].delta.content // ""] | join("") | contains("Stream me a greeting")'
+SCONV=$(jq -r -s '.[0].conversation_id // empty' "$S1.chunks" 2>/dev/null)
+
+S2=$WORK/stream2.sse
+stream "$(continue_body "$SCONV" 'And now continue streaming' '{"stream":true}')" "$S2"
+check "streamed continuation answers 200" status_is 200
+check "streamed continuation: ends with [DONE]" is "$(cat "$S2.last")" "[DONE]"
+check "streamed continuation: same conversation_id" jqs "$S2.chunks" --arg c "$SCONV" 'all(.[]; .conversation_id == $c)'
+check "streamed continuation: saw the history" saw_history "$S2.chunks" slurp
+
+S3=$WORK/stream3.sse
+stream "$(chat_body 'Count my tokens' '{"stream":true,"stream_options":{"include_usage":true}}')" "$S3"
+check "include_usage stream answers 200" status_is 200
+check "include_usage: ends with [DONE]" is "$(cat "$S3.last")" "[DONE]"
+check "include_usage: last chunk has choices [] and usage" jqs "$S3.chunks" '.[-1] | (.choices == []) and (.usage | type == "object")'
+check "include_usage: usage total = prompt + completion" jqs "$S3.chunks" '.[-1].usage | .total_tokens == .prompt_tokens + .completion_tokens and .completion_tokens > 0'
+check "include_usage: other chunks have usage null" jqs "$S3.chunks" 'all(.[:-1][]; .usage == null)'
+
+http GET "/v1/conversations/$SCONV"
+check "streamed conversation stored" status_is 200
+check "streamed conversation has >= 4 messages" jqb '.message_count >= 4 and (.messages | length) >= 4'
+
+# ----------------------------------------------------------------------------------------------- ownership
+section "ownership"
+if [ -n "$KEY2" ]; then
+  http GET "/v1/conversations/$CONV" "" "$KEY2"
+  check "second key gets 404 on GET of another key's conversation" status_is 404
+  http POST /v1/chat/completions "$(continue_body "$CONV" 'I am someone else')" "$KEY2"
+  check "second key gets 404 continuing another key's conversation" status_is 404
+  check "ownership: the owner's history is unchanged" is "$(message_count "$CONV")" 6
+else
+  skip "ownership checks (set AXON_TEST_KEY2 to a second valid key)"
+fi
+
+# ----------------------------------------------------------------------------------------------- failures
+section "failed turns"
+http POST /v1/chat/completions "$(chat_body 'A conversation that will see failures')"
+FCONV=$(jq -r '.conversation_id // empty' "$BODY" 2>/dev/null)
+check "failure fixture conversation created" starts_with "$FCONV" conv-
+FCOUNT=$(message_count "$FCONV")
+
+http POST /v1/chat/completions "$(continue_body "$FCONV" 'MOCK_FAIL')"
+check "MOCK_FAIL answers 502" status_is 502
+check "MOCK_FAIL: OpenAI error body" is_openai_error
+save error-502.json
+check "MOCK_FAIL: message_count unchanged" is "$(message_count "$FCONV")" "$FCOUNT"
+
+F1=$WORK/midstream.sse
+stream "$(continue_body "$FCONV" 'MOCK_FAIL_MIDSTREAM' '{"stream":true}')" "$F1"
+check "MOCK_FAIL_MIDSTREAM stream answers 200" status_is 200
+check "midstream: some content arrived before the error" jqs "$F1.chunks" 'any(.[]; (.choices[0].delta.content // "") != "")'
+check "midstream: exactly 3 words before the error" jqs "$F1.chunks" '[.[] | .choices[0].delta.content // empty] | join("") | [splits(" +")] | map(select(. != "")) | length == 3'
+check "midstream: error event before [DONE]" jq -e -s '.[-1] | has("error") and (.error.message | type == "string")' "$F1.chunks"
+check "midstream: ends with [DONE]" is "$(cat "$F1.last")" "[DONE]"
+check "midstream: no chunk finished with stop" jqs "$F1.chunks" 'all(.[]; (.choices // [])[0].finish_reason != "stop")'
+check "midstream: message_count unchanged" is "$(message_count "$FCONV")" "$FCOUNT"
+
+http POST /v1/chat/completions "$(continue_body "$FCONV" 'Still there after the failures?')"
+check "conversation usable after failed turns" status_is 200
+check "after failures: history has only the good turns" is "$(message_count "$FCONV")" "$(plus 2 "$FCOUNT")"
+
+# ----------------------------------------------------------------------------------------------- racing turns
+section "racing turns"
+RCOUNT=$(message_count "$FCONV")
+RACE=$WORK/race
+curl -sS --max-time "$TIMEOUT" -o "$RACE.body" -w '%{http_code}' -H "Authorization: Bearer $KEY" \
+  -H 'Content-Type: application/json' \
+  --data-binary "$(continue_body "$FCONV" 'MOCK_SLOW 200' '{"max_completion_tokens":6}')" \
+  "$BASE/v1/chat/completions" >"$RACE.status" 2>/dev/null &
+RACE_PID=$!
+# Wait until the slow turn holds a session (so it surely holds the conversation), at most ~2 s.
+for _ in $(seq 40); do
+  SNAP=$(stats_snapshot)
+  echo "$SNAP" | jq -e '.sessions.busy >= 1' >/dev/null 2>&1 && break
+  echo "$SNAP" | jq -e '.sessions | type == "object"' >/dev/null 2>&1 || { sleep 0.3; break; }   # no stats: just wait a bit
+  sleep 0.05
+done
+http POST /v1/chat/completions "$(continue_body "$FCONV" 'Me too, right now')"
+check "second racing turn answers 409" status_is 409
+check "409: OpenAI error body" is_openai_error
+wait "$RACE_PID"
+DETAIL="first turn got HTTP $(cat "$RACE.status" 2>/dev/null): $(snippet "$RACE.body")"
+check "first racing turn answers 200" is "$(cat "$RACE.status" 2>/dev/null)" 200
+check "racing: only the winning turn was stored" is "$(message_count "$FCONV")" "$(plus 2 "$RCOUNT")"
+
+# ----------------------------------------------------------------------------------------------- bounded growth
+section "bounded growth"
+if [ "$BURST" -gt 0 ] 2>/dev/null; then
+  BDIR=$WORK/burst
+  mkdir -p "$BDIR"
+  BURST_BODY=$(chat_body 'MOCK_SLOW 300' '{"max_completion_tokens":2}')
+  BURST_PIDS=()
+  for i in $(seq "$BURST"); do
+    curl -sS --max-time 45 -o "$BDIR/$i.body" -D "$BDIR/$i.headers" -w '%{http_code}' \
+      -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "$BURST_BODY" \
+      "$BASE/v1/chat/completions" >"$BDIR/$i.status" 2>/dev/null &
+    BURST_PIDS+=("$!")
+  done
+  # Sample /stats while any burst request is in flight.
+  SAMPLES=$BDIR/stats.jsonl
+  : >"$SAMPLES"
+  while [ -n "$(jobs -rp)" ]; do
+    stats_snapshot | jq -c . >>"$SAMPLES" 2>/dev/null
+    sleep 0.1
+  done
+  wait "${BURST_PIDS[@]}" 2>/dev/null
+  for i in $(seq "$BURST"); do echo "$(cat "$BDIR/$i.status" 2>/dev/null)"; done | sort | uniq -c | awk '{printf "  burst: %s x HTTP %s\n", $1, $2}'
+  BAD=$(for i in $(seq "$BURST"); do s=$(cat "$BDIR/$i.status" 2>/dev/null); [ "$s" = 200 ] || [ "$s" = 429 ] || echo "#$i:${s:-none}"; done | tr '\n' ' ')
+  DETAIL="other statuses: $BAD"
+  check "burst: every response is 200 or 429 (never 5xx)" is "$BAD" ""
+  NO_RETRY=$(for i in $(seq "$BURST"); do
+    [ "$(cat "$BDIR/$i.status" 2>/dev/null)" = 429 ] || continue
+    tr -d '\r' <"$BDIR/$i.headers" | grep -qi '^retry-after: *[0-9]' || echo "#$i"
+  done | tr '\n' ' ')
+  DETAIL="429s without Retry-After: $NO_RETRY"
+  check "burst: every 429 carries Retry-After" is "$NO_RETRY" ""
+  NOT_ERR=$(for i in $(seq "$BURST"); do
+    [ "$(cat "$BDIR/$i.status" 2>/dev/null)" = 429 ] || continue
+    is_openai_error "$BDIR/$i.body" >/dev/null 2>&1 || echo "#$i"
+  done | tr '\n' ' ')
+  DETAIL="429s without an OpenAI error body: $NOT_ERR"
+  check "burst: every 429 has an OpenAI error body" is "$NOT_ERR" ""
+  DETAIL="$(wc -l <"$SAMPLES") samples"
+  check "burst: /stats answered during the burst" test -s "$SAMPLES"
+  if [ -n "$POOL_MAX" ]; then
+    # Per model (pool max is a per-model bound); the aggregate when the gateway lists no models.
+    PEAK=$(jq -s '[.[] | ([.pool.models[]? | .idle + .busy + .pending] + [if (.pool.models // []) == [] then .sessions.idle + .sessions.busy + .sessions.pending else empty end]) | max] | max // 0' "$SAMPLES" 2>/dev/null)
+    DETAIL="peak sessions per model: ${PEAK:-?}, AXON_TEST_POOL_MAX=$POOL_MAX"
+    check "burst: sessions never exceeded AXON_TEST_POOL_MAX ($POOL_MAX)" test "${PEAK:-999999}" -le "$POOL_MAX"
+  else
+    skip "burst: pool max bound (set AXON_TEST_POOL_MAX to the gateway's pool max)"
+  fi
+  PEAK_WAITING=$(jq -s '[.[].sessions.waiting] | max // 0' "$SAMPLES" 2>/dev/null)
+  echo "  burst: peak waiting ${PEAK_WAITING:-?}"
+else
+  skip "bounded growth burst (AXON_TEST_BURST=$BURST)"
+fi
+
+# ----------------------------------------------------------------------------------------------- conformance
+section "conformance"
+if [ -n "$CONFORMANCE_DIR" ] && command -v node >/dev/null 2>&1 \
+  && [ -f "$CONFORMANCE_DIR/validate.mjs" ] && [ -d "$CONFORMANCE_DIR/node_modules" ]; then
+  validate() {
+    local out
+    out=$(node "$CONFORMANCE_DIR/validate.mjs" "$@" 2>&1)
+    local rc=$?
+    DETAIL="validate.mjs $*: $(echo "$out" | tr '\n' ' ' | cut -c1-400)"
+    return $rc
+  }
+  # validate sets DETAIL for check's failure line, so run it before check reads it.
+  conform() {
+    local name=$1
+    shift
+    if validate "$@"; then check "$name" true; else check "$name" false; fi
+  }
+  conform "conformance: kitchen-sink request is a valid OpenAI request" request "$WORK/kitchen-sink.request.json"
+  conform "conformance: plain response" response "$WORK/plain.json"
+  conform "conformance: stream" --sse "$S1"
+  conform "conformance: include_usage stream" --sse "$S3"
+  conform "conformance: mid-stream error stream" --sse --allow-error "$F1"
+  conform "conformance: models list" models "$WORK/models.json"
+  conform "conformance: 401 error body" error "$WORK/error-401.json"
+  conform "conformance: 502 error body" error "$WORK/error-502.json"
+else
+  skip "conformance (needs node and AXON_CONFORMANCE_DIR with validate.mjs and node_modules)"
+fi
+
+# ----------------------------------------------------------------------------------------------- pool integrity
+section "pool integrity"
+wait_idle
+http GET /stats
+check "final /stats answers 200" status_is 200
+check "pool: idle >= 1" jqb '.sessions.idle >= 1'
+check "pool: busy is 0" jqb '.sessions.busy == 0'
+check "pool: acquire == release + discard" jqb '.pool.counters | (.acquire | type == "number") and .acquire == .release + .discard'
+check "store: conversations >= 2" jqb '.conversations >= 2'
+check "store: conversations grew during the suite" jqb --argjson before "${CONVERSATIONS_BEFORE:-0}" '.conversations > $before'
+echo "  stats: $(jq -c '{sessions, counters: .pool.counters, conversations}' "$BODY" 2>/dev/null)"
+
+ELAPSED=$(($(date +%s) - STARTED))
+echo "runtime ${ELAPSED}s, ${SKIPPED} skipped"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
