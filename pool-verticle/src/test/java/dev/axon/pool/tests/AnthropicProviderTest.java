@@ -462,6 +462,27 @@ class AnthropicProviderTest {
     assertEquals(1, mock.http2Requests());
   }
 
+  // --- live configuration -----------------------------------------------------------------------------------
+
+  @Test
+  void changedOptionsApplyFromTheNextTurnAndBadOnesAreRejected() {
+    JsonObject base = new JsonObject().put("baseUrl", mock.baseUrl()).put("apiKey", KEY)
+        .put("retry", new JsonObject().put("maxRetries", 0).put("baseDelayMs", 20));
+    AnthropicProvider provider = h.provider(() -> new AnthropicProvider(vertx, base));
+    mock.enqueue(MockReply.httpError(529, "Overloaded"));
+    assertEquals(ErrorKind.UPSTREAM_OVERLOADED, h.run(provider, request(MODEL, "x")).failure().kind());
+
+    h.onContext(() -> provider.reconfigure(base.copy().put("retry", new JsonObject().put("maxRetries", 2).put("baseDelayMs", 20))
+        .put("defaultMaxTokens", 77)));
+    mock.enqueue(MockReply.httpError(529, "Overloaded"));
+    assertNull(h.run(provider, request(MODEL, "x")).failure(), "retried under the new settings");
+    assertEquals(77, mock.lastMessageRequest().body().getInteger("max_tokens"));
+
+    h.onContext(() -> provider.reconfigure(base.copy().put("structuredOutputs", "bogus")));
+    assertNull(h.run(provider, request(MODEL, "x")).failure());
+    assertEquals(77, mock.lastMessageRequest().body().getInteger("max_tokens"), "a bad change leaves the last good options");
+  }
+
   /** The mock upstream's reply starts with this (it goes on to report the history it received). */
   static void assertStartsWith(String expected, String actual) {
     org.junit.jupiter.api.Assertions.assertTrue(actual != null && actual.startsWith(expected), () -> "expected to start with <" + expected + "> but was <" + actual + ">");

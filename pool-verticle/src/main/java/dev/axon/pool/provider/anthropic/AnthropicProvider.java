@@ -28,16 +28,13 @@ public final class AnthropicProvider implements Provider {
   private static final AtomicInteger IDS = new AtomicInteger();
 
   private final Vertx vertx;
-  private final AnthropicOptions options;
-  private final AnthropicRequestTranslator translator;
+  private AnthropicOptions options;
+  private AnthropicRequestTranslator translator;
   private final Upstream upstream;
 
   public AnthropicProvider(Vertx vertx, JsonObject json) {
     this.vertx = vertx;
-    this.options = new AnthropicOptions(json);
-    if (options.http().apiKey() == null && options.http().baseUrl().equals(AnthropicOptions.DEFAULT_BASE_URL)) {
-      throw new ConfigException("pool.anthropic.apiKey", "the anthropic provider needs an API key: set ANTHROPIC_API_KEY");
-    }
+    this.options = checked(json);
     this.translator = new AnthropicRequestTranslator(options);
     this.upstream = new Upstream(vertx, NAME, options.http());
     log.info("anthropic provider: {}", options.http());
@@ -46,6 +43,30 @@ public final class AnthropicProvider implements Provider {
   @Override
   public String name() {
     return NAME;
+  }
+
+  private static AnthropicOptions checked(JsonObject json) {
+    AnthropicOptions o = new AnthropicOptions(json);
+    if (o.http().apiKey() == null && o.http().baseUrl().equals(AnthropicOptions.DEFAULT_BASE_URL)) {
+      throw new ConfigException("pool.anthropic.apiKey", "the anthropic provider needs an API key: set ANTHROPIC_API_KEY");
+    }
+    return o;
+  }
+
+  /** New options apply from the next turn on (see {@link Upstream#reconfigure} for the connection pool's). */
+  @Override
+  public void reconfigure(JsonObject json) {
+    AnthropicOptions next;
+    try {
+      next = checked(json);
+    } catch (ConfigException e) {
+      log.error("anthropic provider: configuration change rejected: {}", e.getMessage());
+      return;
+    }
+    options = next;
+    translator = new AnthropicRequestTranslator(next);
+    upstream.reconfigure(next.http());
+    log.info("anthropic provider reconfigured: {}", next.http());
   }
 
   @Override

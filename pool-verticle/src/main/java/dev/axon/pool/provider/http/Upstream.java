@@ -45,9 +45,9 @@ public final class Upstream {
 
   private final Vertx vertx;
   private final String provider;
-  private final HttpUpstreamOptions options;
+  private HttpUpstreamOptions options;
   private final HttpClientAgent client;
-  private final CircuitBreaker breaker;
+  private CircuitBreaker breaker;
   private String state = "closed";
   private long openedAtMs;
   private long opened;
@@ -79,18 +79,58 @@ public final class Upstream {
         .setHttp1MaxSize(options.maxConnections())
         .setHttp2MaxSize(Math.max(1, Math.min(4, options.maxConnections())));
     this.client = vertx.createHttpClient(http, pool);
-    this.breaker = CircuitBreaker.create(provider + "-upstream", vertx, new CircuitBreakerOptions()
-            .setMaxFailures(options.breakerMaxFailures())
-            .setFailuresRollingWindow(options.breakerWindowMs())
-            .setResetTimeout(options.breakerResetTimeoutMs())
+    this.breaker = breaker(options);
+  }
+
+  private CircuitBreaker breaker(HttpUpstreamOptions o) {
+    CircuitBreaker b = CircuitBreaker.create(provider + "-upstream", vertx, new CircuitBreakerOptions()
+            .setMaxFailures(o.breakerMaxFailures())
+            .setFailuresRollingWindow(o.breakerWindowMs())
+            .setResetTimeout(o.breakerResetTimeoutMs())
             .setTimeout(-1)
             .setMaxRetries(0)
             .setFallbackOnFailure(false)
             .setNotificationAddress(null))
         .failurePolicy(done -> done.failed() && (!(done.cause() instanceof AttemptFailure f) || f.countsAgainstUpstream()));
-    breaker.openHandler(v -> changed("open"));
-    breaker.halfOpenHandler(v -> changed("half_open"));
-    breaker.closeHandler(v -> changed("closed"));
+    b.openHandler(v -> {
+      if (b == breaker) {
+        changed("open");
+      }
+    });
+    b.halfOpenHandler(v -> {
+      if (b == breaker) {
+        changed("half_open");
+      }
+    });
+    b.closeHandler(v -> {
+      if (b == breaker) {
+        changed("closed");
+      }
+    });
+    return b;
+  }
+
+  /**
+   * Applies changed options at run time: base URL, timeouts and retries from the next turn on, breaker settings with a
+   * fresh (closed) breaker. The connection pool's own settings ({@code maxConnections}, {@code keepAliveSeconds},
+   * {@code http2}, {@code h2c}) need a restart, which the log says.
+   */
+  public void reconfigure(HttpUpstreamOptions next) {
+    HttpUpstreamOptions previous = options;
+    if (previous.maxConnections() != next.maxConnections() || previous.keepAliveSeconds() != next.keepAliveSeconds()
+        || previous.http2() != next.http2() || previous.h2c() != next.h2c()) {
+      log.warn("{} upstream: changes to maxConnections, keepAliveSeconds, http2 or h2c take effect after a restart", provider);
+    }
+    options = next;
+    if (previous.breakerMaxFailures() != next.breakerMaxFailures() || previous.breakerWindowMs() != next.breakerWindowMs()
+        || previous.breakerResetTimeoutMs() != next.breakerResetTimeoutMs()) {
+      CircuitBreaker old = breaker;
+      breaker = breaker(next);
+      old.close();
+      changed("closed");
+      log.info("{} upstream: new circuit breaker settings {}/{} ms -> open {} ms", provider, next.breakerMaxFailures(),
+          next.breakerWindowMs(), next.breakerResetTimeoutMs());
+    }
   }
 
   public String provider() {

@@ -38,8 +38,8 @@ public final class OpenAiProvider implements Provider {
   private static final long LIST_TIMEOUT_MS = 5_000;
 
   private final Vertx vertx;
-  private final OpenAiOptions options;
-  private final OpenAiRequestWriter writer;
+  private OpenAiOptions options;
+  private OpenAiRequestWriter writer;
   private final Upstream upstream;
   private List<ListedModel> listed;
   private long listedAtMs;
@@ -47,10 +47,7 @@ public final class OpenAiProvider implements Provider {
 
   public OpenAiProvider(Vertx vertx, JsonObject json) {
     this.vertx = vertx;
-    this.options = new OpenAiOptions(json);
-    if (options.http().apiKey() == null && options.http().baseUrl().equals(OpenAiOptions.DEFAULT_BASE_URL)) {
-      throw new ConfigException("pool.openai.apiKey", "the openai provider needs an API key for api.openai.com: set AXON_OPENAI_API_KEY");
-    }
+    this.options = checked(json);
     this.writer = new OpenAiRequestWriter(options);
     this.upstream = new Upstream(vertx, NAME, options.http());
     log.info("openai provider: {}", options.http());
@@ -59,6 +56,31 @@ public final class OpenAiProvider implements Provider {
   @Override
   public String name() {
     return NAME;
+  }
+
+  private static OpenAiOptions checked(JsonObject json) {
+    OpenAiOptions o = new OpenAiOptions(json);
+    if (o.http().apiKey() == null && o.http().baseUrl().equals(OpenAiOptions.DEFAULT_BASE_URL)) {
+      throw new ConfigException("pool.openai.apiKey", "the openai provider needs an API key for api.openai.com: set AXON_OPENAI_API_KEY");
+    }
+    return o;
+  }
+
+  /** New options apply from the next turn on (see {@link Upstream#reconfigure} for the connection pool's). */
+  @Override
+  public void reconfigure(JsonObject json) {
+    OpenAiOptions next;
+    try {
+      next = checked(json);
+    } catch (ConfigException e) {
+      log.error("openai provider: configuration change rejected: {}", e.getMessage());
+      return;
+    }
+    options = next;
+    writer = new OpenAiRequestWriter(next);
+    listed = null;
+    upstream.reconfigure(next.http());
+    log.info("openai provider reconfigured: {}", next.http());
   }
 
   @Override
