@@ -62,10 +62,11 @@ public final class PoolOptions {
   private final List<String> warm;
   private final Map<String, ModelOverride> models;
   private final List<ModelRoute> routes;
+  private final List<String> fallback;
   private final JsonObject raw;
 
   /** A model's own pool size, maximum and provider; null fields fall back to the pool-wide values. */
-  public record ModelOverride(Integer size, Integer max, String provider) {
+  public record ModelOverride(Integer size, Integer max, String provider, List<String> fallback) {
   }
 
   public PoolOptions(JsonObject json) {
@@ -89,6 +90,7 @@ public final class PoolOptions {
     drainTimeoutMs = r.longValue("drainTimeoutMs", DEFAULT_DRAIN_TIMEOUT_MS, 0, 3_600_000);
     warm = r.strings("warm");
     routes = ModelRoute.read(r, "routes");
+    fallback = List.copyOf(r.strings("fallback"));
     models = new LinkedHashMap<>();
     ConfigReader perModel = r.child("models");
     for (String model : perModel.raw().fieldNames()) {
@@ -100,7 +102,7 @@ public final class PoolOptions {
       if (effectiveMax < effectiveSize) {
         throw new ConfigException("pool.models." + model + ".max", "must be at least the model's size (" + effectiveSize + ")");
       }
-      models.put(model, new ModelOverride(s, x, m.string("provider", null)));
+      models.put(model, new ModelOverride(s, x, m.string("provider", null), m.has("fallback") ? List.copyOf(m.strings("fallback")) : null));
     }
   }
 
@@ -119,6 +121,32 @@ public final class PoolOptions {
         throw new ConfigException("pool.routes." + route.pattern(), "unknown provider '" + route.provider() + "'; known: " + known);
       }
     }
+    for (String name : fallback) {
+      if (!known.contains(name)) {
+        throw new ConfigException("pool.fallback", "unknown provider '" + name + "'; known: " + known);
+      }
+    }
+    models.forEach((model, o) -> {
+      if (o.fallback() != null) {
+        for (String name : o.fallback()) {
+          if (!known.contains(name)) {
+            throw new ConfigException("pool.models." + model + ".fallback", "unknown provider '" + name + "'; known: " + known);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * The providers to try for a model, in order: its own provider, then its fallback chain
+   * ({@code pool.models.<model>.fallback}, else {@code pool.fallback}), without repeats.
+   */
+  public List<String> providerChain(String model) {
+    java.util.LinkedHashSet<String> chain = new java.util.LinkedHashSet<>();
+    chain.add(providerFor(model));
+    ModelOverride o = models.get(model);
+    chain.addAll(o != null && o.fallback() != null ? o.fallback() : fallback);
+    return List.copyOf(chain);
   }
 
   /** The provider serving a model: its own override, else the first matching route, else the pool-wide provider. */
@@ -159,6 +187,12 @@ public final class PoolOptions {
       }
     });
     routes.forEach(r -> names.add(r.provider()));
+    names.addAll(fallback);
+    models.values().forEach(o -> {
+      if (o.fallback() != null) {
+        names.addAll(o.fallback());
+      }
+    });
     return names;
   }
 

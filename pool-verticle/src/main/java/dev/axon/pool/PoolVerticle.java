@@ -58,7 +58,7 @@ public class PoolVerticle extends VerticleBase {
     }
     pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), model -> options.settingsFor(model), PoolMetrics.NONE);
     String controlAddress = Addresses.turnControl(instanceId);
-    runner = new TurnRunner(vertx, pools, controlAddress, options.turnTimeoutMs(), options.heartbeatMs());
+    runner = new TurnRunner(vertx, pools, this::providerChain, controlAddress, options.turnTimeoutMs(), options.heartbeatMs());
 
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<TurnRequest>consumer(Addresses.POOL_TURN, runner::handle));
@@ -120,6 +120,15 @@ public class PoolVerticle extends VerticleBase {
     });
   }
 
+  /** The providers to try for a model, in order: its own, then its fallbacks. */
+  private List<Provider> providerChain(String model) {
+    List<Provider> chain = new ArrayList<>();
+    for (String name : options.providerChain(model)) {
+      chain.add(providers.get(name));
+    }
+    return chain;
+  }
+
   /**
    * Applies a configuration change: pool sizes and limits (pools grow at once and shrink as sessions come back),
    * turn timeouts, provider options; a model whose provider changed gets a new pool while the old one drains.
@@ -143,7 +152,7 @@ public class PoolVerticle extends VerticleBase {
       }
     }
     runner.setLimits(next.turnTimeoutMs(), next.heartbeatMs());
-    pools.reconfigure();
+    pools.reconfigure(this::providerChain);
     next.warm().forEach(pools::forModel);
     log.info("pool configuration applied: provider {}, warm {}", next.provider(), next.warm());
   }

@@ -8,6 +8,7 @@ import dev.axon.api.openai.ChoiceResult;
 import dev.axon.api.openai.OpenAiChatCall;
 import dev.axon.api.openai.OpenAiChunkWriter;
 import dev.axon.api.openai.OpenAiRenderer;
+import dev.axon.api.openai.ServedBy;
 import dev.axon.api.turn.TurnClient;
 import dev.axon.api.turn.TurnHandle;
 import dev.axon.api.turn.TurnListener;
@@ -224,7 +225,7 @@ final class ChatExchange {
       Usage usage = totalUsage();
       if (call.stream()) {
         for (ChoiceAccumulator c : choices) {
-          write(chunks.finish(c.index, c.outcome().finishReason(), c.outcome().refusal()));
+          write(chunks.finish(c.index, c.outcome().finishReason(), c.outcome().refusal(), servedBy(c)));
         }
         if (call.includeUsage()) {
           write(chunks.usage(usage));
@@ -235,7 +236,15 @@ final class ChatExchange {
         for (ChoiceAccumulator c : choices) {
           results.add(c.result());
         }
-        Responses.json(rc, 200, OpenAiRenderer.completion(completionId, created, call.clientModel(), fingerprint, results, usage, conversation.id()));
+        ServedBy servedBy = servedBy(choices[0]);
+        if (servedBy.provider() != null) {
+          response.putHeader("x-axon-provider", servedBy.provider());
+        }
+        if (servedBy.model() != null) {
+          response.putHeader("x-axon-served-model", servedBy.model());
+        }
+        Responses.json(rc, 200, OpenAiRenderer.completion(completionId, created, call.clientModel(), fingerprint, results, usage,
+            conversation.id(), servedBy));
       }
       report(200, null, usage);
     });
@@ -254,6 +263,11 @@ final class ChatExchange {
     messages.add(choices[0].toMessage());
     return store.commit(new CommitTurn(conversation.id(), key.ownerHash(), call.clientModel(), messages,
         conversation.lockToken(), conversation.expectedCount()));
+  }
+
+  private static ServedBy servedBy(ChoiceAccumulator choice) {
+    ChatEvent.Done done = choice.outcome();
+    return new ServedBy(done.provider(), done.servedModel());
   }
 
   /** Prompt tokens are counted once (every choice saw the same prompt); completions add up. */
@@ -301,14 +315,16 @@ final class ChatExchange {
   /** Tells the listeners how the exchange ended, and leaves the summary for handlers that run at the response's end. */
   private void report(int status, ErrorKind error, Usage usage) {
     String servedModel = null;
+    String servedProvider = provider;
     for (ChoiceAccumulator c : choices) {
-      if (c != null && c.done() && c.outcome().servedModel() != null) {
+      if (c != null && c.done()) {
         servedModel = c.outcome().servedModel();
+        servedProvider = c.outcome().provider() != null ? c.outcome().provider() : provider;
         break;
       }
     }
     ExchangeSummary summary = new ExchangeSummary(requestId, key.name(), key.ownerHash(), call.clientModel(), call.request().model(),
-        servedModel, provider, conversation.id(), call.stream(), call.n(), status, error, usage,
+        servedModel, servedProvider, conversation.id(), call.stream(), call.n(), status, error, usage,
         startNanos, acceptedNanos, firstEventNanos, System.nanoTime());
     rc.put(ExchangeSummary.CONTEXT_KEY, summary);
     for (ExchangeListener listener : context.listeners()) {

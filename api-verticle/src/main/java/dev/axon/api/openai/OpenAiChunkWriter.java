@@ -96,7 +96,29 @@ public final class OpenAiChunkWriter {
   }
 
   public Buffer finish(int index, FinishReason reason, String refusal) {
-    return chunk(g -> {
+    return finish(index, reason, refusal, ServedBy.UNKNOWN);
+  }
+
+  /** The last chunk of a choice; it also says which provider and model served it, when known. */
+  public Buffer finish(int index, FinishReason reason, String refusal, ServedBy servedBy) {
+    if (servedBy.provider() == null && servedBy.model() == null) {
+      return chunk(finishChoice(index, reason, refusal));
+    }
+    byte[] body = JsonWriter.bytes(finishChoice(index, reason, refusal));
+    byte[] served = JsonWriter.bytes(g -> {
+      g.writeStartObject();
+      OpenAiRenderer.writeServedBy(g, servedBy);
+      g.writeEndObject();
+    });
+    // The shared suffix ends with "}\n\n": put the served-by fields just before that brace.
+    Buffer out = Buffer.buffer(prefix.length + body.length + suffix.length + served.length)
+        .appendBytes(prefix).appendBytes(body).appendBytes(suffix, 0, suffix.length - 3)
+        .appendString(",").appendBytes(served, 1, served.length - 2).appendString("}\n\n");
+    return out;
+  }
+
+  private static JsonWriter.Body finishChoice(int index, FinishReason reason, String refusal) {
+    return g -> {
       g.writeStartObject();
       g.writeNumberField("index", index);
       g.writeObjectFieldStart("delta");
@@ -107,7 +129,7 @@ public final class OpenAiChunkWriter {
       g.writeNullField("logprobs");
       g.writeStringField("finish_reason", OpenAiRenderer.finishReason(reason));
       g.writeEndObject();
-    });
+    };
   }
 
   /** The extra last chunk of {@code include_usage}: no choices, the totals. */

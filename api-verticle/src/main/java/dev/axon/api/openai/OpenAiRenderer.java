@@ -38,6 +38,11 @@ public final class OpenAiRenderer {
 
   public static Buffer completion(String id, long created, String model, String fingerprint, List<ChoiceResult> choices,
                                   Usage usage, String conversationId) {
+    return completion(id, created, model, fingerprint, choices, usage, conversationId, ServedBy.UNKNOWN);
+  }
+
+  public static Buffer completion(String id, long created, String model, String fingerprint, List<ChoiceResult> choices,
+                                  Usage usage, String conversationId, ServedBy servedBy) {
     return JsonWriter.buffer(g -> {
       g.writeStartObject();
       g.writeStringField("id", id);
@@ -75,8 +80,18 @@ public final class OpenAiRenderer {
       if (conversationId != null) {
         g.writeStringField("conversation_id", conversationId);
       }
+      writeServedBy(g, servedBy);
       g.writeEndObject();
     });
+  }
+
+  static void writeServedBy(JsonGenerator g, ServedBy servedBy) throws IOException {
+    if (servedBy.provider() != null) {
+      g.writeStringField("provider", servedBy.provider());
+    }
+    if (servedBy.model() != null) {
+      g.writeStringField("served_model", servedBy.model());
+    }
   }
 
   static void writeUsage(JsonGenerator g, Usage usage) throws IOException {

@@ -37,6 +37,11 @@ final class HttpGateway implements AutoCloseable {
   final int port;
 
   HttpGateway(JsonObject anthropicOptions, JsonObject openaiOptions) {
+    this(anthropicOptions, openaiOptions, new JsonObject());
+  }
+
+  /** @param poolOptions merged into the {@code pool} section (e.g. a fallback chain) */
+  HttpGateway(JsonObject anthropicOptions, JsonObject openaiOptions, JsonObject poolOptions) {
     Codecs.register(vertx);
     anthropic = await(MockAnthropicServer.start(vertx, 0)).requireApiKey(ANTHROPIC_KEY);
     openai = await(MockOpenAiServer.start(vertx, 0)).requireApiKey(OPENAI_KEY);
@@ -48,7 +53,7 @@ final class HttpGateway implements AutoCloseable {
             .put("anthropic", new JsonObject().put("baseUrl", anthropic.baseUrl()).put("apiKey", ANTHROPIC_KEY)
                 .put("retry", new JsonObject().put("baseDelayMs", 20)).put("headersTimeoutMs", 1500).mergeIn(anthropicOptions, true))
             .put("openai", new JsonObject().put("baseUrl", openai.baseUrl()).put("apiKey", OPENAI_KEY)
-                .put("retry", new JsonObject().put("baseDelayMs", 20)).mergeIn(openaiOptions, true)))
+                .put("retry", new JsonObject().put("baseDelayMs", 20)).mergeIn(openaiOptions, true)).mergeIn(poolOptions, true))
         .put("store", new JsonObject().put("backend", "valkey").put("valkey", new JsonObject().put("url", ValkeyFixture.shared().url())));
     await(Main.deploy(vertx, new AxonConfig(config)));
   }

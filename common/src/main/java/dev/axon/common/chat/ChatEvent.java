@@ -40,8 +40,19 @@ public sealed interface ChatEvent {
    *
    * @param servedModel the model that actually produced the reply
    * @param refusal     the model's refusal text when it declined, else null
+   * @param provider    the provider that served the turn (set by the pool; it may be a fallback), or null
    */
-  record Done(FinishReason finishReason, Usage usage, String servedModel, String refusal) implements ChatEvent {
+  record Done(FinishReason finishReason, Usage usage, String servedModel, String refusal, String provider) implements ChatEvent {
+
+    /** As a session reports it; the pool adds which provider served it. */
+    public Done(FinishReason finishReason, Usage usage, String servedModel, String refusal) {
+      this(finishReason, usage, servedModel, refusal, null);
+    }
+
+    public Done withProvider(String name) {
+      return new Done(finishReason, usage, servedModel, refusal, name);
+    }
+
     @Override
     public boolean terminal() {
       return true;

@@ -32,26 +32,35 @@ public final class PoolRegistry {
 
   /** The pool of a model, started (and warming) on first use. */
   public SessionPool forModel(String model) {
-    SessionPool pool = pools.get(model);
+    return forModel(model, providerForModel.apply(model));
+  }
+
+  /** The pool of a model on one provider (a fallback's pool is one too), started on first use. */
+  public SessionPool forModel(String model, Provider provider) {
+    String key = key(model, provider.name());
+    SessionPool pool = pools.get(key);
     if (pool == null) {
-      pool = new SessionPool(vertx, model, providerForModel.apply(model), settingsForModel.apply(model), metrics);
-      pools.put(model, pool);
+      pool = new SessionPool(vertx, model, provider, settingsForModel.apply(model), metrics);
+      pools.put(key, pool);
       pool.warm();
     }
     return pool;
+  }
+
+  private static String key(String model, String provider) {
+    return model + "\u0000" + provider;
   }
 
   /**
    * Re-reads every pool's settings and provider: a changed size or limit resizes the pool in place; a changed
    * provider replaces the pool, the old one draining (idle sessions close now, busy ones when their turn ends).
    */
-  public void reconfigure() {
+  public void reconfigure(java.util.function.Function<String, List<Provider>> chainForModel) {
     for (Map.Entry<String, SessionPool> e : new ArrayList<>(pools.entrySet())) {
-      String model = e.getKey();
       SessionPool pool = e.getValue();
-      Provider provider = providerForModel.apply(model);
-      if (provider != pool.provider()) {
-        pools.remove(model);
+      String model = pool.model();
+      if (!chainForModel.apply(model).contains(pool.provider())) {
+        pools.remove(e.getKey());
         pool.drain();
         forModel(model);
       } else {

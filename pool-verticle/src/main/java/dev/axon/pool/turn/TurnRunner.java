@@ -7,6 +7,8 @@ import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
 import dev.axon.common.turn.TurnRequest;
+import dev.axon.common.stats.UpstreamStats;
+import dev.axon.pool.provider.Provider;
 import dev.axon.pool.session.CloseReason;
 import dev.axon.pool.session.Lease;
 import dev.axon.pool.session.PoolRegistry;
@@ -21,7 +23,9 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,7 @@ public final class TurnRunner {
   private final Vertx vertx;
   private final EventBus bus;
   private final PoolRegistry pools;
+  private final Function<String, List<Provider>> chainForModel;
   private final String controlAddress;
   private long turnTimeoutMs;
   private long heartbeatMs;
@@ -49,7 +54,10 @@ public final class TurnRunner {
 
   private static final class ActiveTurn {
     final TurnRequest request;
-    final SessionPool pool;
+    final List<Provider> chain;
+    /** The position in the provider chain of the pool serving the turn now. */
+    int provider;
+    SessionPool pool;
     Lease lease;
     int seq;
     long lastSentNanos = System.nanoTime();
@@ -59,17 +67,33 @@ public final class TurnRunner {
     boolean retried;
     long timeoutTimer = -1;
 
-    ActiveTurn(TurnRequest request, SessionPool pool, Lease lease) {
+    ActiveTurn(TurnRequest request, List<Provider> chain, Acquired acquired) {
       this.request = request;
-      this.pool = pool;
-      this.lease = lease;
+      this.chain = chain;
+      this.provider = acquired.index();
+      this.pool = acquired.pool();
+      this.lease = acquired.lease();
     }
   }
 
+  /** A session from the pool of the chain's {@code index}-th provider. */
+  private record Acquired(SessionPool pool, Lease lease, int index) {
+  }
+
+  /** A runner without fallback providers: each model is served by its own provider only. */
   public TurnRunner(Vertx vertx, PoolRegistry pools, String controlAddress, long turnTimeoutMs, long heartbeatMs) {
+    this(vertx, pools, model -> List.of(pools.forModel(model).provider()), controlAddress, turnTimeoutMs, heartbeatMs);
+  }
+
+  /**
+   * @param chainForModel the providers to try for a model, in order: its own, then its fallbacks
+   */
+  public TurnRunner(Vertx vertx, PoolRegistry pools, Function<String, List<Provider>> chainForModel, String controlAddress,
+                    long turnTimeoutMs, long heartbeatMs) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.pools = pools;
+    this.chainForModel = chainForModel;
     this.controlAddress = controlAddress;
     this.turnTimeoutMs = turnTimeoutMs;
     this.heartbeatMs = heartbeatMs;
@@ -83,22 +107,67 @@ public final class TurnRunner {
     this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs));
   }
 
-  /** Serves one turn request. */
+  /**
+   * Serves one turn request: a session from the model's pool, or — when that provider's breaker is open or its
+   * pool stays exhausted past the deadline — from the next provider of its fallback chain.
+   */
   public void handle(Message<TurnRequest> message) {
     TurnRequest request = message.body();
-    SessionPool pool = pools.forModel(request.request().model());
-    pool.countRequest();
-    pool.acquire(request.requestId(), request.queue()).onComplete(ar -> {
+    String model = request.request().model();
+    List<Provider> chain = chainForModel.apply(model);
+    pools.forModel(model, chain.get(0)).countRequest();
+    acquire(request, chain, 0).onComplete(ar -> {
       if (ar.failed()) {
         message.reply(AxonException.from(ar.cause(), "session pool"));
         return;
       }
-      Lease lease = ar.result();
-      ActiveTurn turn = new ActiveTurn(request, pool, lease);
+      ActiveTurn turn = new ActiveTurn(request, chain, ar.result());
       active.put(request.turnId(), turn);
-      message.reply(new TurnAccepted(request.turnId(), controlAddress, lease.session().id(), pool.provider().name()));
+      message.reply(new TurnAccepted(request.turnId(), controlAddress, turn.lease.session().id(), turn.pool.provider().name()));
       run(turn);
     });
+  }
+
+  private Future<Acquired> acquire(TurnRequest request, List<Provider> chain, int index) {
+    Provider provider = chain.get(index);
+    boolean last = index == chain.size() - 1;
+    if (!last && breakerOpen(provider)) {
+      log.debug("provider {} has its breaker open; trying {} for request {}", provider.name(), chain.get(index + 1).name(), request.requestId());
+      return acquire(request, chain, index + 1);
+    }
+    SessionPool pool = pools.forModel(request.request().model(), provider);
+    return pool.acquire(request.requestId(), request.queue())
+        .map(lease -> new Acquired(pool, lease, index))
+        .recover(failure -> {
+          AxonException e = AxonException.from(failure, "session pool");
+          if (!last && (e.kind() == ErrorKind.POOL_BUSY || e.kind() == ErrorKind.UNAVAILABLE)) {
+            log.info("provider {} cannot take request {} ({}); falling back to {}", provider.name(), request.requestId(),
+                e.getMessage(), chain.get(index + 1).name());
+            return acquire(request, chain, index + 1);
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private static boolean breakerOpen(Provider provider) {
+    UpstreamStats upstream = provider.upstreamStats();
+    return upstream != null && "open".equals(upstream.breaker());
+  }
+
+  /** Failures that another provider may not share: upstream trouble, not the request itself. */
+  private static boolean fallbackMayHelp(ErrorKind kind) {
+    switch (kind) {
+      case UPSTREAM_ERROR:
+      case UPSTREAM_AUTH:
+      case UPSTREAM_OVERLOADED:
+      case RATE_LIMITED:
+      case TIMEOUT:
+      case UNAVAILABLE:
+      case POOL_BUSY:
+        return true;
+      default:
+        return false;
+    }
   }
 
   /** The caller no longer wants a turn: stop it; its session goes back through reset or is discarded. */
@@ -195,7 +264,7 @@ public final class TurnRunner {
     if (ar.succeeded()) {
       active.remove(turn.request.turnId());
       if (!turn.cancelled) {
-        send(turn, ar.result());
+        send(turn, ar.result().withProvider(turn.pool.provider().name()));
       }
       turn.pool.release(lease);
       return;
@@ -221,8 +290,36 @@ public final class TurnRunner {
     } else {
       turn.pool.release(lease);
     }
+    if (!turn.streamed && turn.provider < turn.chain.size() - 1 && fallbackMayHelp(error.kind())) {
+      fallBack(turn, error);
+      return;
+    }
     active.remove(turn.request.turnId());
     send(turn, ChatEvent.Failed.of(error));
+  }
+
+  /** The provider failed before the first byte: the next provider of the chain serves the turn. */
+  private void fallBack(ActiveTurn turn, AxonException error) {
+    Provider failed = turn.chain.get(turn.provider);
+    log.info("provider {} failed request {} before its first byte ({}); falling back to {}", failed.name(),
+        turn.request.requestId(), error.getMessage(), turn.chain.get(turn.provider + 1).name());
+    turn.lease = null;
+    turn.timedOut = false;
+    acquire(turn.request, turn.chain, turn.provider + 1).onComplete(ar -> {
+      if (ar.failed() || turn.cancelled) {
+        active.remove(turn.request.turnId());
+        if (ar.succeeded()) {
+          ar.result().pool().release(ar.result().lease());
+        } else if (!turn.cancelled) {
+          send(turn, ChatEvent.Failed.of(error));
+        }
+        return;
+      }
+      turn.provider = ar.result().index();
+      turn.pool = ar.result().pool();
+      turn.lease = ar.result().lease();
+      run(turn);
+    });
   }
 
   /** The session died before the first byte: one more attempt on a fresh session. */

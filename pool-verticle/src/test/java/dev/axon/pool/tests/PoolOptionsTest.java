@@ -113,4 +113,22 @@ class PoolOptionsTest {
         () -> new MockProvider(null, new JsonObject().put("resetDelayMs", "slow")));
     assertEquals("pool.mock.resetDelayMs", e.key());
   }
+
+  @Test
+  void fallbackChainsFollowTheModelThenThePoolDefault() {
+    PoolOptions o = options("{\"provider\":\"claude-code\",\"fallback\":[\"anthropic\",\"claude-code\"],"
+        + "\"models\":{\"claude-haiku-4-5\":{\"provider\":\"anthropic\",\"fallback\":[\"mock\"]}}}");
+    assertEquals(List.of("claude-code", "anthropic"), o.providerChain("claude-sonnet-4-6"), "no repeats");
+    assertEquals(List.of("anthropic", "mock"), o.providerChain("claude-haiku-4-5"), "the model's own chain wins");
+    assertTrue(o.providersInUse().containsAll(Set.of("claude-code", "anthropic", "mock")));
+  }
+
+  @Test
+  void anUnknownFallbackProviderNamesItsKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> options("{\"fallback\":[\"telepathy\"]}").checkProviders(Providers.names()));
+    assertEquals("pool.fallback", e.key());
+    ConfigException m = assertThrows(ConfigException.class,
+        () -> options("{\"models\":{\"claude-opus-4-6\":{\"fallback\":[\"telepathy\"]}}}").checkProviders(Providers.names()));
+    assertEquals("pool.models.claude-opus-4-6.fallback", m.key());
+  }
 }
