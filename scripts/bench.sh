@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# Axon's benchmark. Starts everything it needs on loopback (Valkey, the mock Anthropic upstream, a minimal Vert.x
+# server, gateways), runs bounded loads, stops everything, and prints one table, also written to
+# bench/results/latest.md and bench/results/latest.json. Every figure is measured side by side with its baseline
+# in the same run, so the ratios hold on a noisy machine.
+#
+#   scripts/bench.sh            the full benchmark (about 6 minutes; the claude CLI part when it is installed)
+#   scripts/bench.sh --smoke    a few seconds of each part, to keep the benchmark working (CI runs this)
+#   scripts/bench.sh --micro    the JMH micro-benchmarks of the hot paths
+#
+# Load: wrk (Debian's, installed when missing) with a Lua script for POST bodies; the streaming probes are Java
+# (bench/ module) reading time stamps the mock upstream writes into each chunk.
+set -uo pipefail
+source "$(dirname "$0")/lib/common.sh"
+ROOT=$(axon_root)
+cd "$ROOT"
+
+MODE=full
+case "${1:-}" in
+  --smoke) MODE=smoke ;;
+  --micro) MODE=micro ;;
+  "") ;;
+  *) echo "usage: scripts/bench.sh [--smoke|--micro]" >&2; exit 2 ;;
+esac
+
+if needs_build "$ROOT" || [ ! -f testkit/target/axon-testkit.jar ] || [ ! -f bench/target/axon-bench.jar ]; then
+  log "building (mvn package)"
+  mvn -B -q -DskipTests package || exit 1
+fi
+BENCH_JAR=$ROOT/bench/target/axon-bench.jar
+
+if [ "$MODE" = micro ]; then
+  exec java -jar "$BENCH_JAR" micro -f 1 -wi 3 -w 1s -i 5 -r 1s -tu ns -bm avgt
+fi
+
+command -v wrk >/dev/null 2>&1 || apt_install wrk || { log "wrk is needed"; exit 1; }
+command -v jq >/dev/null 2>&1 || apt_install jq || exit 1
+
+WORK=$ROOT/run/bench
+rm -rf "$WORK"; mkdir -p "$WORK" "$ROOT/bench/results"
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done; wait 2>/dev/null; }
+trap cleanup EXIT
+
+if [ "$MODE" = smoke ]; then
+  SECONDS_PER=1; WARMUP=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_CHUNKS=20
+else
+  SECONDS_PER=10; WARMUP=5; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=30; STREAM_CHUNKS=100
+fi
+GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
+
+# --- processes -----------------------------------------------------------------------------------------------
+VPORT=$(free_port); MPORT=$(free_port); BPORT=$(free_port); GA=$(free_port); GB=$(free_port)
+VPID=$(start_valkey "$VPORT" "$WORK/valkey") || exit 1; PIDS+=("$VPID")
+MPID=$(start_mock_anthropic "$MPORT" "$WORK/mock.log") || exit 1; PIDS+=("$MPID")
+java -jar "$BENCH_JAR" baseline "$BPORT" >"$WORK/baseline.log" 2>&1 & PIDS+=("$!")
+
+cat >"$WORK/anthropic.yaml" <<YAML
+api: {keys: [sk-bench]}
+pool:
+  provider: anthropic
+  size: 64
+  max: 2600
+  maxWaiting: 4096
+  anthropic:
+    baseUrl: http://127.0.0.1:$MPORT
+    apiKey: sk-ant-bench
+    maxConnections: 2600
+    headersTimeoutMs: 30000
+store:
+  valkey: {url: "redis://127.0.0.1:$VPORT", maxPoolSize: 16}
+reloadPeriodMs: 0
+YAML
+cat >"$WORK/mock.yaml" <<YAML
+api: {keys: [sk-bench]}
+pool: {provider: mock, size: 64, max: 512}
+store: {backend: memory}
+reloadPeriodMs: 0
+YAML
+env AXON_CONF="$WORK/anthropic.yaml" AXON_PORT="$GA" java $GW_OPTS -jar app/target/axon.jar >"$WORK/gateway-anthropic.log" 2>&1 &
+GA_PID=$!; PIDS+=("$GA_PID")
+env AXON_CONF="$WORK/mock.yaml" AXON_PORT="$GB" java $GW_OPTS -jar app/target/axon.jar >"$WORK/gateway-mock.log" 2>&1 &
+GB_PID=$!; PIDS+=("$GB_PID")
+for url in "http://127.0.0.1:$GA/health" "http://127.0.0.1:$GB/health"; do
+  wait_ready "$url" 60 || { log "a gateway did not become ready"; tail -20 "$WORK"/gateway-*.log >&2; exit 1; }
+done
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$BPORT/" && break; sleep 0.1; done
+
+# --- bodies ----------------------------------------------------------------------------------------------------
+PROMPT='Hello there! Can you tell me what the capital of France is, and why it matters so much?'
+echo "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":\"$PROMPT\"}]}" >"$WORK/anthropic.json"
+echo "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":\"$PROMPT\"}]}" >"$WORK/openai.json"
+echo "{\"model\":\"claude-sonnet-4-6\",\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"$PROMPT\"}]}" >"$WORK/openai-nostore.json"
+echo "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":512,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH $STREAM_CHUNKS 2\"}]}" >"$WORK/anthropic-stream.json"
+echo "{\"model\":\"claude-sonnet-4-6\",\"stream\":true,\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH $STREAM_CHUNKS 2\"}]}" >"$WORK/openai-stream.json"
+echo "{\"model\":\"claude-sonnet-4-6\",\"stream\":true,\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH 20 500\"}]}" >"$WORK/openai-slow-stream.json"
+
+# wrk_run name url body auth connections → one JSON line in $WORK/$name.json
+wrk_run() {
+  local name=$1 url=$2 body=$3 auth=$4 c=$5 threads=2
+  [ "$c" -lt 2 ] && threads=1
+  BENCH_BODY=$body BENCH_AUTH=$auth wrk -t"$threads" -c"$c" -d"${WARMUP}s" -s bench/scripts/post.lua "$url" >/dev/null 2>&1
+  BENCH_BODY=$body BENCH_AUTH=$auth wrk -t"$threads" -c"$c" -d"${SECONDS_PER}s" --timeout 30s -s bench/scripts/post.lua "$url" 2>/dev/null \
+    | tail -1 >"$WORK/$name.json"
+  jq -c --arg n "$name" --argjson c "$c" '. + {name: $n, connections: $c}' "$WORK/$name.json" 2>/dev/null || echo "{\"name\":\"$name\",\"failed\":true}"
+}
+AUTH="Bearer sk-bench"
+UPSTREAM="http://127.0.0.1:$MPORT/v1/messages"
+GATEWAY="http://127.0.0.1:$GA/v1/chat/completions"
+MOCKGW="http://127.0.0.1:$GB/v1/chat/completions"
+RESULTS=$WORK/results.jsonl
+: >"$RESULTS"
+
+log "1/5 the limit: a minimal Vert.x server and the mock upstream called directly"
+wrk_run limit-vertx "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" 64 >>"$RESULTS"
+wrk_run limit-upstream "$UPSTREAM" "$WORK/anthropic.json" "" 64 >>"$RESULTS"
+
+log "2/5 gateway overhead, non-streaming: gateway → anthropic provider → mock upstream, against the upstream directly"
+for c in $CONCURRENCY; do
+  wrk_run "direct-c$c" "$UPSTREAM" "$WORK/anthropic.json" "" "$c" >>"$RESULTS"
+  wrk_run "gateway-valkey-c$c" "$GATEWAY" "$WORK/openai.json" "$AUTH" "$c" >>"$RESULTS"
+  wrk_run "gateway-nostore-c$c" "$GATEWAY" "$WORK/openai-nostore.json" "$AUTH" "$c" >>"$RESULTS"
+done
+log "   gateway with the mock provider and the in-memory store, against the minimal server"
+wrk_run mockgw-c64 "$MOCKGW" "$WORK/openai-nostore.json" "$AUTH" 64 >>"$RESULTS"
+wrk_run vertx-c64 "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" 64 >>"$RESULTS"
+
+log "3/5 streaming: time to first byte and per-chunk relay delay ($STREAM_CHUNKS-chunk replies), then $STREAMS open streams"
+java -jar "$BENCH_JAR" stream url="$UPSTREAM" body="$WORK/anthropic-stream.json" requests="$STREAM_REQUESTS" warmup=5 \
+  | jq -c '. + {name: "stream-direct"}' >>"$RESULTS"
+java -jar "$BENCH_JAR" stream url="$GATEWAY" body="$WORK/openai-stream.json" header="Authorization:$AUTH" requests="$STREAM_REQUESTS" warmup=5 \
+  | jq -c '. + {name: "stream-gateway"}' >>"$RESULTS"
+java -jar "$BENCH_JAR" streams url="$GATEWAY" body="$WORK/openai-slow-stream.json" header="Authorization:$AUTH" \
+  streams="$STREAMS" rampSeconds=5 pid="$GA_PID" | jq -c '. + {name: "streams-gateway"}' >>"$RESULTS"
+
+log "4/5 pool: a warm pooled claude CLI session against a process spawned per request"
+CLAUDE_OUT=""
+if [ "$MODE" = full ] && claude_cli "$ROOT" >/dev/null 2>&1; then
+  BENCH_N=${BENCH_N:-60} BENCH_SPAWN_N=${BENCH_SPAWN_N:-50} scripts/bench-claude-code.sh >"$WORK/claude.txt" 2>&1 \
+    && CLAUDE_OUT=$(sed -n '/^measure/,$p' "$WORK/claude.txt")
+fi
+
+log "5/5 start-up to ready and resident memory when idle (mock provider, in-memory store)"
+GC=$(free_port)
+start_ns=$(date +%s%N)
+env AXON_CONF="$WORK/mock.yaml" AXON_PORT="$GC" java $GW_OPTS -jar app/target/axon.jar >"$WORK/gateway-startup.log" 2>&1 &
+GC_PID=$!; PIDS+=("$GC_PID")
+wait_ready "http://127.0.0.1:$GC/health" 60
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+sleep 3
+rss_mb=$(( $(awk '/VmRSS/ {print $2}' /proc/$GC_PID/status) / 1024 ))
+echo "{\"name\":\"startup\",\"readyMs\":$ready_ms,\"idleRssMb\":$rss_mb}" >>"$RESULTS"
+
+# --- report ------------------------------------------------------------------------------------------------------
+r() { jq -r --arg n "$1" "select(.name == \$n) | $2" "$RESULTS" | head -1; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "n/a" }'; }
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == "<=" ? v <= t : v >= t); print (ok ? "met" : "MISSED") }'; }
+
+MD=$ROOT/bench/results/latest.md
+{
+  echo "# Axon benchmark ($MODE, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores)"
+  echo
+  echo "## 1. The limit"
+  echo
+  echo "| what | connections | req/s | p50 ms | p99 ms | p99.9 ms |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  for n in limit-vertx limit-upstream; do
+    echo "| $n | $(r $n .connections) | $(r $n .rps) | $(r $n .p50) | $(r $n .p99) | $(r $n .p999) |"
+  done
+  echo
+  echo "## 2. Gateway overhead, non-streaming (gateway → anthropic provider → mock upstream vs. the upstream directly)"
+  echo
+  echo "| connections | direct req/s | gateway+Valkey req/s | gateway, no store req/s | direct p50/p99/p99.9 ms | gateway+Valkey p50/p99/p99.9 ms | gateway, no store p50/p99/p99.9 ms |"
+  echo "| ---: | ---: | ---: | ---: | --- | --- | --- |"
+  for c in $CONCURRENCY; do
+    d=direct-c$c; g=gateway-valkey-c$c; n=gateway-nostore-c$c
+    echo "| $c | $(r $d .rps) | $(r $g .rps) ($(pct "$(r $g .rps)" "$(r $d .rps)")%) | $(r $n .rps) | $(r $d .p50) / $(r $d .p99) / $(r $d .p999) | $(r $g .p50) / $(r $g .p99) / $(r $g .p999) | $(r $n .p50) / $(r $n .p99) / $(r $n .p999) |"
+  done
+  echo
+  echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server ($(pct "$(r mockgw-c64 .rps)" "$(r vertx-c64 .rps)")%)."
+  echo
+  echo "## 3. Streaming"
+  echo
+  echo "| path | streams | chunks | TTFB p50 / p99 ms | relay delay p50 / p99 / max ms | errors |"
+  echo "| --- | ---: | ---: | --- | --- | ---: |"
+  for n in stream-direct stream-gateway; do
+    echo "| $n | $(r $n .streams) | $(r $n .chunks) | $(r $n .ttfbP50) / $(r $n .ttfbP99) | $(r $n .relayP50) / $(r $n .relayP99) / $(r $n .relayMax) | $(r $n .errors) |"
+  done
+  echo
+  echo "$(r streams-gateway .streams) concurrent streams (20 chunks, 500 ms apart): $(r streams-gateway .ok) ended cleanly, $(r streams-gateway .failed) failed, at most $(r streams-gateway .peakOpen) open at once; gateway resident memory peak $(r streams-gateway .peakRssMb) MB, CPU $(r streams-gateway .cpuSeconds) s over $(r streams-gateway .seconds) s ($(r streams-gateway .cpuCores) cores)."
+  echo
+  echo "## 4. Pool (real claude CLI, mock upstream)"
+  echo
+  if [ -n "$CLAUDE_OUT" ]; then echo '```'; echo "$CLAUDE_OUT"; echo '```'; else echo "not run (--smoke, or the claude CLI is not installed)"; fi
+  echo
+  echo "## 5. Start-up and idle memory"
+  echo
+  echo "Ready $(r startup .readyMs) ms after launch; resident memory when idle $(r startup .idleRssMb) MB."
+  echo
+  echo "## Targets"
+  echo
+  c1_p50=$(sub "$(r gateway-valkey-c1 .p50)" "$(r direct-c1 .p50)")
+  c1_p99=$(sub "$(r gateway-valkey-c1 .p99)" "$(r direct-c1 .p99)")
+  ratio64=$(pct "$(r gateway-valkey-c64 .rps)" "$(r direct-c64 .rps)")
+  mockratio=$(pct "$(r mockgw-c64 .rps)" "$(r vertx-c64 .rps)")
+  echo "| target | measured | |"
+  echo "| --- | --- | --- |"
+  echo "| added latency at 1 connection, Valkey on: p50 ≤ 0.5 ms | $c1_p50 ms | $(verdict "$c1_p50" "<=" 0.5) |"
+  echo "| added latency at 1 connection, Valkey on: p99 ≤ 3 ms | $c1_p99 ms | $(verdict "$c1_p99" "<=" 3) |"
+  if [ "$MODE" = full ]; then
+    echo "| throughput at 64 connections, Valkey on ≥ 35 % of the upstream's | $ratio64 % | $(verdict "$ratio64" ">=" 35) |"
+  fi
+  echo "| mock provider + in-memory store ≥ 60 % of the minimal server | $mockratio % | $(verdict "$mockratio" ">=" 60) |"
+  echo "| per-chunk relay delay p99 ≤ 1 ms | $(r stream-gateway .relayP99) ms | $(verdict "$(r stream-gateway .relayP99)" "<=" 1) |"
+  echo "| $STREAMS concurrent streams, zero errors | $(r streams-gateway .failed) errors | $(verdict "$(r streams-gateway .failed)" "<=" 0) |"
+  echo "| gateway memory with $STREAMS streams ≤ 600 MB | $(r streams-gateway .peakRssMb) MB | $(verdict "$(r streams-gateway .peakRssMb)" "<=" 600) |"
+  echo "| ready ≤ 2 s after launch | $(r startup .readyMs) ms | $(verdict "$(r startup .readyMs)" "<=" 2000) |"
+  echo "| idle resident memory ≤ 200 MB | $(r startup .idleRssMb) MB | $(verdict "$(r startup .idleRssMb)" "<=" 200) |"
+} >"$MD"
+jq -s --arg mode "$MODE" '{mode: $mode, results: .}' "$RESULTS" >"$ROOT/bench/results/latest.json"
+cat "$MD"
+if [ "$MODE" = smoke ]; then
+  # The smoke run proves the benchmark works end to end; it fails only when a part produced nothing.
+  for n in limit-vertx direct-c1 gateway-valkey-c1 stream-gateway streams-gateway startup; do
+    [ -n "$(r $n .name)" ] || { log "benchmark part $n produced no result"; exit 1; }
+  done
+  [ "$(r gateway-valkey-c1 .requests)" -gt 0 ] || { log "the gateway answered no request"; exit 1; }
+fi
