@@ -36,6 +36,7 @@ public class PoolVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PoolVerticle.class);
 
   private final String instanceId = UUID.randomUUID().toString();
+  private final PoolMetrics metrics;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Map<String, Provider> providers = new LinkedHashMap<>();
   private PoolOptions options;
@@ -45,6 +46,16 @@ public class PoolVerticle extends VerticleBase {
   private long heartbeats = -1;
   private Announcer announcer;
 
+  /** A pool verticle without metrics. */
+  public PoolVerticle() {
+    this(PoolMetrics.NONE);
+  }
+
+  /** A pool verticle whose pools report to {@code metrics} (shared by every pool verticle of the node). */
+  public PoolVerticle(PoolMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   @Override
   public Future<?> start() {
     options = new PoolOptions(config());
@@ -52,7 +63,7 @@ public class PoolVerticle extends VerticleBase {
     for (String name : options.providersInUse()) {
       providers.put(name, Providers.create(name, vertx, options.providerOptions(name)));
     }
-    pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), model -> options.settingsFor(model), PoolMetrics.NONE);
+    pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), model -> options.settingsFor(model), metrics);
     String controlAddress = Addresses.turnControl(instanceId);
     runner = new TurnRunner(vertx, pools, controlAddress, options.turnTimeoutMs(), options.heartbeatMs());
 
@@ -70,7 +81,10 @@ public class PoolVerticle extends VerticleBase {
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "pool", instanceId, startedAt,
         System.currentTimeMillis(), Addresses.poolTurn(instanceId), PoolStats.of(instanceId, pools.stats()), health()));
     announcer.start();
-    housekeeper = vertx.setPeriodic(options.housekeepingMs(), t -> pools.housekeep());
+    housekeeper = vertx.setPeriodic(options.housekeepingMs(), t -> {
+      pools.housekeep();
+      metrics.recordPools(instanceId, pools.stats());
+    });
     heartbeats = vertx.setPeriodic(Math.max(10, options.heartbeatMs() / 2), t -> runner.heartbeat());
     log.info("pool ready: provider {}, warming {}", options.provider(), options.warm());
     List<Future<?>> ready = new ArrayList<>();
@@ -149,7 +163,7 @@ public class PoolVerticle extends VerticleBase {
             closing.add(pools.close());
           }
           providers.values().forEach(p -> closing.add(p.close()));
-          return Future.join(closing);
+          return Future.join(closing).onComplete(ar -> metrics.recordPools(instanceId, List.of()));
         });
   }
 }

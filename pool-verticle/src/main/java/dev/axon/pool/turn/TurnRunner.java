@@ -19,6 +19,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.tracing.TracingPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class TurnRunner {
 
   private static final Logger log = LoggerFactory.getLogger(TurnRunner.class);
+  /** Turn events are not traced one by one: a stream would make a span per delta. The turn request is traced. */
+  private static final DeliveryOptions EVENTS = new DeliveryOptions().setTracingPolicy(TracingPolicy.IGNORE);
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -73,14 +76,14 @@ public final class TurnRunner {
     this.controlAddress = controlAddress;
     this.turnTimeoutMs = turnTimeoutMs;
     this.heartbeatMs = heartbeatMs;
-    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs));
+    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs)).setTracingPolicy(TracingPolicy.IGNORE);
   }
 
   /** Applies new limits to turns that start from now on. */
   public void setLimits(long turnTimeoutMs, long heartbeatMs) {
     this.turnTimeoutMs = turnTimeoutMs;
     this.heartbeatMs = heartbeatMs;
-    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs));
+    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs)).setTracingPolicy(TracingPolicy.IGNORE);
   }
 
   /** Serves one turn request. */
@@ -211,6 +214,9 @@ public final class TurnRunner {
     }
     if (turn.timedOut) {
       error = new AxonException(ErrorKind.TIMEOUT, "The model did not finish within " + turnTimeoutMs + " ms.", null, null);
+    }
+    pools.metrics().recordUpstreamError(turn.pool.model(), turn.pool.provider().name(), error.kind());
+    if (turn.timedOut) {
       turn.pool.discard(lease, CloseReason.TURN_FAILED);
     } else if (!lease.session().alive()) {
       turn.pool.discard(lease, CloseReason.SESSION_DEAD);
@@ -247,6 +253,6 @@ public final class TurnRunner {
 
   private void send(ActiveTurn turn, ChatEvent event) {
     turn.lastSentNanos = System.nanoTime();
-    bus.send(turn.request.replyTo(), new TurnEvent(turn.request.turnId(), turn.seq++, event, controlAddress));
+    bus.send(turn.request.replyTo(), new TurnEvent(turn.request.turnId(), turn.seq++, event, controlAddress), EVENTS);
   }
 }
