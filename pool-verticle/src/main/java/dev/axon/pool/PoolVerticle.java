@@ -38,6 +38,8 @@ public class PoolVerticle extends VerticleBase {
   private final String instanceId = UUID.randomUUID().toString();
   private final PoolMetrics metrics;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Cancels for running turns: still heard while they drain, so a caller whose client left can free its session. */
+  private MessageConsumer<TurnCancel> cancels;
   private final Map<String, Provider> providers = new LinkedHashMap<>();
   private PoolOptions options;
   private PoolRegistry pools;
@@ -70,7 +72,7 @@ public class PoolVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<TurnRequest>consumer(Addresses.POOL_TURN, runner::handle));
     consumers.add(bus.<TurnRequest>consumer(Addresses.poolTurn(instanceId), runner::handle));
-    consumers.add(bus.<TurnCancel>consumer(controlAddress, m -> runner.cancel(m.body())));
+    cancels = bus.consumer(controlAddress, m -> runner.cancel(m.body()));
     consumers.add(bus.consumer(Addresses.POOL_STATS, m -> m.reply(PoolStats.of(instanceId, pools.stats()))));
     consumers.add(bus.consumer(Addresses.poolStats(instanceId), m -> m.reply(PoolStats.of(instanceId, pools.stats()))));
     consumers.add(bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(health())));
@@ -89,6 +91,7 @@ public class PoolVerticle extends VerticleBase {
     log.info("pool ready: provider {}, warming {}", options.provider(), options.warm());
     List<Future<?>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
+    ready.add(cancels.completion());
     return Future.all(ready);
   }
 
@@ -140,8 +143,8 @@ public class PoolVerticle extends VerticleBase {
 
   /**
    * Stops gracefully: no new turns are taken (the consumers go first, so callers pick another pool), running
-   * turns may finish within {@code pool.drainTimeoutMs}, then whatever still runs is stopped and its callers
-   * told, and every session is closed.
+   * turns may finish within {@code pool.drainTimeoutMs} (their callers can still cancel them meanwhile), then
+   * whatever still runs is stopped and its callers told, and every session is closed.
    */
   @Override
   public Future<?> stop() {
@@ -159,6 +162,9 @@ public class PoolVerticle extends VerticleBase {
             runner.close();
           }
           List<Future<?>> closing = new ArrayList<>();
+          if (cancels != null) {
+            closing.add(cancels.unregister());
+          }
           if (pools != null) {
             closing.add(pools.close());
           }

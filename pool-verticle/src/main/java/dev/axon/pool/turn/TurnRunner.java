@@ -54,6 +54,8 @@ public final class TurnRunner {
     final TurnRequest request;
     final SessionPool pool;
     Lease lease;
+    /** The turn's span (a no-op without tracing); ended with the turn. */
+    TurnTrace trace;
     int seq;
     long lastSentNanos = System.nanoTime();
     boolean streamed;
@@ -99,8 +101,9 @@ public final class TurnRunner {
       Lease lease = ar.result();
       ActiveTurn turn = new ActiveTurn(request, pool, lease);
       active.put(request.turnId(), turn);
+      turn.trace = TurnTrace.begin(message);
       message.reply(new TurnAccepted(request.turnId(), controlAddress, lease.session().id(), pool.provider().name()));
-      run(turn);
+      turn.trace.run(() -> run(turn));
     });
   }
 
@@ -195,6 +198,10 @@ public final class TurnRunner {
 
   private void finish(ActiveTurn turn, Lease lease, AsyncResult<ChatEvent.Done> ar) {
     vertx.cancelTimer(turn.timeoutTimer);
+    boolean retrying = ar.failed() && !turn.cancelled && !turn.timedOut && !lease.session().alive() && !turn.streamed && !turn.retried;
+    if (!retrying) {
+      turn.trace.end(ar.failed() ? ar.cause() : null);
+    }
     if (ar.succeeded()) {
       active.remove(turn.request.turnId());
       if (!turn.cancelled) {
@@ -244,10 +251,11 @@ public final class TurnRunner {
         } else {
           send(turn, ChatEvent.Failed.of(first));
         }
+        turn.trace.end(first);
         return;
       }
       turn.lease = ar.result();
-      run(turn);
+      turn.trace.run(() -> run(turn));
     });
   }
 
