@@ -44,6 +44,15 @@ class EnvOverridesTest {
     env.put("AXON_CLUSTER_PORT", "5801");
     env.put("AXON_CLUSTER_EVENT_BUS_PORT", "5901");
     env.put("AXON_CLUSTER_MEMBERS", "10.0.0.5:5801,10.0.0.6:5801");
+    env.put("AXON_LOG_LEVEL", "debug");
+    env.put("AXON_METRICS_ENABLED", "false");
+    env.put("AXON_METRICS_TOKEN", "metrics-secret-1");
+    env.put("AXON_STATUS_TOKEN", "status-secret-1");
+    env.put("AXON_DRAIN_GRACE_MS", "1500");
+    env.put("AXON_DRAIN_TIMEOUT_MS", "9000");
+    env.put("AXON_TRACING_ENABLED", "true");
+    env.put("AXON_TRACING_EXPORTER", "otlp");
+    env.put("AXON_OTLP_ENDPOINT", "http://collector:4318");
     JsonObject config = new JsonObject();
     EnvOverrides.apply(config, env::get);
 
@@ -77,6 +86,13 @@ class EnvOverridesTest {
     assertEquals(8080, api.port());
     assertEquals(2, api.keys().size(), "a comma-separated list of keys");
     assertEquals("claude-haiku-4-5", api.models().defaultModel());
+    assertEquals("DEBUG", checked.logLevels().root());
+    assertFalse(checked.opsOptions().metricsEnabled());
+    assertTrue(checked.opsOptions().metricsToken() != null && checked.opsOptions().statusToken() != null);
+    assertEquals(1500, checked.opsOptions().drainGraceMs());
+    assertEquals(9000, checked.opsOptions().drainTimeoutMs());
+    assertTrue(checked.tracingOptions().exporting());
+    assertEquals("http://collector:4318", checked.tracingOptions().endpoint());
   }
 
   @Test
