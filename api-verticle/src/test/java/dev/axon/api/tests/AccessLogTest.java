@@ -55,7 +55,7 @@ class AccessLogTest extends ApiTestBase {
   void aCompletionIsOneLineWithWhoWhatAndHowLong(VertxTestContext ctx) {
     post("/v1/chat/completions", KEY_B).putHeader("x-request-id", "it-access-0001").sendJsonObject(request("log me"))
         .compose(r -> get("/health", null).send())
-        .compose(r -> later(150))
+        .compose(r -> later(400))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           List<JsonObject> lines = lines();
           assertEquals(1, lines.size(), "one line, and none for the probe: " + lines);
@@ -89,7 +89,7 @@ class AccessLogTest extends ApiTestBase {
   void aRejectedKeyIsLoggedWithoutTheKey(VertxTestContext ctx) {
     String wrong = "sk-not-a-known-key-but-secret-anyway";
     post("/v1/chat/completions", wrong).sendJsonObject(request("who am i"))
-        .compose(r -> later(150))
+        .compose(r -> later(400))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           List<JsonObject> lines = lines();
           assertEquals(1, lines.size());

@@ -219,7 +219,7 @@ class OpsEndpointsTest extends ApiTestBase {
   /** The record of a request is made on the event loop's next turn after its end: give it a moment. */
   Future<Void> settle() {
     io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
-    vertx.setTimer(100, t -> p.complete());
+    vertx.setTimer(300, t -> p.complete());
     return p.future();
   }
 

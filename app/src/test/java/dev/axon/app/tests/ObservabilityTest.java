@@ -58,8 +58,9 @@ class ObservabilityTest {
     assertEquals(200, await(gateway.get("/v1/conversations/" + conversation).putHeader("Authorization", "Bearer " + KEY_B).send()).statusCode());
     assertEquals(401, await(gateway.get("/metrics").send()).statusCode(), "the metrics token is required");
 
-    String text = scrapeUntil(t -> value(t, "axon_pool_acquire_total", Map.of("model", "claude-sonnet-4-6")) >= 2
-        && value(t, "axon_http_requests_seconds_count", Map.of("route", "/v1/conversations/:id")) >= 1);
+    // The pool's gauges and counters come from snapshots taken each housekeeping run: wait for them.
+    String text = scrapeUntil(t -> sum(t, "axon_pool_acquire_total", Map.of("model", "claude-sonnet-4-6")) >= 2
+        && sum(t, "axon_http_requests_seconds_count", Map.of("route", "/v1/conversations/:id")) >= 1);
     String model = "claude-sonnet-4-6";
     // The edge.
     assertEquals(2, value(text, "axon_http_requests_seconds_count", Map.of("route", "/v1/chat/completions", "status", "200", "model", model)));
@@ -114,20 +115,28 @@ class ObservabilityTest {
     throw new AssertionError("the metrics did not catch up: " + text);
   }
 
+  /** The sum of the matching series, or -1 when there is none (yet). */
+  static double sum(String text, String name, Map<String, String> labels) {
+    Double found = find(text, name, labels);
+    return found == null ? -1 : found;
+  }
+
   static double value(String text, String name, Map<String, String> labels) {
-    double sum = 0;
-    boolean found = false;
+    Double found = find(text, name, labels);
+    assertNotNull(found, () -> "no series " + name + " " + labels);
+    return found;
+  }
+
+  private static Double find(String text, String name, Map<String, String> labels) {
+    Double sum = null;
     for (String line : text.split("\n")) {
       if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
         continue;
       }
-      boolean all = labels.entrySet().stream().allMatch(e -> line.contains(e.getKey() + "=\"" + e.getValue() + "\""));
-      if (all) {
-        found = true;
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (labels.entrySet().stream().allMatch(e -> line.contains(e.getKey() + "=\"" + e.getValue() + "\""))) {
+        sum = (sum == null ? 0 : sum) + Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
-    assertNotNull(found ? sum : null, () -> "no series " + name + " " + labels);
     return sum;
   }
 
