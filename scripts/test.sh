@@ -5,6 +5,7 @@
 #   AXON_SKIP_E2E=1    skip the end-to-end suite (run per provider: mock; anthropic and claude-code against the
 #                      mock Anthropic upstream from testkit/target/axon-testkit.jar)
 #   AXON_SKIP_CLUSTER=1 skip the multi-JVM cluster test
+#   AXON_SKIP_STATUS_PAGE=1 skip the status page test in headless Chromium (skipped anyway, visibly, without chromium)
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 ROOT=$(axon_root)
@@ -100,6 +101,11 @@ if [ "${AXON_SKIP_E2E:-0}" != 1 ]; then
   run_e2e mock AXON_PROVIDER=mock || status=1
   run_e2e_anthropic || status=1
   run_e2e_claude_code || status=1
+fi
+
+if [ "${AXON_SKIP_STATUS_PAGE:-0}" != 1 ]; then
+  log "status page in headless Chromium (scripts/status-page-test.sh)"
+  scripts/status-page-test.sh || status=1
 fi
 
 if [ "${AXON_SKIP_CLUSTER:-0}" != 1 ]; then

@@ -10,8 +10,12 @@ import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
 import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.api.openai.OpenAiRequestParser;
+import dev.axon.api.ops.EdgeHandler;
+import dev.axon.api.ops.EdgeOps;
 import dev.axon.api.ops.ModelsHandler;
 import dev.axon.api.ops.OpsHandlers;
+import dev.axon.api.ops.OpsOptions;
+import dev.axon.api.ops.OpsRoutes;
 import dev.axon.api.turn.TurnClient;
 import dev.axon.common.bus.Addresses;
 import dev.axon.common.cluster.Announcer;
@@ -53,6 +57,19 @@ public class ApiVerticle extends VerticleBase {
   private ClusterView view;
   private Announcer announcer;
   private HttpServer server;
+  /** The node's operations state (meters, drain, traffic), shared by its API instances. */
+  private final EdgeOps edgeOps;
+  private OpsRoutes opsRoutes;
+
+  /** An API verticle on its own: no meters kept, no {@code /metrics}, never drained. */
+  public ApiVerticle() {
+    this(EdgeOps.standalone());
+  }
+
+  /** An API verticle sharing the node's operations state (the launcher makes one per node). */
+  public ApiVerticle(EdgeOps edgeOps) {
+    this.edgeOps = edgeOps;
+  }
 
   @Override
   public Future<?> start() {
@@ -65,13 +82,16 @@ public class ApiVerticle extends VerticleBase {
     ConversationClient store = new ConversationClient(vertx, options.storeTimeoutMs());
     OpsHandlers ops = new OpsHandlers(vertx, store, view, options.storeTimeoutMs());
     AuthHandler auth = new AuthHandler(() -> options.keys());
+    opsRoutes = new OpsRoutes(vertx, edgeOps, auth, new OpsOptions(config().getJsonObject("ops")));
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
+    router.route().handler(new EdgeHandler(edgeOps));
     router.get("/healthz").handler(ops::liveness);
     router.get("/health").handler(ops::readiness);
     router.route("/v1/*").handler(auth);
-    router.get("/stats").handler(auth).handler(ops::stats);
+    router.get("/stats").handler(opsRoutes.readAccess()).handler(ops::stats);
+    opsRoutes.install(router);
     router.get("/v1/models").handler(new ModelsHandler(vertx, () -> options.models(), () -> modelsBody));
     router.post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
@@ -97,6 +117,7 @@ public class ApiVerticle extends VerticleBase {
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "api", instanceId, startedAt,
         System.currentTimeMillis(), null, null, null));
     MessageConsumer<JsonObject> reconfigure = vertx.eventBus().consumer(Addresses.CONFIG_API, m -> reconfigure(m.body()));
+    edgeOps.start(vertx);
     return Future.all(view.start(), turns.start(), reconfigure.completion())
         .compose(v -> server.listen())
         .onSuccess(s -> announcer.start())
@@ -110,7 +131,9 @@ public class ApiVerticle extends VerticleBase {
         log.error("configuration change ignored by the API: it lists no API keys");
         return;
       }
+      OpsOptions nextOps = new OpsOptions(json.getJsonObject("ops"));
       apply(next);
+      opsRoutes.apply(nextOps);
       log.info("API configuration applied: {} key(s), {} model(s), {} alias(es)", next.keys().size(),
           next.models().served().size(), next.models().aliases().size());
     } catch (RuntimeException e) {

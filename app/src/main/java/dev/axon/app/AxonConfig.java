@@ -1,6 +1,9 @@
 package dev.axon.app;
 
 import dev.axon.api.ApiOptions;
+import dev.axon.api.ops.OpsOptions;
+import dev.axon.app.ops.LogLevels;
+import dev.axon.app.ops.TracingOptions;
 import dev.axon.common.config.ConfigException;
 import dev.axon.common.config.ConfigReader;
 import dev.axon.common.config.ModelCatalog;
@@ -29,6 +32,12 @@ public final class AxonConfig {
   private final Set<String> roles;
   private final int apiInstances;
   private final ClusterOptions cluster;
+  private final JsonObject ops;
+  private final OpsOptions opsOptions;
+  private final JsonObject tracing;
+  private final TracingOptions tracingOptions;
+  private final JsonObject logging;
+  private final LogLevels logLevels;
 
   public AxonConfig(JsonObject raw) {
     this.raw = raw.copy();
@@ -36,8 +45,16 @@ public final class AxonConfig {
     JsonObject models = root.child("models").raw();
     ModelCatalog catalog = ModelCatalog.fromConfig(models);
 
+    ops = root.child("ops").raw().copy();
+    opsOptions = new OpsOptions(ops);
+    tracing = root.child("tracing").raw().copy();
+    tracingOptions = new TracingOptions(tracing);
+    logging = root.child("logging").raw().copy();
+    logLevels = new LogLevels(logging);
+
     api = root.child("api").raw().copy();
     api.put("models", models.copy());
+    api.put("ops", ops.copy());
     ConfigReader apiReader = new ConfigReader(api, "api");
     apiInstances = apiReader.intValue("instances", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256);
 
@@ -117,5 +134,32 @@ public final class AxonConfig {
 
   public ClusterOptions cluster() {
     return cluster;
+  }
+
+  /** The {@code ops} section (also passed to the API under {@code api.ops}). */
+  public JsonObject ops() {
+    return ops.copy();
+  }
+
+  public OpsOptions opsOptions() {
+    return opsOptions;
+  }
+
+  /** The {@code tracing} section. */
+  public JsonObject tracing() {
+    return tracing.copy();
+  }
+
+  public TracingOptions tracingOptions() {
+    return tracingOptions;
+  }
+
+  /** The {@code logging} section. */
+  public JsonObject logging() {
+    return logging.copy();
+  }
+
+  public LogLevels logLevels() {
+    return logLevels;
   }
 }

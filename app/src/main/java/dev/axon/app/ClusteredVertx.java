@@ -5,10 +5,12 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.function.Function;
 
 /**
  * Builds a clustered Vert.x on Hazelcast, joined over TCP to the listed members only. Hazelcast is the cluster
@@ -21,6 +23,14 @@ public final class ClusteredVertx {
   }
 
   public static Future<Vertx> start(ClusterOptions options, VertxOptions base) {
+    return start(options, base, o -> Vertx.builder().with(o));
+  }
+
+  /**
+   * A clustered Vert.x from the builder {@code builder} makes of the cluster's options (the launcher's adds its
+   * metrics and tracer).
+   */
+  public static Future<Vertx> start(ClusterOptions options, VertxOptions base, Function<VertxOptions, VertxBuilder> builder) {
     Config hazelcast = ConfigUtil.loadConfig();
     hazelcast.setClusterName(options.name());
     hazelcast.setProperty("hazelcast.logging.type", "slf4j");
@@ -43,6 +53,6 @@ public final class ClusteredVertx {
 
     VertxOptions vertxOptions = new VertxOptions(base).setEventBusOptions(new EventBusOptions()
         .setHost(options.host()).setPort(options.eventBusPort()).setClusterPublicHost(options.host()));
-    return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+    return builder.apply(vertxOptions).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 }

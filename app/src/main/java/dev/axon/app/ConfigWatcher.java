@@ -1,5 +1,6 @@
 package dev.axon.app;
 
+import dev.axon.app.ops.LogLevels;
 import dev.axon.common.bus.Addresses;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
@@ -73,8 +74,14 @@ final class ConfigWatcher {
     publishIfChanged(Addresses.CONFIG_API, current.api(), next.api());
     publishIfChanged(Addresses.CONFIG_POOL, current.pool(), next.pool());
     publishIfChanged(Addresses.CONFIG_STORE, current.store(), next.store());
+    publishIfChanged(LogLevels.ADDRESS, current.logging(), next.logging());
     current = next;
     log.info("configuration change applied");
+  }
+
+  /** The configuration in force: the last good edit, or the one at start. */
+  AxonConfig current() {
+    return current;
   }
 
   /** Logs a rejected edit once, not at every scan while the file stays broken. */
@@ -102,6 +109,8 @@ final class ConfigWatcher {
     compare(changed, "cluster", a.raw().getValue("cluster"), b.raw().getValue("cluster"));
     compare(changed, "store.backend", a.store().getValue("backend"), b.store().getValue("backend"));
     compare(changed, "store.valkey", a.store().getValue("valkey"), b.store().getValue("valkey"));
+    compare(changed, "ops.metrics.enabled", a.opsOptions().metricsEnabled(), b.opsOptions().metricsEnabled());
+    compare(changed, "tracing", a.tracing(), b.tracing());
     return changed;
   }
 

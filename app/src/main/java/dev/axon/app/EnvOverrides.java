@@ -40,6 +40,15 @@ final class EnvOverrides {
     KEYS.put("AXON_CLUSTER_PORT", "cluster.port");
     KEYS.put("AXON_CLUSTER_EVENT_BUS_PORT", "cluster.eventBusPort");
     KEYS.put("AXON_CLUSTER_MEMBERS", "cluster.members");
+    KEYS.put("AXON_LOG_LEVEL", "logging.level");
+    KEYS.put("AXON_METRICS_ENABLED", "ops.metrics.enabled");
+    KEYS.put("AXON_METRICS_TOKEN", "ops.metrics.token");
+    KEYS.put("AXON_STATUS_TOKEN", "ops.status.token");
+    KEYS.put("AXON_DRAIN_GRACE_MS", "ops.drain.graceMs");
+    KEYS.put("AXON_DRAIN_TIMEOUT_MS", "ops.drain.timeoutMs");
+    KEYS.put("AXON_TRACING_ENABLED", "tracing.enabled");
+    KEYS.put("AXON_TRACING_EXPORTER", "tracing.exporter");
+    KEYS.put("AXON_OTLP_ENDPOINT", "tracing.endpoint");
   }
 
   private EnvOverrides() {

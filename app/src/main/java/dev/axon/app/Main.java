@@ -1,6 +1,9 @@
 package dev.axon.app;
 
 import dev.axon.api.ApiVerticle;
+import dev.axon.app.ops.GracefulShutdown;
+import dev.axon.app.ops.LogLevels;
+import dev.axon.app.ops.Observability;
 import dev.axon.common.bus.Codecs;
 import dev.axon.common.config.ConfigException;
 import dev.axon.pool.PoolVerticle;
@@ -16,8 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts Axon: reads and checks the configuration, registers the event-bus codecs, deploys the roles this JVM
- * runs (all three by default) and waits for each deployment; any failure stops the start loudly.
+ * Starts Axon: reads and checks the configuration, sets the log levels, builds the node's metrics and tracing,
+ * starts Vert.x (plain or clustered) with them, registers the event-bus codecs, deploys the roles this JVM runs
+ * (all three by default) and waits for each deployment; any failure stops the start loudly. SIGTERM drains the node
+ * and exits 0 ({@link GracefulShutdown}).
  */
 public final class Main {
 
@@ -30,34 +35,41 @@ public final class Main {
     long started = System.nanoTime();
     VertxOptions vertxOptions = new VertxOptions().setPreferNativeTransport(true);
     Path file = ConfigLoader.path();
-    // The configuration decides whether Vert.x is clustered, so it is read with a plain instance first; without
-    // clustering that instance becomes the gateway's. The main thread may wait: it is not an event loop.
-    Vertx vertx = Vertx.vertx(vertxOptions);
     AxonConfig config;
+    // The configuration decides clustering, metrics and tracing, so it is read with a throwaway plain instance.
+    // The main thread may wait: it is not an event loop.
+    Vertx reader = Vertx.vertx(vertxOptions);
     try {
-      config = await(ConfigLoader.load(vertx, file).map(AxonConfig::new));
+      config = await(ConfigLoader.load(reader, file).map(AxonConfig::new));
+    } catch (Exception failure) {
+      fail(failure, reader);
+      return;
+    } finally {
+      reader.close();
+    }
+    config.logLevels().apply();
+    Observability observability = Observability.create(config.opsOptions(), config.tracingOptions());
+    Vertx vertx = null;
+    ConfigWatcher watcher;
+    try {
       if (config.cluster().enabled()) {
-        await(vertx.close());
-        vertx = await(ClusteredVertx.start(config.cluster(), vertxOptions));
+        vertx = await(ClusteredVertx.start(config.cluster(), vertxOptions, observability::builder));
         log.info("joined cluster '{}' as {}:{} (members {})", config.cluster().name(), config.cluster().host(),
             config.cluster().port(), config.cluster().members());
-      } else if (!config.roles().equals(AxonConfig.ALL_ROLES)) {
-        log.warn("running only the roles {} without clustering: the others must be in this JVM to be reached", config.roles());
-      }
-      await(start(vertx, config, file));
-    } catch (Exception failure) {
-      Throwable cause = failure instanceof ExecutionException && failure.getCause() != null ? failure.getCause() : failure;
-      if (cause instanceof ConfigException || cause instanceof IllegalArgumentException) {
-        log.error("invalid configuration: {}", cause.getMessage());
       } else {
-        log.error("Axon failed to start", cause);
+        vertx = observability.builder(vertxOptions).build();
+        if (!config.roles().equals(AxonConfig.ALL_ROLES)) {
+          log.warn("running only the roles {} without clustering: the others must be in this JVM to be reached", config.roles());
+        }
       }
-      vertx.close();
-      System.exit(1);
+      watcher = await(start(vertx, config, file, observability));
+    } catch (Exception failure) {
+      fail(failure, vertx);
       return;
     }
     log.info("Axon ready in {} ms (roles {})", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.roles());
     Vertx running = vertx;
+    // Other ways out (System.exit elsewhere) still close Vert.x; SIGTERM and SIGINT drain first.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         running.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -65,6 +77,20 @@ public final class Main {
         Thread.currentThread().interrupt();
       }
     }, "axon-shutdown"));
+    new GracefulShutdown(running, observability, () -> watcher.current().opsOptions(), config.roles().contains("api")).install();
+  }
+
+  private static void fail(Exception failure, Vertx vertx) {
+    Throwable cause = failure instanceof ExecutionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof ConfigException || cause instanceof IllegalArgumentException) {
+      log.error("invalid configuration: {}", cause.getMessage());
+    } else {
+      log.error("Axon failed to start", cause);
+    }
+    if (vertx != null) {
+      vertx.close();
+    }
+    System.exit(1);
   }
 
   private static <T> T await(Future<T> future) throws Exception {
@@ -72,22 +98,39 @@ public final class Main {
   }
 
   /** Registers the codecs, deploys the roles and starts watching the configuration file. */
-  private static Future<ConfigWatcher> start(Vertx vertx, AxonConfig config, Path file) {
+  private static Future<ConfigWatcher> start(Vertx vertx, AxonConfig config, Path file, Observability observability) {
     Codecs.register(vertx);
-    return deploy(vertx, config).compose(v -> ConfigWatcher.start(vertx, file, config));
+    observability.attach(vertx);
+    return LogLevels.listen(vertx).completion()
+        .compose(v -> deploy(vertx, config, observability))
+        .compose(v -> ConfigWatcher.start(vertx, file, config));
   }
 
-  /** Deploys the configured roles: store and pool first, so the edge opens when they can answer. */
+  /** Deploys the configured roles without metrics (tests): see {@link #deploy(Vertx, AxonConfig, Observability)}. */
   public static Future<Void> deploy(Vertx vertx, AxonConfig config) {
+    return deploy(vertx, config, null);
+  }
+
+  /**
+   * Deploys the configured roles: store and pool first, so the edge opens when they can answer. With
+   * {@code observability} the verticles report to the node's meters and share its drain state; without, they
+   * keep no meters.
+   */
+  public static Future<Void> deploy(Vertx vertx, AxonConfig config, Observability observability) {
     Future<?> chain = Future.succeededFuture();
     if (config.roles().contains("store")) {
-      chain = chain.compose(v -> vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(config.store())));
+      chain = chain.compose(v -> vertx.deployVerticle(
+          observability == null ? new StoreVerticle() : new StoreVerticle(observability.storeMetrics()),
+          new DeploymentOptions().setConfig(config.store())));
     }
     if (config.roles().contains("pool")) {
-      chain = chain.compose(v -> vertx.deployVerticle(new PoolVerticle(), new DeploymentOptions().setConfig(config.pool())));
+      chain = chain.compose(v -> vertx.deployVerticle(
+          observability == null ? new PoolVerticle() : new PoolVerticle(observability.poolMetrics()),
+          new DeploymentOptions().setConfig(config.pool())));
     }
     if (config.roles().contains("api")) {
-      chain = chain.compose(v -> vertx.deployVerticle(ApiVerticle::new,
+      chain = chain.compose(v -> vertx.deployVerticle(
+          () -> observability == null ? new ApiVerticle() : new ApiVerticle(observability.edge()),
           new DeploymentOptions().setConfig(config.api()).setInstances(config.apiInstances())));
     }
     return chain.mapEmpty();

@@ -50,6 +50,15 @@ class EnvOverridesTest {
     env.put("AXON_ANTHROPIC_VERSION", "2023-06-01");
     env.put("AXON_OPENAI_BASE_URL", "http://vllm:8000/v1");
     env.put("AXON_OPENAI_API_KEY", "sk-oai-x");
+    env.put("AXON_LOG_LEVEL", "debug");
+    env.put("AXON_METRICS_ENABLED", "false");
+    env.put("AXON_METRICS_TOKEN", "metrics-secret-1");
+    env.put("AXON_STATUS_TOKEN", "status-secret-1");
+    env.put("AXON_DRAIN_GRACE_MS", "1500");
+    env.put("AXON_DRAIN_TIMEOUT_MS", "9000");
+    env.put("AXON_TRACING_ENABLED", "true");
+    env.put("AXON_TRACING_EXPORTER", "otlp");
+    env.put("AXON_OTLP_ENDPOINT", "http://collector:4318");
     JsonObject config = new JsonObject();
     EnvOverrides.apply(config, env::get);
 
@@ -92,6 +101,13 @@ class EnvOverridesTest {
     assertEquals("claude-haiku-4-5", api.models().defaultModel());
     assertEquals("openai", api.models().routeFor("llama-3-8b"));
     assertEquals(2, checked.pool().getJsonArray("routes").size(), "the pool gets the same route table");
+    assertEquals("DEBUG", checked.logLevels().root());
+    assertFalse(checked.opsOptions().metricsEnabled());
+    assertTrue(checked.opsOptions().metricsToken() != null && checked.opsOptions().statusToken() != null);
+    assertEquals(1500, checked.opsOptions().drainGraceMs());
+    assertEquals(9000, checked.opsOptions().drainTimeoutMs());
+    assertTrue(checked.tracingOptions().exporting());
+    assertEquals("http://collector:4318", checked.tracingOptions().endpoint());
   }
 
   @Test

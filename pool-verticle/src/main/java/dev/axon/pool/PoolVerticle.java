@@ -40,7 +40,10 @@ public class PoolVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(PoolVerticle.class);
 
   private final String instanceId = UUID.randomUUID().toString();
+  private final PoolMetrics metrics;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Cancels for running turns: still heard while they drain, so a caller whose client left can free its session. */
+  private MessageConsumer<TurnCancel> cancels;
   private final Map<String, Provider> providers = new LinkedHashMap<>();
   private PoolOptions options;
   private PoolRegistry pools;
@@ -49,6 +52,16 @@ public class PoolVerticle extends VerticleBase {
   private long heartbeats = -1;
   private Announcer announcer;
 
+  /** A pool verticle without metrics. */
+  public PoolVerticle() {
+    this(PoolMetrics.NONE);
+  }
+
+  /** A pool verticle whose pools report to {@code metrics} (shared by every pool verticle of the node). */
+  public PoolVerticle(PoolMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   @Override
   public Future<?> start() {
     options = new PoolOptions(config());
@@ -56,14 +69,14 @@ public class PoolVerticle extends VerticleBase {
     for (String name : options.providersInUse()) {
       providers.put(name, Providers.create(name, vertx, options.providerOptions(name)));
     }
-    pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), model -> options.settingsFor(model), PoolMetrics.NONE);
+    pools = new PoolRegistry(vertx, model -> providers.get(options.providerFor(model)), model -> options.settingsFor(model), metrics);
     String controlAddress = Addresses.turnControl(instanceId);
     runner = new TurnRunner(vertx, pools, this::providerChain, controlAddress, options.turnTimeoutMs(), options.heartbeatMs());
 
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<TurnRequest>consumer(Addresses.POOL_TURN, runner::handle));
     consumers.add(bus.<TurnRequest>consumer(Addresses.poolTurn(instanceId), runner::handle));
-    consumers.add(bus.<TurnCancel>consumer(controlAddress, m -> runner.cancel(m.body())));
+    cancels = bus.consumer(controlAddress, m -> runner.cancel(m.body()));
     consumers.add(bus.consumer(Addresses.POOL_STATS, m -> m.reply(stats())));
     consumers.add(bus.consumer(Addresses.poolStats(instanceId), m -> m.reply(stats())));
     consumers.add(bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(health())));
@@ -75,11 +88,15 @@ public class PoolVerticle extends VerticleBase {
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "pool", instanceId, startedAt,
         System.currentTimeMillis(), Addresses.poolTurn(instanceId), stats(), health()));
     announcer.start();
-    housekeeper = vertx.setPeriodic(options.housekeepingMs(), t -> pools.housekeep());
+    housekeeper = vertx.setPeriodic(options.housekeepingMs(), t -> {
+      pools.housekeep();
+      metrics.recordPools(instanceId, pools.stats());
+    });
     heartbeats = vertx.setPeriodic(Math.max(10, options.heartbeatMs() / 2), t -> runner.heartbeat());
     log.info("pool ready: provider {}, warming {}", options.provider(), options.warm());
     List<Future<?>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
+    ready.add(cancels.completion());
     return Future.all(ready);
   }
 
@@ -177,8 +194,8 @@ public class PoolVerticle extends VerticleBase {
 
   /**
    * Stops gracefully: no new turns are taken (the consumers go first, so callers pick another pool), running
-   * turns may finish within {@code pool.drainTimeoutMs}, then whatever still runs is stopped and its callers
-   * told, and every session is closed.
+   * turns may finish within {@code pool.drainTimeoutMs} (their callers can still cancel them meanwhile), then
+   * whatever still runs is stopped and its callers told, and every session is closed.
    */
   @Override
   public Future<?> stop() {
@@ -196,11 +213,14 @@ public class PoolVerticle extends VerticleBase {
             runner.close();
           }
           List<Future<?>> closing = new ArrayList<>();
+          if (cancels != null) {
+            closing.add(cancels.unregister());
+          }
           if (pools != null) {
             closing.add(pools.close());
           }
           providers.values().forEach(p -> closing.add(p.close()));
-          return Future.join(closing);
+          return Future.join(closing).onComplete(ar -> metrics.recordPools(instanceId, List.of()));
         });
   }
 }

@@ -9,6 +9,7 @@ import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
+import dev.axon.store.metrics.StoreMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -16,6 +17,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,20 +33,33 @@ public class StoreVerticle extends VerticleBase {
   private ConversationStore store;
   private Announcer announcer;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final StoreMetrics metrics;
+  private String backend;
+
+  /** A store verticle without metrics. */
+  public StoreVerticle() {
+    this(StoreMetrics.NONE);
+  }
+
+  /** A store verticle that times its commands on {@code metrics} (shared by the node). */
+  public StoreVerticle(StoreMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   @Override
   public Future<?> start() {
     StoreOptions options = new StoreOptions(config());
     store = ConversationStore.create(vertx, options);
+    backend = options.getBackend();
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<OpenConversation>consumer(Addresses.STORE_OPEN,
-        m -> Replies.reply(m, store.open(m.body()), log, "conversation store")));
+        m -> Replies.reply(m, timed("open", () -> store.open(m.body())), log, "conversation store")));
     consumers.add(bus.<GetConversation>consumer(Addresses.STORE_GET,
-        m -> Replies.reply(m, store.get(m.body()), log, "conversation store")));
+        m -> Replies.reply(m, timed("get", () -> store.get(m.body())), log, "conversation store")));
     consumers.add(bus.<CommitTurn>consumer(Addresses.STORE_COMMIT,
-        m -> Replies.reply(m, store.commit(m.body()), log, "conversation store")));
+        m -> Replies.reply(m, timed("commit", () -> store.commit(m.body())), log, "conversation store")));
     consumers.add(bus.<AbortTurn>consumer(Addresses.STORE_ABORT,
-        m -> Replies.reply(m, store.abort(m.body()), log, "conversation store")));
+        m -> Replies.reply(m, timed("abort", () -> store.abort(m.body())), log, "conversation store")));
     consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_STORE, m -> {
       try {
         store.reconfigure(new StoreOptions(m.body()));
@@ -54,7 +69,7 @@ public class StoreVerticle extends VerticleBase {
       }
     }));
     consumers.add(bus.consumer(Addresses.STORE_STATS,
-        m -> Replies.reply(m, store.stats(), log, "conversation store")));
+        m -> Replies.reply(m, timed("count", () -> store.stats()), log, "conversation store")));
     long startedAt = System.currentTimeMillis();
     String instanceId = java.util.UUID.randomUUID().toString();
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "store", instanceId, startedAt,
@@ -67,6 +82,11 @@ public class StoreVerticle extends VerticleBase {
       return Future.succeededFuture();
     }));
     return Future.all(ready);
+  }
+
+  /** Runs one store command, timed by outcome. */
+  private <T> Future<T> timed(String command, Supplier<Future<T>> call) {
+    return metrics.record(backend, command, call);
   }
 
   @Override

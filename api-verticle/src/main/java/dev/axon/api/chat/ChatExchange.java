@@ -66,6 +66,8 @@ final class ChatExchange {
   private final long startNanos;
   private long acceptedNanos;
   private long firstEventNanos;
+  private long turnsStartedNanos;
+  private long turnsEndedNanos;
   private String provider;
 
   ChatExchange(RoutingContext rc, ChatContext context, OpenAiChatCall call, ApiKey key, ConversationState conversation) {
@@ -96,6 +98,7 @@ final class ChatExchange {
     }
     response.closeHandler(v -> clientGone());
     List<Future<?>> accepted = new ArrayList<>(call.n());
+    turnsStartedNanos = System.nanoTime();
     for (int i = 0; i < call.n(); i++) {
       final int index = i;
       choices[i] = new ChoiceAccumulator(i);
@@ -207,6 +210,7 @@ final class ChatExchange {
       }
     }
     if (event instanceof ChatEvent.Done && --remaining == 0) {
+      turnsEnded();
       complete();
     }
   }
@@ -287,6 +291,7 @@ final class ChatExchange {
       return;
     }
     finished = true;
+    turnsEnded();
     turns.forEach(TurnHandle::cancel);
     releaseLock();
     AxonException error = AxonException.from(failure, "The gateway");
@@ -325,7 +330,7 @@ final class ChatExchange {
     }
     ExchangeSummary summary = new ExchangeSummary(requestId, key.name(), key.ownerHash(), call.clientModel(), call.request().model(),
         servedModel, servedProvider, conversation.id(), call.stream(), call.n(), status, error, usage,
-        startNanos, acceptedNanos, firstEventNanos, System.nanoTime());
+        startNanos, acceptedNanos, firstEventNanos, System.nanoTime(), turnsStartedNanos, turnsEndedNanos);
     rc.put(ExchangeSummary.CONTEXT_KEY, summary);
     for (ExchangeListener listener : context.listeners()) {
       try {
@@ -341,10 +346,18 @@ final class ChatExchange {
       return;
     }
     finished = true;
+    turnsEnded();
     log.debug("client of request {} went away; cancelling its turns", requestId);
     turns.forEach(TurnHandle::cancel);
     releaseLock();
     report(499, ErrorKind.CANCELLED, partialUsage());
+  }
+
+  /** The turns are over (done, failed or abandoned): what follows is the gateway's own time again. */
+  private void turnsEnded() {
+    if (turnsEndedNanos == 0 && turnsStartedNanos != 0) {
+      turnsEndedNanos = System.nanoTime();
+    }
   }
 
   private void releaseLock() {

@@ -16,14 +16,27 @@ import dev.axon.common.error.ErrorKind;
  * @param status         the HTTP status the client got (499 when it went away first)
  * @param error          the error kind when it failed, else null
  * @param usage          tokens over all choices (prompt counted once)
+ * @param turnsStartedNanos when the turns were sent to the pool, 0 when none was
+ * @param turnsEndedNanos   when the last turn ended (its final event, its failure, or the client leaving), 0 when none
+ *                          was sent: from start to end the exchange waited on the pool and the provider
  */
 public record ExchangeSummary(String requestId, String keyName, String ownerHash, String clientModel, String model,
                               String servedModel, String provider, String conversationId, boolean stream, int n,
                               int status, ErrorKind error, Usage usage,
-                              long startNanos, long acceptedNanos, long firstEventNanos, long endNanos) {
+                              long startNanos, long acceptedNanos, long firstEventNanos, long endNanos,
+                              long turnsStartedNanos, long turnsEndedNanos) {
 
   /** The key under which the summary is left in the routing context for handlers that run at the response's end. */
   public static final String CONTEXT_KEY = "axon.exchange";
+
+  /** A summary without the turns' own timing (the gateway overhead is then the whole latency). */
+  public ExchangeSummary(String requestId, String keyName, String ownerHash, String clientModel, String model,
+                         String servedModel, String provider, String conversationId, boolean stream, int n,
+                         int status, ErrorKind error, Usage usage,
+                         long startNanos, long acceptedNanos, long firstEventNanos, long endNanos) {
+    this(requestId, keyName, ownerHash, clientModel, model, servedModel, provider, conversationId, stream, n, status, error,
+        usage, startNanos, acceptedNanos, firstEventNanos, endNanos, 0, 0);
+  }
 
   public double latencyMs() {
     return (endNanos - startNanos) / 1e6;
@@ -32,6 +45,19 @@ public record ExchangeSummary(String requestId, String keyName, String ownerHash
   /** From the request to the first event of the model, or -1 when none came. */
   public double timeToFirstTokenMs() {
     return firstEventNanos == 0 ? -1 : (firstEventNanos - startNanos) / 1e6;
+  }
+
+  /**
+   * The gateway's own share of the latency: the whole exchange minus the time its turns were out with the pool
+   * and the provider (queueing for a session included, which {@code axon_pool_queue_wait_seconds} reports). What
+   * remains is parsing, authentication, loading and storing the conversation, the event-bus hops and rendering.
+   */
+  public double overheadMs() {
+    double total = latencyMs();
+    if (turnsStartedNanos == 0 || turnsEndedNanos < turnsStartedNanos) {
+      return total;
+    }
+    return Math.max(0, total - (turnsEndedNanos - turnsStartedNanos) / 1e6);
   }
 
   /** How long the request waited for a session, or -1 when it got none. */

@@ -95,8 +95,13 @@ public final class OpsHandlers {
       body.put("sessions", new JsonObject().put("idle", total.idle()).put("busy", total.busy())
           .put("pending", total.pending()).put("waiting", total.waiting()));
       JsonArray perNode = new JsonArray();
+      Map<String, RoleAnnouncement> byInstance = new LinkedHashMap<>();
+      view.pools().forEach(a -> byInstance.put(a.instanceId(), a));
       for (PoolStats p : pools) {
-        perNode.add(new JsonObject().put("instance", p.nodeId()).put("idle", p.idle()).put("busy", p.busy())
+        RoleAnnouncement where = byInstance.get(p.nodeId());
+        perNode.add(new JsonObject().put("instance", p.nodeId())
+            .put("node", where == null ? null : where.nodeId()).put("host", where == null ? null : where.host())
+            .put("idle", p.idle()).put("busy", p.busy())
             .put("pending", p.pending()).put("waiting", p.waiting()).put("counters", counters(p.counters())).put("models", models(p.models())));
       }
       body.put("pool", new JsonObject().put("counters", counters(total.counters()))

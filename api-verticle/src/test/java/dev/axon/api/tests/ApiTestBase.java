@@ -55,12 +55,17 @@ abstract class ApiTestBase {
         .put("storeTimeoutMs", 2_000);
   }
 
+  /** The verticle under test; a test class may give it the node's operations state. */
+  ApiVerticle verticle() {
+    return new ApiVerticle();
+  }
+
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext ctx) {
     Codecs.register(vertx);
     pool = new FakePool(vertx);
     store = new FakeStore(vertx);
-    ApiVerticle api = new ApiVerticle();
+    ApiVerticle api = verticle();
     pool.register()
         .compose(v -> store.register())
         .compose(v -> vertx.deployVerticle(api, new DeploymentOptions().setConfig(config())))

@@ -31,6 +31,14 @@ public final class Providers {
   private Providers() {
   }
 
+  /**
+   * Makes another provider known under {@code name} (a test double, a plugin); must be called before the
+   * configuration naming it is read. Replaces a provider of the same name.
+   */
+  public static synchronized void register(String name, Factory factory) {
+    FACTORIES.put(name, factory);
+  }
+
   public static Set<String> names() {
     return FACTORIES.keySet();
   }

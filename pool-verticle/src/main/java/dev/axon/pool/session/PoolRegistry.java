@@ -69,6 +69,11 @@ public final class PoolRegistry {
     }
   }
 
+  /** The metrics hooks the pools report to. */
+  public PoolMetrics metrics() {
+    return metrics;
+  }
+
   public List<ModelPoolStats> stats() {
     List<ModelPoolStats> out = new ArrayList<>(pools.size());
     pools.values().forEach(p -> out.add(p.stats()));

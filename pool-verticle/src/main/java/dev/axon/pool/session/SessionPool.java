@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -66,7 +67,11 @@ public final class SessionPool {
   private long latencySamples;
 
   private static final class Waiter {
-    final Promise<Lease> promise = Promise.promise();
+    /**
+     * Bound to the caller's context: a waiter served later, by a session freed on another request's context,
+     * continues on its own context (with its own trace and context data), not on the releaser's.
+     */
+    final Promise<Lease> promise = Vertx.currentContext() instanceof ContextInternal caller ? caller.promise() : Promise.promise();
     final String requestId;
     final long since = System.nanoTime();
     long timer;

@@ -21,6 +21,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.tracing.TracingPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class TurnRunner {
 
   private static final Logger log = LoggerFactory.getLogger(TurnRunner.class);
+  /** Turn events are not traced one by one: a stream would make a span per delta. The turn request is traced. */
+  private static final DeliveryOptions EVENTS = new DeliveryOptions().setTracingPolicy(TracingPolicy.IGNORE);
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -59,6 +62,8 @@ public final class TurnRunner {
     int provider;
     SessionPool pool;
     Lease lease;
+    /** The turn's span (a no-op without tracing); ended with the turn. */
+    TurnTrace trace;
     int seq;
     long lastSentNanos = System.nanoTime();
     boolean streamed;
@@ -97,14 +102,14 @@ public final class TurnRunner {
     this.controlAddress = controlAddress;
     this.turnTimeoutMs = turnTimeoutMs;
     this.heartbeatMs = heartbeatMs;
-    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs));
+    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs)).setTracingPolicy(TracingPolicy.IGNORE);
   }
 
   /** Applies new limits to turns that start from now on. */
   public void setLimits(long turnTimeoutMs, long heartbeatMs) {
     this.turnTimeoutMs = turnTimeoutMs;
     this.heartbeatMs = heartbeatMs;
-    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs));
+    this.heartbeatDelivery = new DeliveryOptions().setSendTimeout(Math.max(1000, heartbeatMs)).setTracingPolicy(TracingPolicy.IGNORE);
   }
 
   /**
@@ -123,8 +128,9 @@ public final class TurnRunner {
       }
       ActiveTurn turn = new ActiveTurn(request, chain, ar.result());
       active.put(request.turnId(), turn);
+      turn.trace = TurnTrace.begin(message);
       message.reply(new TurnAccepted(request.turnId(), controlAddress, turn.lease.session().id(), turn.pool.provider().name()));
-      run(turn);
+      turn.trace.run(() -> run(turn));
     });
   }
 
@@ -261,6 +267,9 @@ public final class TurnRunner {
 
   private void finish(ActiveTurn turn, Lease lease, AsyncResult<ChatEvent.Done> ar) {
     vertx.cancelTimer(turn.timeoutTimer);
+    if (ar.succeeded() || turn.cancelled) {
+      turn.trace.end(ar.failed() ? ar.cause() : null);
+    }
     if (ar.succeeded()) {
       active.remove(turn.request.turnId());
       if (!turn.cancelled) {
@@ -280,6 +289,9 @@ public final class TurnRunner {
     }
     if (turn.timedOut) {
       error = new AxonException(ErrorKind.TIMEOUT, "The model did not finish within " + turnTimeoutMs + " ms.", null, null);
+    }
+    pools.metrics().recordUpstreamError(turn.pool.model(), turn.pool.provider().name(), error.kind());
+    if (turn.timedOut) {
       turn.pool.discard(lease, CloseReason.TURN_FAILED);
     } else if (!lease.session().alive()) {
       turn.pool.discard(lease, CloseReason.SESSION_DEAD);
@@ -294,6 +306,7 @@ public final class TurnRunner {
       fallBack(turn, error);
       return;
     }
+    turn.trace.end(error);
     active.remove(turn.request.turnId());
     send(turn, ChatEvent.Failed.of(error));
   }
@@ -313,12 +326,13 @@ public final class TurnRunner {
         } else if (!turn.cancelled) {
           send(turn, ChatEvent.Failed.of(error));
         }
+        turn.trace.end(error);
         return;
       }
       turn.provider = ar.result().index();
       turn.pool = ar.result().pool();
       turn.lease = ar.result().lease();
-      run(turn);
+      turn.trace.run(() -> run(turn));
     });
   }
 
@@ -335,15 +349,16 @@ public final class TurnRunner {
         } else {
           send(turn, ChatEvent.Failed.of(first));
         }
+        turn.trace.end(first);
         return;
       }
       turn.lease = ar.result();
-      run(turn);
+      turn.trace.run(() -> run(turn));
     });
   }
 
   private void send(ActiveTurn turn, ChatEvent event) {
     turn.lastSentNanos = System.nanoTime();
-    bus.send(turn.request.replyTo(), new TurnEvent(turn.request.turnId(), turn.seq++, event, controlAddress));
+    bus.send(turn.request.replyTo(), new TurnEvent(turn.request.turnId(), turn.seq++, event, controlAddress), EVENTS);
   }
 }

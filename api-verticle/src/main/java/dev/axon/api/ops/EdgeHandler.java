@@ -1,0 +1,100 @@
+package dev.axon.api.ops;
+
+import dev.axon.api.auth.ApiKey;
+import dev.axon.api.auth.AuthHandler;
+import dev.axon.api.chat.ExchangeSummary;
+import dev.axon.api.http.RequestIds;
+import dev.axon.api.http.Responses;
+import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * The first handler after {@link RequestIds}: follows every request to its end (meters, the traffic window, the
+ * access log), counts API requests in flight, and applies the drain — while draining, readiness answers 503 and
+ * responses ask clients to close the connection; once refusing, new API requests get 503 with Retry-After
+ * (operations endpoints keep answering).
+ *
+ * <p>A chat completion leaves its {@link ExchangeSummary} in the routing context right after ending the response,
+ * so the record is made on the next turn of the event loop, when the summary is there.
+ */
+public final class EdgeHandler implements Handler<RoutingContext> {
+
+  /** The routes operations endpoints answer on; anything else is API traffic. */
+  static final Set<String> OPS_PATHS = Set.of("/health", "/healthz", "/metrics", "/stats", "/stats/traffic", "/status", "/");
+  private static final Set<String> KNOWN = Set.of("/v1/chat/completions", "/v1/models");
+  private static final CharSequence CLOSE = HttpHeaders.createOptimized("close");
+
+  private final EdgeOps ops;
+
+  public EdgeHandler(EdgeOps ops) {
+    this.ops = ops;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    HttpServerRequest request = rc.request();
+    String path = request.path();
+    boolean opsPath = OPS_PATHS.contains(path);
+    Drain drain = ops.drain();
+    Drain.Phase phase = drain.phase();
+    String traceId = ops.traceId();
+    if (!opsPath) {
+      drain.enter();
+    }
+    rc.addEndHandler(ar -> {
+      if (!opsPath) {
+        drain.exit();
+      }
+      // The exchange summary lands right after the response ended: read it on the next turn of the loop.
+      rc.vertx().runOnContext(v -> ops.record(record(rc, opsPath, ar.succeeded(), traceId)));
+    });
+    if (phase != Drain.Phase.SERVING) {
+      rc.response().putHeader(HttpHeaders.CONNECTION, CLOSE);
+      if (path.equals("/health")) {
+        Responses.json(rc, 503, new JsonObject().put("status", "draining")
+            .put("detail", "this node is shutting down; send new requests elsewhere").toBuffer());
+        return;
+      }
+      if (phase == Drain.Phase.REFUSING && !opsPath) {
+        Responses.error(rc, new AxonException(ErrorKind.UNAVAILABLE,
+            "This gateway node is shutting down and takes no new requests; retry, another node will serve it.", null, 1));
+        return;
+      }
+    }
+    rc.next();
+  }
+
+  private static RequestRecord record(RoutingContext rc, boolean opsPath, boolean ended, String traceId) {
+    HttpServerRequest request = rc.request();
+    ExchangeSummary exchange = rc.get(ExchangeSummary.CONTEXT_KEY);
+    int status = ended ? rc.response().getStatusCode() : 499;
+    ApiKey key = AuthHandler.key(rc);
+    SocketAddress remote = request.remoteAddress();
+    double latencyMs = (System.nanoTime() - RequestIds.startNanos(rc)) / 1e6;
+    return new RequestRecord(RequestIds.of(rc), request.method().name(), request.path(), route(rc), opsPath, status,
+        latencyMs, rc.response().bytesWritten(), key == null ? null : key.name(),
+        remote == null ? null : remote.hostAddress(), traceId, exchange);
+  }
+
+  /** The route template of a request, bounded: a known path, the matched route's path, or {@code other}. */
+  static String route(RoutingContext rc) {
+    String path = rc.request().path();
+    if (OPS_PATHS.contains(path) || KNOWN.contains(path)) {
+      return path;
+    }
+    if (path.startsWith("/v1/conversations/") && path.indexOf('/', "/v1/conversations/".length()) < 0) {
+      return "/v1/conversations/:id";
+    }
+    Route route = rc.currentRoute();
+    String template = route == null ? null : route.getPath();
+    return template == null || template.equals("/v1/") || !template.startsWith("/") ? "other" : template;
+  }
+}

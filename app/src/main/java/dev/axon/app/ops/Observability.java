@@ -1,0 +1,201 @@
+package dev.axon.app.ops;
+
+import dev.axon.api.ops.Drain;
+import dev.axon.api.ops.EdgeOps;
+import dev.axon.api.ops.OpsOptions;
+import dev.axon.pool.metrics.MicrometerPoolMetrics;
+import dev.axon.store.metrics.StoreMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.Match;
+import io.vertx.micrometer.MatchType;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JVM's metrics and tracing, built from the {@code ops} and {@code tracing} sections before Vert.x starts:
+ * <ul>
+ *   <li>a Prometheus registry that Vert.x's own meters (HTTP server and client, event bus, net, pools, JVM, Redis
+ *       client) and Axon's (edge, pools, store) share, scraped by {@code GET /metrics} on this node — every node of a
+ *       cluster serves its own;</li>
+ *   <li>an OpenTelemetry tracer for Vert.x: W3C propagation only (no SDK, nothing recorded) by default, the
+ *       autoconfigured SDK with an OTLP/HTTP exporter when {@code tracing.exporter} is {@code otlp};</li>
+ *   <li>the node's drain state and the per-node objects each verticle gets ({@link #edge()}, {@link #poolMetrics()},
+ *       {@link #storeMetrics()}).</li>
+ * </ul>
+ */
+public final class Observability {
+
+  private static final Logger log = LoggerFactory.getLogger(Observability.class);
+  /** Per-instance event-bus addresses, collapsed to one label value each so the address label stays bounded. */
+  private static final Map<String, String> INSTANCE_ADDRESSES = Map.of(
+      "axon\\.turn\\.events\\..+", "axon.turn.events.*",
+      "axon\\.turn\\.control\\..+", "axon.turn.control.*",
+      "axon\\.pool\\.turn\\..+", "axon.pool.turn.*",
+      "axon\\.pool\\.stats\\..+", "axon.pool.stats.*");
+
+  private final MeterRegistry registry;
+  private final PrometheusMeterRegistry prometheus;
+  private final OpenTelemetry openTelemetry;
+  private final OpenTelemetrySdk sdk;
+  private final TracingOptions tracing;
+  private final Drain drain = new Drain();
+  // Made on first use, after Vert.x has set up the registry (its meter filters must come before any meter).
+  private EdgeOps edge;
+  private MicrometerPoolMetrics poolMetrics;
+  private StoreMetrics storeMetrics;
+
+  private Observability(OpsOptions ops, TracingOptions tracing) {
+    this.tracing = tracing;
+    if (ops.metricsEnabled()) {
+      prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      registry = prometheus;
+    } else {
+      prometheus = null;
+      registry = new CompositeMeterRegistry();
+    }
+    if (!tracing.enabled()) {
+      sdk = null;
+      openTelemetry = null;
+    } else if (tracing.exporting()) {
+      sdk = autoconfigured(tracing);
+      openTelemetry = sdk;
+    } else {
+      sdk = null;
+      openTelemetry = OpenTelemetry.propagating(ContextPropagators.create(
+          TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())));
+    }
+  }
+
+  /** Builds the node's observability from the {@code ops} and {@code tracing} sections. */
+  public static Observability create(OpsOptions ops, TracingOptions tracing) {
+    return new Observability(ops, tracing);
+  }
+
+  /** A Vert.x builder with this node's metrics and tracer (add a cluster manager for a clustered one). */
+  public VertxBuilder builder(VertxOptions base) {
+    VertxOptions options = new VertxOptions(base);
+    VertxBuilder builder = Vertx.builder();
+    if (prometheus != null) {
+      MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+          .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,
+              Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.NAMESPACE));
+      INSTANCE_ADDRESSES.forEach((regex, alias) -> metrics.addLabelMatch(new Match().setDomain(MetricsDomain.EVENT_BUS)
+          .setLabel(Label.EB_ADDRESS.toString()).setType(MatchType.REGEX).setValue(regex).setAlias(alias)));
+      options.setMetricsOptions(metrics);
+      builder.withMetrics(new MicrometerMetricsFactory(prometheus));
+    }
+    if (openTelemetry != null) {
+      options.setTracingOptions(new OpenTelemetryOptions());
+      builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry));
+    }
+    return builder.with(options);
+  }
+
+  /** Starts what needs the running Vert.x: the breaker listener of the pool metrics. */
+  public void attach(Vertx vertx) {
+    poolMetrics().listenForBreakers(vertx);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text of this node's registry, or null when metrics are off. */
+  public String scrape() {
+    return prometheus == null ? null : prometheus.scrape();
+  }
+
+  public Drain drain() {
+    return drain;
+  }
+
+  /** The edge's share: meters, drain, traffic, trace ids; one for all API verticle instances of the node. */
+  public synchronized EdgeOps edge() {
+    if (edge == null) {
+      Supplier<String> scrape = prometheus == null ? null : prometheus::scrape;
+      edge = new EdgeOps(registry, scrape, drain, openTelemetry == null ? null : Observability::currentTraceId);
+    }
+    return edge;
+  }
+
+  public synchronized MicrometerPoolMetrics poolMetrics() {
+    if (poolMetrics == null) {
+      poolMetrics = new MicrometerPoolMetrics(registry);
+    }
+    return poolMetrics;
+  }
+
+  public synchronized StoreMetrics storeMetrics() {
+    if (storeMetrics == null) {
+      storeMetrics = StoreMetrics.of(registry);
+    }
+    return storeMetrics;
+  }
+
+  /** The tracer, or null when tracing is off. */
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  /** Flushes and stops the span exporter (if any) and closes the registry. */
+  public void close() {
+    if (sdk != null) {
+      sdk.getSdkTracerProvider().forceFlush().join(5, TimeUnit.SECONDS);
+      sdk.shutdown().join(5, TimeUnit.SECONDS);
+    }
+    registry.close();
+  }
+
+  /** The W3C trace id of the span current on the calling Vert.x context, or null. */
+  static String currentTraceId() {
+    SpanContext context = Span.current().getSpanContext();
+    return context.isValid() ? context.getTraceId() : null;
+  }
+
+  private static OpenTelemetrySdk autoconfigured(TracingOptions tracing) {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("otel.service.name", tracing.serviceName());
+    defaults.put("otel.traces.exporter", "otlp");
+    defaults.put("otel.metrics.exporter", "none");
+    defaults.put("otel.logs.exporter", "none");
+    defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
+    defaults.put("otel.exporter.otlp.endpoint", tracing.endpoint());
+    defaults.put("otel.propagators", "tracecontext,baggage");
+    defaults.put("otel.traces.sampler", "parentbased_traceidratio");
+    defaults.put("otel.traces.sampler.arg", Double.toString(tracing.sampleRatio()));
+    defaults.putAll(tracing.properties());
+    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> defaults)
+        .disableShutdownHook()
+        .build()
+        .getOpenTelemetrySdk();
+    log.info("tracing: spans exported over OTLP/HTTP to {} as service {}", tracing.endpoint(), tracing.serviceName());
+    return sdk;
+  }
+}

@@ -1,0 +1,212 @@
+package dev.axon.pool.metrics;
+
+import dev.axon.common.bus.Addresses;
+
+import dev.axon.common.error.ErrorKind;
+import dev.axon.common.stats.ModelPoolStats;
+import dev.axon.common.stats.PoolCounters;
+import dev.axon.pool.session.CloseReason;
+import dev.axon.pool.session.PoolMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * {@link PoolMetrics} on a Micrometer registry, for every pool verticle of one node:
+ * <ul>
+ *   <li>{@code axon_pool_sessions{model,state}} — idle, busy and pending (starting) sessions; {@code axon_pool_waiting{model}}
+ *       — callers queued for a session; {@code axon_pool_ready{model}} — 1 when the model's pool can serve;</li>
+ *   <li>{@code axon_pool_<counter>_total{model}} for acquire, release, warmup, miss, recycle, discard and request —
+ *       the pool's own counters, kept monotonic when a pool is replaced or a pool verticle stops;</li>
+ *   <li>{@code axon_pool_queue_wait_seconds{model}} — how long callers waited for a session (0 when one was idle);
+ *       {@code axon_pool_turn_seconds{model}} — from acquire to release;
+ *       {@code axon_pool_sessions_closed_total{model,reason}};</li>
+ *   <li>{@code axon_upstream_errors_total{model,provider,kind}} — turns the provider failed;
+ *       {@code axon_upstream_breaker_state{provider,upstream,state}} — 1 for the breaker's current state, 0 for the
+ *       others.</li>
+ * </ul>
+ * Gauges and pool counters come from the snapshots the pool verticles report each housekeeping period
+ * ({@link #recordPools}), so they may lag by one period; several pool verticles on a node add up.
+ */
+public final class MicrometerPoolMetrics implements PoolMetrics {
+
+  /**
+   * Where the HTTP providers announce a breaker's state change: a JSON object {@code {provider, baseUrl, from, to, at}}.
+   * Only changes published on this node are counted (a local consumer), so each node reports its own breakers.
+   */
+  /** The states a breaker can be in. */
+  public static final List<String> BREAKER_STATES = List.of("closed", "open", "half_open");
+
+  private static final Duration[] WAIT_BUCKETS = {
+      Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+      Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
+  private static final Duration[] TURN_BUCKETS = {
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60),
+      Duration.ofSeconds(120), Duration.ofSeconds(300)};
+
+  private final MeterRegistry registry;
+  /** The latest snapshot of each pool verticle instance: model → stats. */
+  private final Map<String, Map<String, ModelPoolStats>> snapshots = new ConcurrentHashMap<>();
+  /** Counts of pools that went away (replaced, or their verticle stopped), per model, so counters never go back. */
+  private final Map<String, PoolCounters> retired = new ConcurrentHashMap<>();
+  private final Set<String> modelsWithMeters = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> breakers = new ConcurrentHashMap<>();
+
+  public MicrometerPoolMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * Also counts the breaker changes the HTTP providers publish on this node ({@link Addresses#UPSTREAM_BREAKER}). The
+   * consumer lives as long as the Vert.x instance (or until the returned consumer is unregistered).
+   */
+  public MessageConsumer<Object> listenForBreakers(Vertx vertx) {
+    return vertx.eventBus().localConsumer(Addresses.UPSTREAM_BREAKER, m -> {
+      if (m.body() instanceof JsonObject change && change.getString("provider") != null && change.getString("to") != null) {
+        recordBreakerState(change.getString("provider"), change.getString("baseUrl", "default"), change.getString("to"));
+      }
+    });
+  }
+
+  @Override
+  public void recordAcquireNanos(String model, long nanos) {
+    Timer.builder("axon.pool.queue.wait").description("How long a caller waited for a session (0 when one was idle)")
+        .tag("model", model).serviceLevelObjectives(WAIT_BUCKETS).register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void recordTurnMillis(String model, long millis) {
+    Timer.builder("axon.pool.turn").description("A session's time with one turn, from acquire to release")
+        .tag("model", model).serviceLevelObjectives(TURN_BUCKETS).register(registry)
+        .record(millis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void recordClose(String model, CloseReason reason) {
+    Counter.builder("axon.pool.sessions.closed").description("Sessions closed, by reason")
+        .tag("model", model).tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+  }
+
+  @Override
+  public void recordUpstreamError(String model, String provider, ErrorKind kind) {
+    Counter.builder("axon.upstream.errors").description("Turns the provider failed, by error kind")
+        .tag("model", model).tag("provider", provider).tag("kind", kind.name().toLowerCase(Locale.ROOT))
+        .register(registry).increment();
+  }
+
+  @Override
+  public void recordBreakerState(String provider, String upstream, String state) {
+    String key = provider + "\u0000" + upstream;
+    if (breakers.put(key, state) == null) {
+      for (String s : BREAKER_STATES) {
+        Gauge.builder("axon.upstream.breaker.state", breakers, b -> s.equals(b.get(key)) ? 1 : 0)
+            .description("1 for the circuit breaker's current state, 0 for the others")
+            .tag("provider", provider).tag("upstream", upstream).tag("state", s).strongReference(true).register(registry);
+      }
+    }
+  }
+
+  @Override
+  public void recordPools(String poolInstanceId, List<ModelPoolStats> pools) {
+    Map<String, ModelPoolStats> next = new ConcurrentHashMap<>();
+    pools.forEach(p -> next.put(p.model(), p));
+    Map<String, ModelPoolStats> previous = snapshots.put(poolInstanceId, next);
+    if (previous != null) {
+      // A pool that disappeared, or was replaced (its counters restarted), leaves its counts behind.
+      previous.forEach((model, before) -> {
+        ModelPoolStats now = next.get(model);
+        if (now == null || now.counters().acquire() < before.counters().acquire()
+            || now.counters().warmup() < before.counters().warmup() || now.counters().request() < before.counters().request()) {
+          retired.merge(model, before.counters(), PoolCounters::plus);
+        }
+      });
+    }
+    if (pools.isEmpty()) {
+      snapshots.remove(poolInstanceId);
+    }
+    pools.forEach(p -> registerModel(p.model()));
+  }
+
+  private void registerModel(String model) {
+    if (!modelsWithMeters.add(model)) {
+      return;
+    }
+    gauge("axon.pool.sessions", "Sessions of the model's pools by state", model, "state", "idle", ModelPoolStats::idle);
+    gauge("axon.pool.sessions", "Sessions of the model's pools by state", model, "state", "busy", ModelPoolStats::busy);
+    gauge("axon.pool.sessions", "Sessions of the model's pools by state", model, "state", "pending", ModelPoolStats::pending);
+    gauge("axon.pool.waiting", "Callers queued for a session", model, null, null, ModelPoolStats::waiting);
+    Gauge.builder("axon.pool.ready", this, m -> m.anyReady(model) ? 1 : 0)
+        .description("1 when a pool of the model has a live session").tag("model", model).strongReference(true).register(registry);
+    counter("acquire", "Sessions handed out", model, PoolCounters::acquire);
+    counter("release", "Sessions given back after a turn", model, PoolCounters::release);
+    counter("warmup", "Sessions started (warm-up counts as a turn)", model, PoolCounters::warmup);
+    counter("miss", "Acquires that found no idle session", model, PoolCounters::miss);
+    counter("recycle", "Sessions closed after their maximum number of turns", model, PoolCounters::recycle);
+    counter("discard", "Sessions closed because they failed", model, PoolCounters::discard);
+    counter("request", "Turn requests received", model, PoolCounters::request);
+  }
+
+  private void gauge(String name, String description, String model, String tagKey, String tagValue, ToDoubleFunction<ModelPoolStats> value) {
+    Gauge.Builder<MicrometerPoolMetrics> b = Gauge.builder(name, this, m -> m.sum(model, value))
+        .description(description).tag("model", model).strongReference(true);
+    if (tagKey != null) {
+      b.tag(tagKey, tagValue);
+    }
+    b.register(registry);
+  }
+
+  private void counter(String name, String description, String model, ToLongFunction<PoolCounters> value) {
+    FunctionCounter.builder("axon.pool." + name, this, m -> m.total(model, value))
+        .description(description).tag("model", model).register(registry);
+  }
+
+  private double sum(String model, ToDoubleFunction<ModelPoolStats> value) {
+    double total = 0;
+    for (Map<String, ModelPoolStats> snapshot : snapshots.values()) {
+      ModelPoolStats s = snapshot.get(model);
+      if (s != null) {
+        total += value.applyAsDouble(s);
+      }
+    }
+    return total;
+  }
+
+  private double total(String model, ToLongFunction<PoolCounters> value) {
+    PoolCounters gone = retired.get(model);
+    double total = gone == null ? 0 : value.applyAsLong(gone);
+    for (Map<String, ModelPoolStats> snapshot : snapshots.values()) {
+      ModelPoolStats s = snapshot.get(model);
+      if (s != null) {
+        total += value.applyAsLong(s.counters());
+      }
+    }
+    return total;
+  }
+
+  private boolean anyReady(String model) {
+    for (Map<String, ModelPoolStats> snapshot : snapshots.values()) {
+      ModelPoolStats s = snapshot.get(model);
+      if (s != null && s.ready()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
