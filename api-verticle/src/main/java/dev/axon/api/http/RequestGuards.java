@@ -40,7 +40,7 @@ public final class RequestGuards {
     rc.next();
   }
 
-  static boolean isJson(String contentType) {
+  public static boolean isJson(String contentType) {
     String[] parts = contentType.split(";");
     String media = parts[0].trim().toLowerCase(Locale.ROOT);
     if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
@@ -58,7 +58,7 @@ public final class RequestGuards {
     return true;
   }
 
-  static boolean plainPath(String raw) {
+  public static boolean plainPath(String raw) {
     if (raw.isEmpty() || raw.charAt(0) != '/') {
       return false;
     }
