@@ -113,7 +113,10 @@ public class ApiVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setPort(options.port()).setHost(options.host())
         .setTcpNoDelay(true).setCompressionSupported(false)
-        .setIdleTimeout(0));
+        .setIdleTimeout(0)
+        // HTTP/1.1 only in clear text: an h2c upgrade would hide a new connection until its first request headers are
+        // complete, and slow headers must be timed from the connection on (see ConnectionDeadlines).
+        .setHttp2ClearTextEnabled(false));
     server.requestHandler(router);
     server.connectionHandler(deadlines::connected);
     String instanceId = java.util.UUID.randomUUID().toString();

@@ -182,7 +182,7 @@ final class ChatExchange {
     if (call.stream()) {
       chunks = new OpenAiChunkWriter(completionId, created, call.clientModel(), fingerprint, call.includeUsage(), conversation.id());
       TurnBounds bounds = context.bounds().get();
-      guard = new StreamGuard(rc.vertx(), response, bounds.streamStallTimeoutMs(), bounds.streamBufferLimitBytes());
+      guard = new StreamGuard(rc.vertx(), rc.request(), bounds.streamStallTimeoutMs(), bounds.streamBufferLimitBytes(), this::clientGone);
       response.setChunked(true)
           .putHeader("Content-Type", "text/event-stream; charset=utf-8")
           .putHeader("Cache-Control", "no-cache")

@@ -78,7 +78,7 @@ public final class ConnectionDeadlines implements Handler<RoutingContext> {
       long bodyTimer = vertx.setTimer(bodyTimeoutMs.getAsLong(), t -> {
         if (!request.isEnded() && connection != null) {
           log.debug("request {} sent its body too slowly; closing its connection", RequestIds.of(rc));
-          connection.close();
+          Connections.forceClose(connection);
         }
       });
       rc.addEndHandler(v -> vertx.cancelTimer(bodyTimer));
@@ -96,7 +96,7 @@ public final class ConnectionDeadlines implements Handler<RoutingContext> {
     entry.timer = vertx.setTimer(headersTimeoutMs.getAsLong(), t -> {
       entry.timer = -1;
       if (entry.active == 0 && !entry.closed) {
-        connection.close();
+        Connections.forceClose(connection);
       }
     });
   }

@@ -65,9 +65,13 @@ public final class OpenAiRequestParser {
   }
 
   public OpenAiChatCall parse(Buffer body) {
+    byte[] bytes = body.getBytes();
+    if (!isUtf8(bytes)) {
+      throw AxonException.invalid(null, "The request body is not valid UTF-8.");
+    }
     JsonNode root;
     try {
-      root = READER.readTree(body.getBytes());
+      root = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
       String why = e.getOriginalMessage();
       throw new AxonException(ErrorKind.INVALID_REQUEST, "We could not parse the JSON body of your request. "
@@ -569,6 +573,26 @@ public final class OpenAiRequestParser {
   }
 
   // --- bounds ------------------------------------------------------------------------------------------------
+
+  /** Strict UTF-8: no overlong forms, no encoded surrogates, nothing past U+10FFFF (the JSON parser is lenient there). */
+  static boolean isUtf8(byte[] bytes) {
+    int i = 0;
+    while (i < bytes.length && bytes[i] >= 0) {
+      i++;
+    }
+    if (i == bytes.length) {
+      return true;
+    }
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes, i, bytes.length - i));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
 
   /** 404 {@code model_not_found}, the same words for a model that does not exist and one a key may not use. */
   public static AxonException modelNotFound(String clientModel) {

@@ -64,6 +64,16 @@ final class Gateway {
     return Main.deploy(vertx, new AxonConfig(config)).map(v -> new Gateway(vertx, port));
   }
 
+  /** The same, with the store in Valkey database {@code db} (a keyspace of its own, so a test can snapshot it whole). */
+  static Future<Gateway> boot(Vertx vertx, JsonObject pool, JsonObject api, int db) {
+    int port = ValkeyFixture.freePort();
+    Codecs.register(vertx);
+    JsonObject config = config(port, pool);
+    config.getJsonObject("api").mergeIn(api.copy());
+    config.getJsonObject("store").getJsonObject("valkey").put("url", ValkeyFixture.shared().url() + "/" + db);
+    return Main.deploy(vertx, new AxonConfig(config)).map(v -> new Gateway(vertx, port));
+  }
+
   /** The {@code api} section a running gateway would be reconfigured with (as the configuration watcher publishes it). */
   JsonObject apiSection(JsonObject api) {
     JsonObject config = config(port, new JsonObject());
