@@ -76,7 +76,7 @@ public class ApiVerticle extends VerticleBase {
     // after every chat completion, slow clients cut by connection deadlines.
     TenantClient tenants = new TenantClient(vertx, options.storeTimeoutMs());
     exchangeListeners.add(new UsageRecorder(() -> options.keys(), tenants));
-    AuthThrottle throttle = new AuthThrottle(() -> new AuthThrottle.Settings(options.authFreeFailures(), options.authWindowMs(),
+    AuthThrottle throttle = AuthThrottle.shared(vertx, () -> new AuthThrottle.Settings(options.authFreeFailures(), options.authWindowMs(),
         options.authMaxDelayMs()));
     AuthHandler auth = new AuthHandler(() -> options.keys(), throttle);
     ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, () -> options.headersTimeoutMs(), () -> options.bodyTimeoutMs());

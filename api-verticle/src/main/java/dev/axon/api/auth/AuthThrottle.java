@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_HELD_PER_ADDRESS} requests of one address wait at once (more get 429 at once), and at most
  * {@value #MAX_TRACKED} addresses are remembered (the least recently seen are forgotten first), so memory is bounded.
  *
- * <p>One per API verticle instance; confined to its context.
+ * <p>One per Vert.x instance ({@link #shared}), so every API verticle instance of a JVM counts the same failures;
+ * thread-safe (its methods are short and synchronized).
  */
 public final class AuthThrottle {
 
@@ -41,23 +42,32 @@ public final class AuthThrottle {
     }
   };
 
+  private static final Map<io.vertx.core.Vertx, AuthThrottle> SHARED = new java.util.WeakHashMap<>();
+
   public AuthThrottle(Supplier<Settings> settings) {
     this.settings = settings;
   }
 
+  /** The throttle of this Vert.x instance, created with these settings by the first API verticle instance that asks. */
+  public static AuthThrottle shared(io.vertx.core.Vertx vertx, Supplier<Settings> settings) {
+    synchronized (SHARED) {
+      return SHARED.computeIfAbsent(vertx, v -> new AuthThrottle(settings));
+    }
+  }
+
   /** How long a request from this address must wait before it is decided; 0 when it need not. */
-  public long delayMs(String address) {
+  public synchronized long delayMs(String address) {
     Record r = live(address, System.currentTimeMillis());
     Settings s = settings.get();
-    if (r == null || r.failures <= s.free() || s.maxDelayMs() <= 0) {
+    if (r == null || r.failures < s.free() || r.failures == 0 || s.maxDelayMs() <= 0) {
       return 0;
     }
-    int over = Math.min(r.failures - s.free() - 1, 20);
+    int over = Math.min(r.failures - s.free(), 20);
     return Math.min(s.maxDelayMs(), FIRST_DELAY_MS << over);
   }
 
   /** Counts a failed authentication. */
-  public void failed(String address) {
+  public synchronized void failed(String address) {
     long now = System.currentTimeMillis();
     Record r = live(address, now);
     if (r == null) {
@@ -66,13 +76,13 @@ public final class AuthThrottle {
     }
     r.failures++;
     r.lastFailure = now;
-    if (r.failures == settings.get().free() + 1) {
+    if (r.failures == Math.max(1, settings.get().free())) {
       log.warn("{} failed to authenticate {} times; its requests are slowed down", address, r.failures);
     }
   }
 
   /** Takes one of the address's waiting places; false when it has too many requests waiting already. */
-  public boolean hold(String address) {
+  public synchronized boolean hold(String address) {
     Record r = records.get(address);
     if (r == null) {
       return true;
@@ -84,7 +94,7 @@ public final class AuthThrottle {
     return true;
   }
 
-  public void unhold(String address) {
+  public synchronized void unhold(String address) {
     Record r = records.get(address);
     if (r != null && r.held > 0) {
       r.held--;
@@ -92,7 +102,7 @@ public final class AuthThrottle {
   }
 
   /** How many addresses are remembered (for tests). */
-  public int tracked() {
+  public synchronized int tracked() {
     return records.size();
   }
 

@@ -164,8 +164,8 @@ class FuzzTest {
         }),
         wrongScalar().filter(v -> !(v instanceof JsonArray)).map(v -> r -> chat("messages of a wrong type", r.put("messages", v))),
         Arbitraries.just(r -> chat("no messages", r.put("messages", new JsonArray()))),
-        Arbitraries.doubles().between(2.0001, 1e12).map(t -> r -> chat("temperature out of range", r.put("temperature", t))),
-        Arbitraries.doubles().between(-1e12, -0.0001).map(t -> r -> chat("negative top_p", r.put("top_p", t))),
+        Arbitraries.doubles().between(2.01, 1e12).map(t -> r -> chat("temperature out of range", r.put("temperature", t))),
+        Arbitraries.doubles().between(-1e12, -0.01).map(t -> r -> chat("negative top_p", r.put("top_p", t))),
         Arbitraries.oneOf(Arbitraries.integers().lessOrEqual(0), Arbitraries.integers().between(9, Integer.MAX_VALUE))
             .map(n -> r -> chat("n out of range", r.put("n", n))),
         Arbitraries.of("1e30", "-1", "0", "1.5", "\"many\"", "99999999999999999999999").map(v -> r ->
