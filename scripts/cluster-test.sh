@@ -104,7 +104,7 @@ if [ "${AXON_CLUSTER_TEST_E2E:-1}" = 1 ]; then
 fi
 
 # Streaming works across JVMs: the api node relays chunks produced on a pool node.
-stream=$(curl -sN --max-time 20 -H "Authorization: Bearer sk-cluster-one" "http://127.0.0.1:$API2/v1/chat/completions" \
+stream=$(curl -sN --max-time 20 -H "Authorization: Bearer sk-cluster-one" -H 'Content-Type: application/json' "http://127.0.0.1:$API2/v1/chat/completions" \
   -d '{"model":"claude-sonnet-4-6","stream":true,"messages":[{"role":"user","content":"stream across nodes"}]}')
 check "streaming across nodes ends with [DONE]" test "$(echo "$stream" | grep -c '^data: \[DONE\]')" = 1
 check "streaming across nodes carries the reply" grep -q "across" <<<"$stream"
@@ -113,7 +113,7 @@ check "streaming across nodes carries the reply" grep -q "across" <<<"$stream"
 # reached their client run again on the surviving pool).
 : >"$WORK/load.txt"
 for i in $(seq 1 10); do
-  curl -s -o /dev/null -w "%{http_code}\n" --max-time 60 -H "Authorization: Bearer sk-cluster-one" \
+  curl -s -o /dev/null -w "%{http_code}\n" --max-time 60 -H "Authorization: Bearer sk-cluster-one" -H 'Content-Type: application/json' \
     "http://127.0.0.1:$API1/v1/chat/completions" \
     -d '{"model":"claude-sonnet-4-6","max_completion_tokens":8,"messages":[{"role":"user","content":"MOCK_SLOW 250 under load request '"$i"'"}]}' >>"$WORK/load.txt" &
 done
@@ -126,7 +126,7 @@ check "every request under load got 200 despite the dead pool ($(sort "$WORK/loa
   test "$(grep -c '^200$' "$WORK/load.txt")" = 10
 one_pool() { for _ in $(seq 1 30); do [ "$(pools_seen "$API1")" = 1 ] && return 0; sleep 0.5; done; return 1; }
 check "the dead pool leaves /stats within seconds" one_pool
-code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H "Authorization: Bearer sk-cluster-one" "http://127.0.0.1:$API1/v1/chat/completions" \
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H "Authorization: Bearer sk-cluster-one" -H 'Content-Type: application/json' "http://127.0.0.1:$API1/v1/chat/completions" \
   -d '{"model":"claude-sonnet-4-6","messages":[{"role":"user","content":"after the kill"}]}')
 check "new requests go to the surviving pool" test "$code" = 200
 

@@ -13,6 +13,10 @@
 #                          idle+busy+pending ever exceeded it
 #   AXON_TEST_PROVIDER     the gateway's provider (mock, claude-code, anthropic): picks how history is checked
 #   AXON_TEST_TIMEOUT      per-request curl --max-time in seconds (default 15)
+#   AXON_TEST_LIMITED_KEY  a key limited to AXON_TEST_LIMITED_RPM requests per minute and used by nothing else;
+#                          the suite bursts past the limit and checks the 429 and the x-ratelimit-* headers
+#                          (skipped when unset)
+#   AXON_TEST_LIMITED_RPM  that key's requestsPerMinute (default 5)
 #   AXON_CONFORMANCE_DIR   folder with validate.mjs and node_modules (e.g. shared/conformance after
 #                          `npm ci`); when set and node is installed, payloads are schema-validated
 #
@@ -30,6 +34,8 @@ POOL_MAX=${AXON_TEST_POOL_MAX:-}
 TIMEOUT=${AXON_TEST_TIMEOUT:-15}
 CONFORMANCE_DIR=${AXON_CONFORMANCE_DIR:-}
 PROVIDER=${AXON_TEST_PROVIDER:-}
+LIMITED_KEY=${AXON_TEST_LIMITED_KEY:-}
+LIMITED_RPM=${AXON_TEST_LIMITED_RPM:-5}
 
 for tool in curl jq; do
   if ! command -v "$tool" >/dev/null 2>&1; then
@@ -96,6 +102,17 @@ snippet() {
   else
     echo "<empty>"
   fi
+}
+
+# ids_of FILE: the conversation ids of a /v1/conversations page, one per line.
+ids_of() { jq -r '.data[]?.id' "$1" 2>/dev/null; }
+
+# usage_total FIELD [KEY]: today's (UTC) total of FIELD in GET /v1/usage for the key, or "none".
+usage_total() {
+  local today
+  today=$(date -u +%F)
+  http GET "/v1/usage?from=$today&to=$today" "" "${2-$KEY}"
+  if [ "$STATUS" = 200 ]; then jq -r --arg f "$1" '.total[$f]' "$BODY"; else echo none; fi
 }
 
 # http METHOD PATH [JSON_BODY] [KEY]: one request; the body lands in $BODY, headers in $HEADERS, the
@@ -393,9 +410,139 @@ if [ -n "$KEY2" ]; then
   http POST /v1/chat/completions "$(continue_body "$CONV" 'I am someone else')" "$KEY2"
   check "second key gets 404 continuing another key's conversation" status_is 404
   check "ownership: the owner's history is unchanged" is "$(message_count "$CONV")" 6
+  http GET "/v1/conversations?limit=100" "" "$KEY2"
+  check "second key's list answers 200" status_is 200
+  DETAIL="second key's list: $(snippet "$BODY")"
+  check "second key's list does not show another key's conversation" test -z "$(ids_of "$BODY" | grep -x "$CONV")"
+  http DELETE "/v1/conversations/$CONV" "" "$KEY2"
+  check "second key gets 404 deleting another key's conversation" status_is 404
+  check "ownership: the owner's conversation survives a stranger's delete" is "$(message_count "$CONV")" 6
 else
   skip "ownership checks (set AXON_TEST_KEY2 to a second valid key)"
 fi
+
+# ----------------------------------------------------------------------------------------------- conversation management
+section "conversation management"
+http GET "/v1/conversations?limit=100"
+check "GET /v1/conversations answers 200" status_is 200
+check "list: object is list" jqb '.object == "list" and (.data | type == "array") and (.has_more | type == "boolean")'
+check "list: shows the three-turn conversation" jqb --arg c "$CONV" 'any(.data[]; .id == $c and .object == "conversation" and .message_count == 6)'
+check "list: items carry no messages" jqb 'all(.data[]; has("messages") | not)'
+check "list: newest first" jqb '[.data[].created] as $c | $c == ($c | sort | reverse)'
+http GET "/v1/conversations?limit=1"
+check "list limit=1: one item and has_more" jqb '(.data | length == 1) and .has_more == true and .first_id == .last_id'
+FIRST=$(jq -r '.last_id // empty' "$BODY" 2>/dev/null)
+http GET "/v1/conversations?limit=1&after=$FIRST"
+check "list after the first: the next one" jqb --arg f "$FIRST" '(.data | length == 1) and .data[0].id != $f'
+http GET "/v1/conversations?limit=1000"
+check "list limit=1000 answers 400" status_is 400
+check "list limit=1000: OpenAI error body" is_openai_error
+
+http POST /v1/chat/completions "$(chat_body 'A conversation to delete')"
+DCONV=$(jq -r '.conversation_id // empty' "$BODY" 2>/dev/null)
+check "deletion fixture conversation created" starts_with "$DCONV" conv-
+http DELETE "/v1/conversations/$DCONV"
+check "DELETE answers 200" status_is 200
+check "DELETE: OpenAI deletion shape" jqb --arg c "$DCONV" '. == {id: $c, object: "conversation.deleted", deleted: true}'
+http GET "/v1/conversations/$DCONV"
+check "deleted conversation: GET answers 404" status_is 404
+http POST /v1/chat/completions "$(continue_body "$DCONV" 'Still there?')"
+check "deleted conversation: continuing answers 404" status_is 404
+http DELETE "/v1/conversations/$DCONV"
+check "deleting twice answers 404" status_is 404
+http GET "/v1/conversations?limit=100"
+DETAIL="list after delete: $(snippet "$BODY")"
+check "deleted conversation: gone from the list" test -z "$(ids_of "$BODY" | grep -x "$DCONV")"
+http DELETE "/v1/conversations/..%2F..%2Fetc%2Fpasswd"
+check "DELETE with a traversal id answers 400" status_is 400
+check "traversal id: OpenAI error body" is_openai_error
+
+http POST /v1/chat/completions "$(chat_body 'Do not keep this' '{"store":false}')"
+check "store:false answers 200" status_is 200
+check "store:false: no conversation_id" jqb 'has("conversation_id") | not'
+
+# ----------------------------------------------------------------------------------------------- usage
+section "usage metering"
+today=$(date -u +%F)
+http GET "/v1/usage?from=$today&to=$today"
+check "GET /v1/usage answers 200" status_is 200
+check "usage: shape" jqb '.object == "usage" and (.total | has("requests") and has("prompt_tokens") and has("completion_tokens") and has("cached_tokens") and has("total_tokens")) and (.models | type == "array") and (.days | type == "array")'
+U_REQ=$(jq -r '.total.requests // 0' "$BODY" 2>/dev/null)
+U_PROMPT=$(jq -r '.total.prompt_tokens // 0' "$BODY" 2>/dev/null)
+U_COMPLETION=$(jq -r '.total.completion_tokens // 0' "$BODY" 2>/dev/null)
+SENT_PROMPT=0
+SENT_COMPLETION=0
+for text in 'Meter one' 'Meter two, a little longer' 'Meter three is the longest of these three requests'; do
+  http POST /v1/chat/completions "$(chat_body "$text" '{"store":false}')"
+  SENT_PROMPT=$((SENT_PROMPT + $(jq -r '.usage.prompt_tokens // 0' "$BODY" 2>/dev/null)))
+  SENT_COMPLETION=$((SENT_COMPLETION + $(jq -r '.usage.completion_tokens // 0' "$BODY" 2>/dev/null)))
+done
+usage_settled() {
+  local i
+  for i in $(seq 30); do
+    [ "$(usage_total requests)" = "$((U_REQ + 3))" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+DETAIL="requests before $U_REQ, now $(usage_total requests)"
+check "usage: requests grew by exactly 3" usage_settled
+http GET "/v1/usage?from=$today&to=$today"
+check "usage: prompt tokens grew by the 3 responses' prompt tokens" jqb --argjson n "$((U_PROMPT + SENT_PROMPT))" '.total.prompt_tokens == $n'
+check "usage: completion tokens grew by the 3 responses' completion tokens" jqb --argjson n "$((U_COMPLETION + SENT_COMPLETION))" '.total.completion_tokens == $n'
+check "usage: total = prompt + completion" jqb '.total.total_tokens == .total.prompt_tokens + .total.completion_tokens'
+check "usage: today is listed" jqb --arg d "$today" 'any(.days[]; .date == $d)'
+http GET "/v1/usage?from=not-a-date"
+check "usage with a bad date answers 400" status_is 400
+if [ -n "$KEY2" ]; then
+  http GET "/v1/usage?key=*" "" "$KEY2"
+  check "a non-admin key reading the totals gets 403" status_is 403
+fi
+
+# ----------------------------------------------------------------------------------------------- limits
+section "per-key limits"
+if [ -n "$LIMITED_KEY" ]; then
+  LDIR=$WORK/limits
+  mkdir -p "$LDIR"
+  for i in $(seq $((LIMITED_RPM + 2))); do
+    curl -sS --max-time "$TIMEOUT" -o "$LDIR/$i.body" -D "$LDIR/$i.headers" -w '%{http_code}' \
+      -H "Authorization: Bearer $LIMITED_KEY" -H 'Content-Type: application/json' \
+      --data-binary "$(chat_body "limited $i" '{"store":false}')" "$BASE/v1/chat/completions" >"$LDIR/$i.status" 2>/dev/null
+  done
+  lheader() { tr -d '\r' <"$LDIR/$1.headers" | grep -i "^$2:" | tail -n 1 | cut -d: -f2- | sed 's/^ *//'; }
+  echo "  limited burst: $(for i in $(seq $((LIMITED_RPM + 2))); do printf '%s ' "$(cat "$LDIR/$i.status")"; done)"
+  check "limits: the first request is allowed" is "$(cat "$LDIR/1.status")" 200
+  check "limits: x-ratelimit-limit-requests on a 200" is "$(lheader 1 x-ratelimit-limit-requests)" "$LIMITED_RPM"
+  check "limits: x-ratelimit-remaining-requests on a 200" is "$(lheader 1 x-ratelimit-remaining-requests)" "$((LIMITED_RPM - 1))"
+  check "limits: x-ratelimit-reset-requests on a 200" test -n "$(lheader 1 x-ratelimit-reset-requests)"
+  LAST=$((LIMITED_RPM + 2))
+  check "limits: a burst past the per-minute limit gets 429" is "$(cat "$LDIR/$LAST.status")" 429
+  check "limits: 429 code rate_limit_exceeded" jqf "$LDIR/$LAST.body" '.error.code == "rate_limit_exceeded"'
+  check "limits: 429 is an OpenAI error body" is_openai_error "$LDIR/$LAST.body"
+  check "limits: 429 carries Retry-After" test -n "$(lheader "$LAST" retry-after)"
+  check "limits: 429 carries x-ratelimit-limit-requests" is "$(lheader "$LAST" x-ratelimit-limit-requests)" "$LIMITED_RPM"
+  check "limits: 429 carries x-ratelimit-remaining-requests 0" is "$(lheader "$LAST" x-ratelimit-remaining-requests)" 0
+  check "limits: 429 carries x-ratelimit-reset-requests" test -n "$(lheader "$LAST" x-ratelimit-reset-requests)"
+  http GET /v1/models "" "$KEY"
+  check "limits: an unlimited key has no x-ratelimit headers" test -z "$(header x-ratelimit-limit-requests)"
+else
+  skip "per-key limits (set AXON_TEST_LIMITED_KEY to a key limited to AXON_TEST_LIMITED_RPM requests per minute)"
+fi
+
+# ----------------------------------------------------------------------------------------------- hostile input
+section "hostile input"
+http POST /v1/chat/completions '{"model":"gpt-4o","model":"gpt-4","messages":[{"role":"user","content":"hi"}]}'
+check "duplicate keys answer 400" status_is 400
+http POST /v1/chat/completions "$(jq -nc --arg m "$MODEL" '{model: $m, messages: [{role: "user", content: "hi"}], conversation_id: "../../etc/passwd"}')"
+check "a traversal conversation_id answers 400" status_is 400
+check "traversal conversation_id: OpenAI error body" is_openai_error
+STATUS=$(curl -sS --max-time "$TIMEOUT" -o "$BODY" -w '%{http_code}' -H "Authorization: Bearer $KEY" -H 'Content-Type: text/plain' \
+  --data-binary "$(chat_body hi)" "$BASE/v1/chat/completions" 2>/dev/null)
+check "a text/plain body answers 400" status_is 400
+STATUS=$(printf '{"model":"%s","messages":[{"role":"user","content":"\xc3\x28"}]}' "$MODEL" | curl -sS --max-time "$TIMEOUT" -o "$BODY" \
+  -w '%{http_code}' -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @- "$BASE/v1/chat/completions" 2>/dev/null)
+check "invalid UTF-8 answers 400" status_is 400
+check "invalid UTF-8: OpenAI error body" is_openai_error
 
 # ----------------------------------------------------------------------------------------------- failures
 section "failed turns"

@@ -45,7 +45,10 @@ run_e2e() {
   vpid=$(start_valkey "$vport" "$work/valkey") || return 1
   cat >"$work/axon.yaml" <<YAML
 api:
-  keys: [sk-e2e-one, sk-e2e-two]
+  keys:
+    - sk-e2e-one
+    - sk-e2e-two
+    - {name: e2e-limited, key: sk-e2e-limited, limits: {requestsPerMinute: 5}}
 pool:
   size: 1
   max: 2
@@ -62,6 +65,7 @@ YAML
     kill "$apid" "$vpid" 2>/dev/null; return 1
   fi
   AXON_TEST_PROVIDER="$name" AXON_TEST_URL="http://127.0.0.1:$aport" AXON_TEST_KEY=sk-e2e-one AXON_TEST_KEY2=sk-e2e-two \
+    AXON_TEST_LIMITED_KEY=sk-e2e-limited AXON_TEST_LIMITED_RPM=5 \
     AXON_TEST_POOL_MAX=2 AXON_TEST_BURST=12 AXON_CONFORMANCE_DIR="$ROOT/scripts/conformance" \
     scripts/e2e-test.sh
   rc=$?

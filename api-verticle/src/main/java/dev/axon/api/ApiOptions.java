@@ -26,6 +26,30 @@ public final class ApiOptions {
   public static final long DEFAULT_STORE_TIMEOUT_MS = 5_000;
   /** The largest {@code n} accepted. */
   public static final int DEFAULT_MAX_CHOICES = 8;
+  /** The largest {@code tools} list accepted (OpenAI's own bound). */
+  public static final int DEFAULT_MAX_TOOLS = 128;
+  /** A stored conversation holds at most this many messages; a turn that would pass it gets 400. */
+  public static final int DEFAULT_CONVERSATION_MAX_MESSAGES = 1000;
+  /** A stored conversation holds at most this many bytes of messages (their JSON); a turn that would pass it gets 400. */
+  public static final long DEFAULT_CONVERSATION_MAX_BYTES = 8L * 1024 * 1024;
+  /**
+   * A connection with no request in progress is closed after this long: a new connection must send its request
+   * headers within it (slowloris), and an idle keep-alive connection goes.
+   */
+  public static final long DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
+  /** A request body must have arrived in full this long after its headers, or the connection is closed. */
+  public static final long DEFAULT_BODY_TIMEOUT_MS = 30_000;
+  /** A stream whose client stopped reading (its write queue full) this long is cancelled and its connection closed. */
+  public static final long DEFAULT_STREAM_STALL_TIMEOUT_MS = 30_000;
+  /** ...or as soon as this much piled up unread beyond the write queue's own bound. */
+  public static final long DEFAULT_STREAM_BUFFER_LIMIT_BYTES = 1024 * 1024;
+  /** A running turn's concurrency slot frees itself this long after its node stopped renewing it (node died). */
+  public static final long DEFAULT_CONCURRENCY_LEASE_MS = 60_000;
+  /** Failed authentications an address may have per window before its requests are slowed down. */
+  public static final int DEFAULT_AUTH_FREE_FAILURES = 5;
+  public static final long DEFAULT_AUTH_WINDOW_MS = 60_000;
+  /** The longest delay put on a request of an address that keeps failing to authenticate. */
+  public static final long DEFAULT_AUTH_MAX_DELAY_MS = 5_000;
   /** Sent as {@code system_fingerprint}: identifies this gateway's configuration generation. */
   public static final String DEFAULT_SYSTEM_FINGERPRINT = "fp_axon_0100";
 
@@ -38,6 +62,17 @@ public final class ApiOptions {
   private final long storeTimeoutMs;
   private final int maxChoices;
   private final String systemFingerprint;
+  private final int maxTools;
+  private final int conversationMaxMessages;
+  private final long conversationMaxBytes;
+  private final long headersTimeoutMs;
+  private final long bodyTimeoutMs;
+  private final long streamStallTimeoutMs;
+  private final long streamBufferLimitBytes;
+  private final long concurrencyLeaseMs;
+  private final int authFreeFailures;
+  private final long authWindowMs;
+  private final long authMaxDelayMs;
   private final ApiKeys keys;
   private final ModelCatalog models;
 
@@ -53,6 +88,19 @@ public final class ApiOptions {
     storeTimeoutMs = r.longValue("storeTimeoutMs", DEFAULT_STORE_TIMEOUT_MS, 10, 600_000);
     maxChoices = r.intValue("maxChoices", DEFAULT_MAX_CHOICES, 1, 128);
     systemFingerprint = r.string("systemFingerprint", DEFAULT_SYSTEM_FINGERPRINT);
+    maxTools = r.intValue("maxTools", DEFAULT_MAX_TOOLS, 1, 100_000);
+    ConfigReader conversations = r.child("conversations");
+    conversationMaxMessages = conversations.intValue("maxMessages", DEFAULT_CONVERSATION_MAX_MESSAGES, 2, 10_000_000);
+    conversationMaxBytes = conversations.longValue("maxBytes", DEFAULT_CONVERSATION_MAX_BYTES, 1024, 1L << 34);
+    headersTimeoutMs = r.longValue("headersTimeoutMs", DEFAULT_HEADERS_TIMEOUT_MS, 100, 3_600_000);
+    bodyTimeoutMs = r.longValue("bodyTimeoutMs", DEFAULT_BODY_TIMEOUT_MS, 100, 3_600_000);
+    streamStallTimeoutMs = r.longValue("streamStallTimeoutMs", DEFAULT_STREAM_STALL_TIMEOUT_MS, 100, 3_600_000);
+    streamBufferLimitBytes = r.longValue("streamBufferLimitBytes", DEFAULT_STREAM_BUFFER_LIMIT_BYTES, 1024, 1L << 30);
+    concurrencyLeaseMs = r.longValue("concurrencyLeaseMs", DEFAULT_CONCURRENCY_LEASE_MS, 1_000, 3_600_000);
+    ConfigReader auth = r.child("authFailures");
+    authFreeFailures = auth.intValue("free", DEFAULT_AUTH_FREE_FAILURES, 0, 1_000_000);
+    authWindowMs = auth.longValue("windowMs", DEFAULT_AUTH_WINDOW_MS, 100, 86_400_000);
+    authMaxDelayMs = auth.longValue("maxDelayMs", DEFAULT_AUTH_MAX_DELAY_MS, 0, 600_000);
     keys = ApiKeys.fromConfig(root.getValue("keys"));
     models = ModelCatalog.fromConfig(root.getJsonObject("models"));
   }
@@ -91,6 +139,50 @@ public final class ApiOptions {
 
   public String systemFingerprint() {
     return systemFingerprint;
+  }
+
+  public int maxTools() {
+    return maxTools;
+  }
+
+  public int conversationMaxMessages() {
+    return conversationMaxMessages;
+  }
+
+  public long conversationMaxBytes() {
+    return conversationMaxBytes;
+  }
+
+  public long headersTimeoutMs() {
+    return headersTimeoutMs;
+  }
+
+  public long bodyTimeoutMs() {
+    return bodyTimeoutMs;
+  }
+
+  public long streamStallTimeoutMs() {
+    return streamStallTimeoutMs;
+  }
+
+  public long streamBufferLimitBytes() {
+    return streamBufferLimitBytes;
+  }
+
+  public long concurrencyLeaseMs() {
+    return concurrencyLeaseMs;
+  }
+
+  public int authFreeFailures() {
+    return authFreeFailures;
+  }
+
+  public long authWindowMs() {
+    return authWindowMs;
+  }
+
+  public long authMaxDelayMs() {
+    return authMaxDelayMs;
   }
 
   public ApiKeys keys() {

@@ -1,11 +1,15 @@
 package dev.axon.api;
 
 import dev.axon.api.auth.AuthHandler;
+import dev.axon.api.auth.AuthThrottle;
 import dev.axon.api.chat.ChatCompletionHandler;
 import dev.axon.api.chat.ExchangeListener;
+import dev.axon.api.chat.TurnBounds;
 import dev.axon.api.cluster.ClusterView;
 import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.conversation.ConversationHandler;
+import dev.axon.api.http.ConnectionDeadlines;
+import dev.axon.api.http.RequestGuards;
 import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
 import dev.axon.api.openai.OpenAiRenderer;
@@ -16,6 +20,10 @@ import dev.axon.api.ops.ModelsHandler;
 import dev.axon.api.ops.OpsHandlers;
 import dev.axon.api.ops.OpsOptions;
 import dev.axon.api.ops.OpsRoutes;
+import dev.axon.api.tenant.RateLimitHandler;
+import dev.axon.api.tenant.TenantClient;
+import dev.axon.api.tenant.UsageHandler;
+import dev.axon.api.tenant.UsageRecorder;
 import dev.axon.api.turn.TurnClient;
 import dev.axon.common.bus.Addresses;
 import dev.axon.common.cluster.Announcer;
@@ -51,6 +59,7 @@ public class ApiVerticle extends VerticleBase {
   private volatile ApiOptions options;
   private volatile OpenAiRequestParser parser;
   private volatile Buffer modelsBody;
+  private volatile TurnBounds turnBounds;
   private TurnClient turns;
   /** Told of every finished chat completion (metering, metrics); filled before the routes are built. */
   private final List<ExchangeListener> exchangeListeners = new ArrayList<>();
@@ -81,23 +90,38 @@ public class ApiVerticle extends VerticleBase {
     turns = new TurnClient(vertx, view, options.turnAcceptTimeoutMs(), options.turnInactivityMs());
     ConversationClient store = new ConversationClient(vertx, options.storeTimeoutMs());
     OpsHandlers ops = new OpsHandlers(vertx, store, view, options.storeTimeoutMs());
-    AuthHandler auth = new AuthHandler(() -> options.keys());
+    // Tenants: failed authentications slowed down per address, per-key limits before every /v1 request, usage metered
+    // after every chat completion, slow clients cut by connection deadlines.
+    TenantClient tenants = new TenantClient(vertx, options.storeTimeoutMs());
+    exchangeListeners.add(new UsageRecorder(() -> options.keys(), tenants));
+    AuthThrottle throttle = AuthThrottle.shared(vertx, () -> new AuthThrottle.Settings(options.authFreeFailures(), options.authWindowMs(),
+        options.authMaxDelayMs()));
+    AuthHandler auth = new AuthHandler(() -> options.keys(), throttle);
+    ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, () -> options.headersTimeoutMs(), () -> options.bodyTimeoutMs());
+    ConversationHandler conversations = new ConversationHandler(store);
     opsRoutes = new OpsRoutes(vertx, edgeOps, auth, new OpsOptions(config().getJsonObject("ops")));
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.route().handler(new EdgeHandler(edgeOps));
+    router.route().handler(deadlines);
+    router.route().handler(RequestGuards::path);
     router.get("/healthz").handler(ops::liveness);
     router.get("/health").handler(ops::readiness);
     router.route("/v1/*").handler(auth);
+    router.route("/v1/*").handler(new RateLimitHandler(vertx, tenants, () -> options.concurrencyLeaseMs()));
     router.get("/stats").handler(opsRoutes.readAccess()).handler(ops::stats);
     opsRoutes.install(router);
     router.get("/v1/models").handler(new ModelsHandler(vertx, () -> options.models(), () -> modelsBody));
+    router.post("/v1/chat/completions").handler(RequestGuards::jsonBody);
     router.post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
         .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs(),
-            exchangeListeners));
-    router.get("/v1/conversations/:id").handler(new ConversationHandler(store));
+            exchangeListeners, () -> turnBounds));
+    router.get("/v1/conversations").handler(conversations::list);
+    router.get("/v1/conversations/:id").handler(conversations);
+    router.delete("/v1/conversations/:id").handler(conversations::delete);
+    router.get("/v1/usage").handler(new UsageHandler(tenants));
     router.route().last().handler(rc -> Responses.error(rc, new AxonException(ErrorKind.NOT_FOUND,
         "Unknown request URL: " + rc.request().method() + " " + rc.request().path() + ".")));
     router.errorHandler(413, rc -> Responses.error(rc, new AxonException(ErrorKind.PAYLOAD_TOO_LARGE,
@@ -110,8 +134,12 @@ public class ApiVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setPort(options.port()).setHost(options.host())
         .setTcpNoDelay(true).setCompressionSupported(false)
-        .setIdleTimeout(0));
+        .setIdleTimeout(0)
+        // HTTP/1.1 only in clear text: an h2c upgrade would hide a new connection until its first request headers are
+        // complete, and slow headers must be timed from the connection on (see ConnectionDeadlines).
+        .setHttp2ClearTextEnabled(false));
     server.requestHandler(router);
+    server.connectionHandler(deadlines::connected);
     String instanceId = java.util.UUID.randomUUID().toString();
     long startedAt = System.currentTimeMillis();
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "api", instanceId, startedAt,
@@ -141,10 +169,12 @@ public class ApiVerticle extends VerticleBase {
     }
   }
 
-  /** Swaps the settings that can change at run time: keys, models and aliases, limits. */
+  /** Swaps the settings that can change at run time: keys and their limits, models and aliases, bounds and timeouts. */
   public void apply(ApiOptions next) {
     options = next;
-    parser = new OpenAiRequestParser(next.models(), next.maxChoices());
+    parser = new OpenAiRequestParser(next.models(), next.maxChoices(), next.maxTools());
+    turnBounds = new TurnBounds(next.conversationMaxMessages(), next.conversationMaxBytes(), next.streamStallTimeoutMs(),
+        next.streamBufferLimitBytes());
     modelsBody = OpenAiRenderer.models(next.models());
   }
 

@@ -4,6 +4,9 @@ import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitResult;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.conversation.Conversation;
+import dev.axon.common.conversation.ConversationPage;
+import dev.axon.common.conversation.DeleteConversation;
+import dev.axon.common.conversation.ListConversations;
 import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.stats.StoreStats;
@@ -33,6 +36,12 @@ public interface ConversationStore {
 
   /** Appends a finished turn atomically (creating the conversation when it is new) and releases the lock. */
   Future<CommitResult> commit(CommitTurn request);
+
+  /** One page of an owner's live conversations, newest first, without messages. */
+  Future<ConversationPage> list(ListConversations request);
+
+  /** Deletes an owner's conversation and its messages, unless a turn holds it. */
+  Future<Void> delete(DeleteConversation request);
 
   /** Releases a turn lock without changing the conversation. */
   Future<Void> abort(AbortTurn request);

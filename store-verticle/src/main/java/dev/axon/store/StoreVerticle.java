@@ -7,9 +7,21 @@ import dev.axon.common.cluster.NodeId;
 import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitTurn;
+import dev.axon.common.conversation.DeleteConversation;
+import dev.axon.common.conversation.ListConversations;
 import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.store.metrics.StoreMetrics;
+import dev.axon.common.tenant.RateLimitAcquire;
+import dev.axon.common.tenant.RateLimitRelease;
+import dev.axon.common.tenant.RateLimitRenew;
+import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.UsageQuery;
+import dev.axon.store.ratelimit.RateLimiter;
+import dev.axon.store.usage.UsageMeter;
+import dev.axon.store.valkey.ValkeyClients;
+import dev.axon.store.valkey.ValkeyConversationStore;
+import io.vertx.redis.client.Redis;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -22,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store role: answers conversation requests on the event bus from a {@link ConversationStore}. Its
+ * The store role: answers conversation, rate-limit and usage requests on the event bus from a
+ * {@link ConversationStore}, a {@link RateLimiter} and a {@link UsageMeter} that share one Valkey client. Its
  * configuration is the {@code store} section. It starts even when Valkey is down (requests then fail fast
  * with {@code UNAVAILABLE} and readiness says so) so the gateway recovers by itself when Valkey returns.
  */
@@ -31,6 +44,8 @@ public class StoreVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
 
   private ConversationStore store;
+  private RateLimiter limiter;
+  private UsageMeter meter;
   private Announcer announcer;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final StoreMetrics metrics;
@@ -49,7 +64,11 @@ public class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     StoreOptions options = new StoreOptions(config());
-    store = ConversationStore.create(vertx, options);
+    // One Valkey client for the three components (null for the memory backend).
+    Redis redis = "memory".equals(options.getBackend()) ? null : ValkeyClients.create(vertx, options);
+    store = redis == null ? ConversationStore.create(vertx, options) : new ValkeyConversationStore(options, redis);
+    limiter = RateLimiter.create(options, redis);
+    meter = UsageMeter.create(options, redis);
     backend = options.getBackend();
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<OpenConversation>consumer(Addresses.STORE_OPEN,
@@ -60,9 +79,30 @@ public class StoreVerticle extends VerticleBase {
         m -> Replies.reply(m, timed("commit", () -> store.commit(m.body())), log, "conversation store")));
     consumers.add(bus.<AbortTurn>consumer(Addresses.STORE_ABORT,
         m -> Replies.reply(m, timed("abort", () -> store.abort(m.body())), log, "conversation store")));
+    consumers.add(bus.<ListConversations>consumer(Addresses.STORE_LIST,
+        m -> Replies.reply(m, timed("list", () -> store.list(m.body())), log, "conversation store")));
+    consumers.add(bus.<DeleteConversation>consumer(Addresses.STORE_DELETE,
+        m -> Replies.reply(m, timed("delete", () -> store.delete(m.body())), log, "conversation store")));
+    consumers.add(bus.<RateLimitAcquire>consumer(Addresses.STORE_RATE_ACQUIRE,
+        m -> Replies.reply(m, timed("rate_acquire", () -> limiter.acquire(m.body())), log, "rate limiter")));
+    consumers.add(bus.<RateLimitRenew>consumer(Addresses.STORE_RATE_RENEW,
+        m -> Replies.reply(m, timed("rate_renew", () -> limiter.renew(m.body())), log, "rate limiter")));
+    consumers.add(bus.<RateLimitRelease>consumer(Addresses.STORE_RATE_RELEASE,
+        m -> Replies.reply(m, timed("rate_release", () -> limiter.release(m.body())), log, "rate limiter")));
+    consumers.add(bus.<RecordUsage>consumer(Addresses.STORE_USAGE_RECORD, m -> {
+      RecordUsage usage = m.body();
+      Replies.reply(m, timed("usage_record", () -> Future.all(meter.record(usage),
+          limiter.charge(usage.subject(), usage.limits(), (long) usage.promptTokens() + usage.completionTokens())).mapEmpty()),
+          log, "usage meter");
+    }));
+    consumers.add(bus.<UsageQuery>consumer(Addresses.STORE_USAGE_QUERY,
+        m -> Replies.reply(m, timed("usage_query", () -> meter.query(m.body())), log, "usage meter")));
     consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_STORE, m -> {
       try {
-        store.reconfigure(new StoreOptions(m.body()));
+        StoreOptions next = new StoreOptions(m.body());
+        limiter.reconfigure(next);
+        meter.reconfigure(next);
+        store.reconfigure(next);
         log.info("store configuration applied");
       } catch (RuntimeException e) {
         log.error("configuration change rejected by the store: {}", e.getMessage());

@@ -1,6 +1,8 @@
 package dev.axon.api.auth;
 
 import dev.axon.common.config.ConfigException;
+import dev.axon.common.config.ConfigReader;
+import dev.axon.common.tenant.KeyLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -8,18 +10,23 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The accepted API keys, held only as SHA-256 digests. Configured as {@code api.keys}: a list whose items are
  * a key string, or {@code {name, key}}, or {@code {name, sha256}} (so the file need hold no secret); a single
- * comma-separated string is accepted too (from {@code AXON_API_KEYS}).
+ * comma-separated string is accepted too (from {@code AXON_API_KEYS}). A mapping may add {@code admin: true} and
+ * {@code limits: {requestsPerMinute, tokensPerMinute, tokensPerDay, concurrentRequests, models}}. Names are 1 to 64
+ * letters, digits, {@code . _ - @}; keys that share a name share limits and usage.
  *
  * <p>Lookup hashes the presented key and finds the digest; the final comparison is constant-time.
  */
 public final class ApiKeys {
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   private final Map<String, Entry> byDigest;
 
@@ -53,11 +60,33 @@ public final class ApiKeys {
       index++;
       String name;
       byte[] digest;
+      KeyLimits limits = KeyLimits.NONE;
+      List<String> models = List.of();
+      boolean admin = false;
+      String at = "api.keys[" + (index - 1) + "]";
       if (item instanceof String key) {
         name = "key-" + index;
         digest = sha256(key.trim());
       } else if (item instanceof JsonObject o) {
-        name = o.getString("name", "key-" + index);
+        Object named = o.getValue("name");
+        name = named == null ? "key-" + index : named.toString();
+        if (!NAME.matcher(name).matches()) {
+          throw new ConfigException(at + ".name", "must be 1 to 64 letters, digits, '.', '_', '-' or '@'");
+        }
+        ConfigReader r = new ConfigReader(o, at);
+        admin = r.bool("admin", false);
+        if (o.getValue("limits") != null) {
+          if (!(o.getValue("limits") instanceof JsonObject)) {
+            throw new ConfigException(at + ".limits", "must be a mapping");
+          }
+          ConfigReader l = r.child("limits");
+          limits = new KeyLimits(
+              l.intValue("requestsPerMinute", 0, 0, 100_000_000),
+              l.intValue("tokensPerMinute", 0, 0, 2_000_000_000),
+              l.longValue("tokensPerDay", 0, 0, Long.MAX_VALUE / 4),
+              l.intValue("concurrentRequests", 0, 0, 1_000_000));
+          models = l.strings("models");
+        }
         if (o.getValue("key") != null) {
           digest = sha256(o.getValue("key").toString().trim());
         } else if (o.getValue("sha256") != null) {
@@ -73,7 +102,7 @@ public final class ApiKeys {
         throw new ConfigException("api.keys[" + (index - 1) + "]", "must be a key string or a mapping");
       }
       String hex = HEX.formatHex(digest);
-      out.put(hex, new Entry(digest, new ApiKey(name, hex.substring(0, 32))));
+      out.put(hex, new Entry(digest, new ApiKey(name, hex.substring(0, 32), limits, models, admin)));
     }
     return new ApiKeys(out);
   }
@@ -84,6 +113,16 @@ public final class ApiKeys {
 
   public int size() {
     return byDigest.size();
+  }
+
+  /** The first key with this name, or null. */
+  public ApiKey byName(String name) {
+    for (Entry e : byDigest.values()) {
+      if (e.key.name().equals(name)) {
+        return e.key;
+      }
+    }
+    return null;
   }
 
   /** The key's identity, or null when the key is unknown. */

@@ -4,45 +4,97 @@ import dev.axon.api.http.Responses;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
 /**
  * Lets a request through only with {@code Authorization: Bearer <known key>}; 401 in OpenAI's words otherwise.
- * The presented key is never logged or echoed.
+ * The presented key is never logged or echoed. With an {@link AuthThrottle}, an address that keeps failing has its
+ * requests delayed (by a timer) before they are decided, and gets 429 when too many of them wait.
  */
 public final class AuthHandler implements Handler<RoutingContext> {
 
   private static final String KEY = "axon.apiKey";
 
   private final Supplier<ApiKeys> keys;
+  private final AuthThrottle throttle;
 
   /** Takes a supplier so a configuration reload can swap the key set under a running router. */
   public AuthHandler(Supplier<ApiKeys> keys) {
+    this(keys, null);
+  }
+
+  public AuthHandler(Supplier<ApiKeys> keys, AuthThrottle throttle) {
     this.keys = keys;
+    this.throttle = throttle;
   }
 
   @Override
   public void handle(RoutingContext rc) {
+    if (throttle == null) {
+      decide(rc, null);
+      return;
+    }
+    String address = address(rc.request());
+    long delay = throttle.delayMs(address);
+    if (delay <= 0) {
+      decide(rc, address);
+      return;
+    }
+    if (!throttle.hold(address)) {
+      Responses.error(rc, new AxonException(ErrorKind.RATE_LIMITED,
+          "Too many failed authentications from your address; try again later.", null, (int) Math.max(1, delay / 1000)));
+      return;
+    }
+    HttpServerRequest request = rc.request();
+    if (!request.isEnded()) {
+      request.pause();
+    }
+    rc.vertx().setTimer(delay, t -> {
+      throttle.unhold(address);
+      if (rc.response().closed() || rc.response().ended()) {
+        return;
+      }
+      if (!request.isEnded()) {
+        request.resume();
+      }
+      decide(rc, address);
+    });
+  }
+
+  private void decide(RoutingContext rc, String address) {
     String header = rc.request().getHeader("Authorization");
     if (header == null || header.isBlank()) {
-      Responses.error(rc, new AxonException(ErrorKind.UNAUTHENTICATED,
-          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
-              + "(i.e. Authorization: Bearer YOUR_KEY)."));
+      fail(rc, address, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
+          + "(i.e. Authorization: Bearer YOUR_KEY).");
       return;
     }
     if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-      Responses.error(rc, new AxonException(ErrorKind.UNAUTHENTICATED,
-          "Malformed Authorization header. Expected 'Authorization: Bearer YOUR_KEY'."));
+      fail(rc, address, "Malformed Authorization header. Expected 'Authorization: Bearer YOUR_KEY'.");
       return;
     }
     ApiKey key = keys.get().find(header.substring(7).trim());
     if (key == null) {
-      Responses.error(rc, new AxonException(ErrorKind.UNAUTHENTICATED, "Incorrect API key provided."));
+      fail(rc, address, "Incorrect API key provided.");
       return;
     }
     rc.put(KEY, key);
     rc.next();
+  }
+
+  private void fail(RoutingContext rc, String address, String message) {
+    if (throttle != null) {
+      throttle.failed(address);
+    }
+    Responses.error(rc, new AxonException(ErrorKind.UNAUTHENTICATED, message));
+  }
+
+  private static String address(HttpServerRequest request) {
+    SocketAddress remote = request.remoteAddress();
+    String host = remote == null ? null : remote.hostAddress();
+    return host == null ? "unknown" : host;
   }
 
   /** The authenticated key of a request that passed this handler. */

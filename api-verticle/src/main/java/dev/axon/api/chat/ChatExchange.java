@@ -4,6 +4,7 @@ import dev.axon.api.auth.ApiKey;
 import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
+import dev.axon.api.http.StreamGuard;
 import dev.axon.api.openai.ChoiceResult;
 import dev.axon.api.openai.OpenAiChatCall;
 import dev.axon.api.openai.OpenAiChunkWriter;
@@ -59,6 +60,7 @@ final class ChatExchange {
   private final List<TurnHandle> turns;
   private final List<List<ChatEvent>> early;
   private OpenAiChunkWriter chunks;
+  private StreamGuard guard;
   private int remaining;
   private boolean allAccepted;
   private boolean opened;
@@ -183,6 +185,8 @@ final class ChatExchange {
     opened = true;
     if (call.stream()) {
       chunks = new OpenAiChunkWriter(completionId, created, call.clientModel(), fingerprint, call.includeUsage(), conversation.id());
+      TurnBounds bounds = context.bounds().get();
+      guard = new StreamGuard(rc.vertx(), rc.request(), bounds.streamStallTimeoutMs(), bounds.streamBufferLimitBytes(), this::clientGone);
       response.setChunked(true)
           .putHeader("Content-Type", "text/event-stream; charset=utf-8")
           .putHeader("Cache-Control", "no-cache")
@@ -234,7 +238,9 @@ final class ChatExchange {
         if (call.includeUsage()) {
           write(chunks.usage(usage));
         }
-        response.end(OpenAiChunkWriter.done());
+        if (!response.closed() && !response.ended()) {
+          response.end(OpenAiChunkWriter.done());
+        }
       } else {
         List<ChoiceResult> results = new ArrayList<>(choices.length);
         for (ChoiceAccumulator c : choices) {
@@ -367,8 +373,11 @@ final class ChatExchange {
     }
   }
 
+  /** Writes a stream chunk, bounded by the guard: a client that stops reading gets its stream cut (see {@link StreamGuard}). */
   private void write(Buffer chunk) {
-    if (!response.closed() && !response.ended()) {
+    if (guard != null) {
+      guard.write(chunk);
+    } else if (!response.closed() && !response.ended()) {
       response.write(chunk);
     }
   }

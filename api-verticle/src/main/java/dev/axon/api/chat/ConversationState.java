@@ -10,11 +10,12 @@ import java.util.List;
  * @param lockToken     the turn lock held on an existing conversation, null for a new one
  * @param history       the stored messages that precede the turn
  * @param expectedCount the stored message count when the turn began
+ * @param bytes         the stored size of the history (its JSON)
  */
-record ConversationState(String id, String lockToken, List<ChatMessage> history, int expectedCount) {
+record ConversationState(String id, String lockToken, List<ChatMessage> history, int expectedCount, long bytes) {
 
   static ConversationState fresh(String id) {
-    return new ConversationState(id, null, List.of(), 0);
+    return new ConversationState(id, null, List.of(), 0, 0);
   }
 
   boolean isNew() {

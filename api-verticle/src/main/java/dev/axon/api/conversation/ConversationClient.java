@@ -5,6 +5,9 @@ import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitResult;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.conversation.Conversation;
+import dev.axon.common.conversation.ConversationPage;
+import dev.axon.common.conversation.DeleteConversation;
+import dev.axon.common.conversation.ListConversations;
 import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
@@ -36,6 +39,14 @@ public final class ConversationClient {
 
   public Future<CommitResult> commit(CommitTurn request) {
     return ask(Addresses.STORE_COMMIT, request);
+  }
+
+  public Future<ConversationPage> list(ListConversations request) {
+    return ask(Addresses.STORE_LIST, request);
+  }
+
+  public Future<Void> delete(DeleteConversation request) {
+    return this.<Object>ask(Addresses.STORE_DELETE, request).mapEmpty();
   }
 
   public Future<Void> abort(AbortTurn request) {

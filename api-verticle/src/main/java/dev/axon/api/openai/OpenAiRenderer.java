@@ -9,6 +9,7 @@ import dev.axon.common.chat.ToolCall;
 import dev.axon.common.chat.Usage;
 import dev.axon.common.config.ModelCatalog;
 import dev.axon.common.conversation.Conversation;
+import dev.axon.common.conversation.ConversationPage;
 import dev.axon.common.error.AxonException;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -178,6 +179,45 @@ public final class OpenAiRenderer {
         writeMessage(g, m);
       }
       g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * A page of the caller's conversations in OpenAI's list shape: {@code {object: "list", data, first_id, last_id,
+   * has_more}}, each item the conversation without its messages.
+   */
+  public static Buffer conversationList(ConversationPage page) {
+    return JsonWriter.buffer(g -> {
+      g.writeStartObject();
+      g.writeStringField("object", "list");
+      g.writeArrayFieldStart("data");
+      for (Conversation c : page.data()) {
+        g.writeStartObject();
+        g.writeStringField("id", c.id());
+        g.writeStringField("object", "conversation");
+        JsonWriter.stringOrNull(g, "model", c.model());
+        g.writeNumberField("created", c.createdAt());
+        g.writeNumberField("updated", c.updatedAt());
+        g.writeNumberField("message_count", c.messageCount());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      List<Conversation> data = page.data();
+      JsonWriter.stringOrNull(g, "first_id", data.isEmpty() ? null : data.get(0).id());
+      JsonWriter.stringOrNull(g, "last_id", data.isEmpty() ? null : data.get(data.size() - 1).id());
+      g.writeBooleanField("has_more", page.hasMore());
+      g.writeEndObject();
+    });
+  }
+
+  /** OpenAI's deletion shape: {@code {id, object: "conversation.deleted", deleted: true}}. */
+  public static Buffer conversationDeleted(String id) {
+    return JsonWriter.buffer(g -> {
+      g.writeStartObject();
+      g.writeStringField("id", id);
+      g.writeStringField("object", "conversation.deleted");
+      g.writeBooleanField("deleted", true);
       g.writeEndObject();
     });
   }

@@ -39,19 +39,39 @@ public final class OpenAiRequestParser {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final Pattern CONVERSATION_ID = Pattern.compile("conv-[A-Za-z0-9_-]{1,128}");
   private static final int MAX_STOP_SEQUENCES = 4;
+  /** The longest model name accepted; longer is a 400, never echoed back whole. */
+  static final int MAX_MODEL_LENGTH = 256;
+  /** OpenAI's bounds on {@code metadata}: pairs, key length, value length. */
+  static final int MAX_METADATA_PAIRS = 16;
+  static final int MAX_METADATA_KEY = 64;
+  static final int MAX_METADATA_VALUE = 512;
+  /** Values quoted back in error messages are cut to this many characters. */
+  private static final int ECHO_LIMIT = 64;
+  /** OpenAI's own bound on {@code tools}. */
+  public static final int DEFAULT_MAX_TOOLS = 128;
 
   private final ModelCatalog catalog;
   private final int maxChoices;
+  private final int maxTools;
 
   public OpenAiRequestParser(ModelCatalog catalog, int maxChoices) {
+    this(catalog, maxChoices, DEFAULT_MAX_TOOLS);
+  }
+
+  public OpenAiRequestParser(ModelCatalog catalog, int maxChoices, int maxTools) {
     this.catalog = catalog;
     this.maxChoices = maxChoices;
+    this.maxTools = maxTools;
   }
 
   public OpenAiChatCall parse(Buffer body) {
+    byte[] bytes = body.getBytes();
+    if (!isUtf8(bytes)) {
+      throw AxonException.invalid(null, "The request body is not valid UTF-8.");
+    }
     JsonNode root;
     try {
-      root = READER.readTree(body.getBytes());
+      root = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
       String why = e.getOriginalMessage();
       throw new AxonException(ErrorKind.INVALID_REQUEST, "We could not parse the JSON body of your request. "
@@ -63,15 +83,19 @@ public final class OpenAiRequestParser {
     if (root == null || !root.isObject()) {
       throw AxonException.invalid(null, "The request body must be a JSON object.");
     }
+    checkStrings(root, "");
     return parse(root);
   }
 
   OpenAiChatCall parse(JsonNode root) {
     String clientModel = requiredString(root, "model");
+    if (clientModel.length() > MAX_MODEL_LENGTH) {
+      throw AxonException.invalid("model", "Invalid 'model': string too long. Expected a string with maximum length "
+          + MAX_MODEL_LENGTH + ", but got a string with length " + clientModel.length() + " instead.");
+    }
     String model = catalog.resolve(clientModel);
     if (model == null) {
-      throw new AxonException(ErrorKind.MODEL_NOT_FOUND,
-          "The model `" + clientModel + "` does not exist or you do not have access to it.", "model", null);
+      throw modelNotFound(clientModel);
     }
     List<ChatMessage> messages = messages(root);
     List<ToolDefinition> tools = tools(root);
@@ -141,7 +165,7 @@ public final class OpenAiRequestParser {
     String roleName = roleNode.asText();
     Role role = "function".equals(roleName) ? Role.TOOL : Role.fromWire(roleName);
     if (role == null) {
-      throw AxonException.invalid(path + ".role", "Invalid value: '" + roleName
+      throw AxonException.invalid(path + ".role", "Invalid value: '" + clip(roleName)
           + "'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.");
     }
     String name = string(m, "name", path + ".name");
@@ -231,7 +255,7 @@ public final class OpenAiRequestParser {
           break;
         }
         default:
-          throw AxonException.invalid(at + ".type", "Invalid value: '" + type
+          throw AxonException.invalid(at + ".type", "Invalid value: '" + clip(type)
               + "'. Supported values are: 'text', 'image_url', 'input_audio', 'refusal', and 'file'.");
       }
     }
@@ -300,12 +324,14 @@ public final class OpenAiRequestParser {
       if (!node.isArray()) {
         throw typeError("tools", "an array", node);
       }
+      tooMany("tools", node);
       for (int i = 0; i < node.size(); i++) {
         out.add(tool(node.get(i), "tools[" + i + "]"));
       }
     }
     JsonNode functions = root.get("functions");
     if (out.isEmpty() && functions != null && functions.isArray()) {
+      tooMany("functions", functions);
       for (int i = 0; i < functions.size(); i++) {
         out.add(function(functions.get(i), "functions[" + i + "]"));
       }
@@ -338,7 +364,7 @@ public final class OpenAiRequestParser {
         return new ToolDefinition(name, string(custom, "description", path + ".custom.description"), null, false);
       }
       default:
-        throw AxonException.invalid(path + ".type", "Invalid value: '" + type + "'. Supported values are: 'function' and 'custom'.");
+        throw AxonException.invalid(path + ".type", "Invalid value: '" + clip(type) + "'. Supported values are: 'function' and 'custom'.");
     }
   }
 
@@ -384,7 +410,7 @@ public final class OpenAiRequestParser {
         case "auto": choice = ToolChoice.AUTO; break;
         case "required": choice = ToolChoice.REQUIRED; break;
         default:
-          throw AxonException.invalid(param, "Invalid value: '" + node.asText() + "'. Supported values are: 'none', 'auto', and 'required'.");
+          throw AxonException.invalid(param, "Invalid value: '" + clip(node.asText()) + "'. Supported values are: 'none', 'auto', and 'required'.");
       }
     } else if (node.isObject()) {
       String type = string(node, "type", param + ".type");
@@ -407,7 +433,7 @@ public final class OpenAiRequestParser {
       throw typeError(param, "a string or an object", node);
     }
     if (choice.mode() == ToolChoice.Mode.FUNCTION && tools.stream().noneMatch(t -> t.name().equals(choice.functionName()))) {
-      throw AxonException.invalid(param, "Invalid value for '" + param + "': function '" + choice.functionName() + "' is not one of the provided tools.");
+      throw AxonException.invalid(param, "Invalid value for '" + param + "': function '" + clip(choice.functionName()) + "' is not one of the provided tools.");
     }
     if (choice.mode() == ToolChoice.Mode.REQUIRED && tools.isEmpty()) {
       throw AxonException.invalid(param, "Invalid value for '" + param + "': 'required' needs at least one tool in 'tools'.");
@@ -452,7 +478,7 @@ public final class OpenAiRequestParser {
             Boolean.TRUE.equals(bool(js, "strict", "response_format.json_schema.strict")));
       }
       default:
-        throw AxonException.invalid("response_format.type", "Invalid value: '" + type
+        throw AxonException.invalid("response_format.type", "Invalid value: '" + clip(type)
             + "'. Supported values are: 'text', 'json_object', and 'json_schema'.");
     }
   }
@@ -514,12 +540,23 @@ public final class OpenAiRequestParser {
     if (node == null) {
       return null;
     }
+    if (node.size() > MAX_METADATA_PAIRS) {
+      throw AxonException.invalid("metadata", "Invalid 'metadata': too many keys. Expected at most " + MAX_METADATA_PAIRS
+          + " key-value pairs, but got " + node.size() + " instead.");
+    }
     Map<String, String> out = new LinkedHashMap<>();
     Iterator<Map.Entry<String, JsonNode>> it = node.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().length() > MAX_METADATA_KEY) {
+        throw AxonException.invalid("metadata", "Invalid 'metadata': keys must be at most " + MAX_METADATA_KEY + " characters.");
+      }
       if (!e.getValue().isTextual()) {
-        throw typeError("metadata." + e.getKey(), "a string", e.getValue());
+        throw typeError("metadata." + clip(e.getKey()), "a string", e.getValue());
+      }
+      if (e.getValue().asText().length() > MAX_METADATA_VALUE) {
+        throw AxonException.invalid("metadata." + clip(e.getKey()), "Invalid 'metadata': values must be at most "
+            + MAX_METADATA_VALUE + " characters.");
       }
       out.put(e.getKey(), e.getValue().asText());
     }
@@ -529,10 +566,95 @@ public final class OpenAiRequestParser {
   private String reasoningEffort(JsonNode root) {
     String effort = string(root, "reasoning_effort");
     if (effort != null && !List.of("none", "minimal", "low", "medium", "high", "xhigh").contains(effort)) {
-      throw AxonException.invalid("reasoning_effort", "Invalid value: '" + effort
+      throw AxonException.invalid("reasoning_effort", "Invalid value: '" + clip(effort)
           + "'. Supported values are: 'none', 'minimal', 'low', 'medium', 'high', and 'xhigh'.");
     }
     return effort;
+  }
+
+  // --- bounds ------------------------------------------------------------------------------------------------
+
+  /** Strict UTF-8: no overlong forms, no encoded surrogates, nothing past U+10FFFF (the JSON parser is lenient there). */
+  static boolean isUtf8(byte[] bytes) {
+    int i = 0;
+    while (i < bytes.length && bytes[i] >= 0) {
+      i++;
+    }
+    if (i == bytes.length) {
+      return true;
+    }
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes, i, bytes.length - i));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** 404 {@code model_not_found}, the same words for a model that does not exist and one a key may not use. */
+  public static AxonException modelNotFound(String clientModel) {
+    return new AxonException(ErrorKind.MODEL_NOT_FOUND,
+        "The model `" + clip(clientModel) + "` does not exist or you do not have access to it.", "model", null);
+  }
+
+  private void tooMany(String param, JsonNode array) {
+    if (array.size() > maxTools) {
+      throw AxonException.invalid(param, "Invalid '" + param + "': array too long. Expected an array with maximum length "
+          + maxTools + ", but got an array with length " + array.size() + " instead.");
+    }
+  }
+
+  /** A value as quoted in an error message: at most {@value #ECHO_LIMIT} characters, so a huge string never comes back. */
+  static String clip(String value) {
+    if (value == null || value.length() <= ECHO_LIMIT) {
+      return value;
+    }
+    return value.substring(0, ECHO_LIMIT) + "…";
+  }
+
+  /**
+   * Every string of the request, names included, must be valid Unicode: a lone surrogate (legal as a JSON escape)
+   * could not be stored or relayed faithfully, so it is a 400 naming where it is.
+   */
+  private static void checkStrings(JsonNode node, String path) {
+    if (node.isTextual()) {
+      if (hasLoneSurrogate(node.textValue())) {
+        throw AxonException.invalid(path.isEmpty() ? null : path, "Invalid string" + (path.isEmpty() ? "" : " in '" + path + "'")
+            + ": it contains an unpaired UTF-16 surrogate escape, which is not valid Unicode.");
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        checkStrings(node.get(i), path + "[" + i + "]");
+      }
+    } else if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String at = path.isEmpty() ? clip(e.getKey()) : path + "." + clip(e.getKey());
+        if (hasLoneSurrogate(e.getKey())) {
+          throw AxonException.invalid(null, "Invalid field name: it contains an unpaired UTF-16 surrogate escape, which is not valid Unicode.");
+        }
+        checkStrings(e.getValue(), at);
+      }
+    }
+  }
+
+  private static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return true;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // --- typed reads ---------------------------------------------------------------------------------------------

@@ -52,9 +52,33 @@ final class Gateway {
 
   /** Registers the codecs and deploys the three roles; fails if any deployment fails. */
   static Future<Gateway> boot(Vertx vertx, JsonObject pool) {
+    return boot(vertx, pool, new JsonObject());
+  }
+
+  /** The same, with {@code api} settings merged over the defaults ({@code keys} replaces the two keys). */
+  static Future<Gateway> boot(Vertx vertx, JsonObject pool, JsonObject api) {
     int port = ValkeyFixture.freePort();
     Codecs.register(vertx);
-    return Main.deploy(vertx, new AxonConfig(config(port, pool))).map(v -> new Gateway(vertx, port));
+    JsonObject config = config(port, pool);
+    config.getJsonObject("api").mergeIn(api.copy());
+    return Main.deploy(vertx, new AxonConfig(config)).map(v -> new Gateway(vertx, port));
+  }
+
+  /** The same, with the store in Valkey database {@code db} (a keyspace of its own, so a test can snapshot it whole). */
+  static Future<Gateway> boot(Vertx vertx, JsonObject pool, JsonObject api, int db) {
+    int port = ValkeyFixture.freePort();
+    Codecs.register(vertx);
+    JsonObject config = config(port, pool);
+    config.getJsonObject("api").mergeIn(api.copy());
+    config.getJsonObject("store").getJsonObject("valkey").put("url", ValkeyFixture.shared().url() + "/" + db);
+    return Main.deploy(vertx, new AxonConfig(config)).map(v -> new Gateway(vertx, port));
+  }
+
+  /** The {@code api} section a running gateway would be reconfigured with (as the configuration watcher publishes it). */
+  JsonObject apiSection(JsonObject api) {
+    JsonObject config = config(port, new JsonObject());
+    config.getJsonObject("api").mergeIn(api.copy());
+    return new AxonConfig(config).api();
   }
 
   OpenAIClient openai(String key) {

@@ -29,6 +29,20 @@ public final class Addresses {
   public static final String STORE_COMMIT = "axon.store.conversation.commit";
   /** {@link dev.axon.common.conversation.AbortTurn} → empty reply. */
   public static final String STORE_ABORT = "axon.store.conversation.abort";
+  /** {@link dev.axon.common.conversation.ListConversations} → {@link dev.axon.common.conversation.ConversationPage}. */
+  public static final String STORE_LIST = "axon.store.conversation.list";
+  /** {@link dev.axon.common.conversation.DeleteConversation} → empty reply. */
+  public static final String STORE_DELETE = "axon.store.conversation.delete";
+  /** {@link dev.axon.common.tenant.RateLimitAcquire} → {@link dev.axon.common.tenant.RateLimitDecision}. */
+  public static final String STORE_RATE_ACQUIRE = "axon.store.ratelimit.acquire";
+  /** {@link dev.axon.common.tenant.RateLimitRenew} → empty reply. */
+  public static final String STORE_RATE_RENEW = "axon.store.ratelimit.renew";
+  /** {@link dev.axon.common.tenant.RateLimitRelease} → empty reply. */
+  public static final String STORE_RATE_RELEASE = "axon.store.ratelimit.release";
+  /** {@link dev.axon.common.tenant.RecordUsage} → empty reply. */
+  public static final String STORE_USAGE_RECORD = "axon.store.usage.record";
+  /** {@link dev.axon.common.tenant.UsageQuery} → {@link dev.axon.common.tenant.UsageReport}. */
+  public static final String STORE_USAGE_QUERY = "axon.store.usage.query";
   /** null → {@link dev.axon.common.stats.StoreStats}; fails when the backend does not answer. */
   public static final String STORE_STATS = "axon.store.stats";
 

@@ -6,12 +6,22 @@ import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitResult;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.conversation.Conversation;
+import dev.axon.common.conversation.ConversationPage;
+import dev.axon.common.conversation.DeleteConversation;
+import dev.axon.common.conversation.ListConversations;
 import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.stats.PoolHealth;
 import dev.axon.common.stats.PoolStats;
 import dev.axon.common.stats.StoreStats;
+import dev.axon.common.tenant.RateLimitAcquire;
+import dev.axon.common.tenant.RateLimitDecision;
+import dev.axon.common.tenant.RateLimitRelease;
+import dev.axon.common.tenant.RateLimitRenew;
+import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.UsageQuery;
+import dev.axon.common.tenant.UsageReport;
 import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
@@ -33,7 +43,10 @@ public final class Codecs {
       TurnRequest.class, TurnAccepted.class, TurnEvent.class, TurnCancel.class,
       OpenConversation.class, GetConversation.class, CommitTurn.class, CommitResult.class, AbortTurn.class,
       Conversation.class, PoolStats.class, PoolHealth.class, StoreStats.class, RoleAnnouncement.class,
-      ModelList.class);
+      ModelList.class,
+      ListConversations.class, ConversationPage.class, DeleteConversation.class,
+      RateLimitAcquire.class, RateLimitDecision.class, RateLimitRenew.class, RateLimitRelease.class,
+      RecordUsage.class, UsageQuery.class, UsageReport.class);
 
   private static final Set<EventBus> REGISTERED = ConcurrentHashMap.newKeySet();
 

@@ -5,16 +5,21 @@ import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitResult;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.conversation.Conversation;
+import dev.axon.common.conversation.ConversationPage;
+import dev.axon.common.conversation.DeleteConversation;
+import dev.axon.common.conversation.ListConversations;
 import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
+import dev.axon.common.json.Json;
 import dev.axon.common.stats.StoreStats;
 import dev.axon.store.ConversationStore;
 import dev.axon.store.StoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +41,8 @@ public final class InMemoryConversationStore implements ConversationStore {
   private static final class Entry {
     final String owner;
     final long createdAt;
+    final long createdAtMs;
+    long bytes;
     String model;
     long updatedAt;
     long expiresAtMs;
@@ -43,9 +50,10 @@ public final class InMemoryConversationStore implements ConversationStore {
     String lockToken;
     long lockExpiresAtMs;
 
-    Entry(String owner, long createdAt) {
+    Entry(String owner, long createdAtMs) {
       this.owner = owner;
-      this.createdAt = createdAt;
+      this.createdAtMs = createdAtMs;
+      this.createdAt = createdAtMs / 1000;
     }
   }
 
@@ -96,7 +104,7 @@ public final class InMemoryConversationStore implements ConversationStore {
       if (e != null) {
         return Future.failedFuture(conflict(request.id()));
       }
-      e = new Entry(request.ownerHash(), now / 1000);
+      e = new Entry(request.ownerHash(), now);
       conversations.put(request.id(), e);
       created = true;
     } else {
@@ -111,11 +119,62 @@ public final class InMemoryConversationStore implements ConversationStore {
       }
     }
     e.messages.addAll(request.messages());
+    for (ChatMessage m : request.messages()) {
+      e.bytes += Json.toBytes(m).length;
+    }
     e.model = request.model();
     e.updatedAt = now / 1000;
     e.expiresAtMs = now + ttlMs;
     e.lockToken = null;
     return Future.succeededFuture(new CommitResult(e.messages.size(), created));
+  }
+
+  @Override
+  public Future<ConversationPage> list(ListConversations request) {
+    long now = System.currentTimeMillis();
+    List<Map.Entry<String, Entry>> mine = new ArrayList<>();
+    for (Map.Entry<String, Entry> e : conversations.entrySet()) {
+      if (e.getValue().owner.equals(request.ownerHash()) && e.getValue().expiresAtMs > now) {
+        mine.add(e);
+      }
+    }
+    // Newest first; equal creation times by id, descending, as a Valkey sorted set orders them.
+    mine.sort(Comparator.comparingLong((Map.Entry<String, Entry> e) -> e.getValue().createdAtMs).reversed()
+        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()));
+    int start = 0;
+    if (request.after() != null) {
+      start = -1;
+      for (int i = 0; i < mine.size(); i++) {
+        if (mine.get(i).getKey().equals(request.after())) {
+          start = i + 1;
+          break;
+        }
+      }
+      if (start < 0) {
+        return Future.failedFuture(AxonException.invalid("after", "Invalid 'after': " + request.after()
+            + " is not one of your conversations (it was deleted or expired); list again from the start."));
+      }
+    }
+    List<Conversation> page = new ArrayList<>();
+    for (int i = start; i < mine.size() && page.size() < request.limit(); i++) {
+      Entry e = mine.get(i).getValue();
+      page.add(new Conversation(mine.get(i).getKey(), e.model, e.createdAt, e.updatedAt, e.messages.size(), List.of()));
+    }
+    return Future.succeededFuture(new ConversationPage(page, start + page.size() < mine.size()));
+  }
+
+  @Override
+  public Future<Void> delete(DeleteConversation request) {
+    Entry e = owned(request.id(), request.ownerHash());
+    if (e == null) {
+      return Future.failedFuture(notFound(request.id()));
+    }
+    if (e.lockToken != null && e.lockExpiresAtMs > System.currentTimeMillis()) {
+      return Future.failedFuture(new AxonException(ErrorKind.CONFLICT,
+          "A request is continuing conversation " + request.id() + " right now; delete it when that has finished.", "conversation_id", 1));
+    }
+    conversations.remove(request.id());
+    return Future.succeededFuture();
   }
 
   @Override
@@ -161,7 +220,7 @@ public final class InMemoryConversationStore implements ConversationStore {
   }
 
   private static Conversation snapshot(String id, Entry e) {
-    return new Conversation(id, e.model, e.createdAt, e.updatedAt, e.messages.size(), e.messages);
+    return new Conversation(id, e.model, e.createdAt, e.updatedAt, e.messages.size(), e.messages, e.bytes);
   }
 
   private static AxonException notFound(String id) {

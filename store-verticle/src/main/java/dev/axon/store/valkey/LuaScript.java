@@ -18,7 +18,7 @@ import java.util.List;
  * A Lua script run by its SHA ({@code EVALSHA}); when the server does not know it yet (first use, restart,
  * failover) it is sent once in full ({@code EVAL}), which also caches it on the server.
  */
-final class LuaScript {
+public final class LuaScript {
 
   private final String source;
   private final String sha;
@@ -28,7 +28,8 @@ final class LuaScript {
     this.sha = sha1(source);
   }
 
-  static LuaScript load(String name) {
+  /** The script {@code /lua/<name>} from the class path. */
+  public static LuaScript load(String name) {
     try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing script /lua/" + name);
@@ -39,7 +40,7 @@ final class LuaScript {
     }
   }
 
-  Future<Response> run(Redis redis, List<String> keys, List<String> args) {
+  public Future<Response> run(Redis redis, List<String> keys, List<String> args) {
     return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(failure -> {
       String message = failure.getMessage();
       if (message != null && message.startsWith("NOSCRIPT")) {

@@ -5,6 +5,9 @@ import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitResult;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.conversation.Conversation;
+import dev.axon.common.conversation.ConversationPage;
+import dev.axon.common.conversation.DeleteConversation;
+import dev.axon.common.conversation.ListConversations;
 import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
@@ -15,13 +18,8 @@ import dev.axon.store.ConversationStore;
 import dev.axon.store.StoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisClientType;
-import io.vertx.redis.client.RedisReplicas;
-import io.vertx.redis.client.RedisRole;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
@@ -44,6 +42,12 @@ public final class ValkeyConversationStore implements ConversationStore {
   private static final LuaScript COMMIT = LuaScript.load("commit.lua");
   private static final LuaScript ABORT = LuaScript.load("abort.lua");
   private static final LuaScript COUNT = LuaScript.load("count.lua");
+  private static final LuaScript INDEX = LuaScript.load("index.lua");
+  private static final LuaScript LIST = LuaScript.load("list.lua");
+  private static final LuaScript DELETE = LuaScript.load("delete.lua");
+  private static final LuaScript UNINDEX = LuaScript.load("unindex.lua");
+  /** Pages are refilled at most this often when some listed conversations turn out to be gone. */
+  private static final int LIST_ROUNDS = 4;
 
   private volatile StoreOptions options;
   private final Redis redis;
@@ -52,28 +56,14 @@ public final class ValkeyConversationStore implements ConversationStore {
   private boolean reportedDown;
 
   public ValkeyConversationStore(Vertx vertx, StoreOptions options) {
+    this(options, ValkeyClients.create(vertx, options));
+  }
+
+  /** A store on a client shared with the other store components; {@link #close()} closes it. */
+  public ValkeyConversationStore(StoreOptions options, Redis redis) {
     this.options = new StoreOptions(options);
     this.liveSetApart = options.getMode().equals("cluster");
-    RedisOptions redisOptions = new RedisOptions();
-    switch (options.getMode()) {
-      case "cluster":
-        redisOptions.setType(RedisClientType.CLUSTER).setEndpoints(options.getEndpoints()).setUseReplicas(RedisReplicas.NEVER);
-        break;
-      case "sentinel":
-        redisOptions.setType(RedisClientType.SENTINEL).setEndpoints(options.getEndpoints())
-            .setMasterName(options.getMasterName()).setRole(RedisRole.MASTER);
-        break;
-      default:
-        redisOptions.setConnectionString(options.getValkeyUrl());
-    }
-    this.redis = Redis.createClient(vertx, redisOptions
-        .setMaxPoolSize(options.getMaxPoolSize())
-        .setMaxPoolWaiting(1024)
-        .setMaxWaitingHandlers(4096)
-        .setNetClientOptions(new NetClientOptions()
-            .setConnectTimeout((int) options.getConnectTimeoutMs())
-            .setTcpNoDelay(true)
-            .setTcpKeepAlive(true)));
+    this.redis = redis;
   }
 
   @Override
@@ -112,7 +102,8 @@ public final class ValkeyConversationStore implements ConversationStore {
   @Override
   public Future<CommitResult> commit(CommitTurn request) {
     String id = request.id();
-    long now = System.currentTimeMillis() / 1000;
+    long nowMs = System.currentTimeMillis();
+    long now = nowMs / 1000;
     List<String> keys = new ArrayList<>(ConversationKeys.all(id));
     if (!liveSetApart) {
       keys.add(ConversationKeys.LIVE_SET);
@@ -129,9 +120,13 @@ public final class ValkeyConversationStore implements ConversationStore {
       args.add(Json.toString(message));
     }
     Future<Response> committed = guard(COMMIT.run(redis, keys, args), "commit");
+    // The owner's index lives in another slot; like the live set in a cluster, it is written alongside the script,
+    // not after it, so the turn still costs one round trip of waiting.
+    Future<Void> indexed = index(request.ownerHash(), id, nowMs);
     if (liveSetApart) {
-      // Sent alongside the script, not after it: the turn still costs one round trip of waiting.
-      committed = Future.all(committed, markLive(id, now)).map(all -> all.resultAt(0));
+      committed = Future.all(committed, markLive(id, now), indexed).map(all -> all.resultAt(0));
+    } else {
+      committed = Future.all(committed, indexed).map(all -> all.resultAt(0));
     }
     return committed.map(response -> {
       String status = response.get(0).toString();
@@ -150,6 +145,110 @@ public final class ValkeyConversationStore implements ConversationStore {
   @Override
   public Future<Void> abort(AbortTurn request) {
     return guard(ABORT.run(redis, List.of(ConversationKeys.lock(request.id())), List.of(request.lockToken())), "abort").mapEmpty();
+  }
+
+  @Override
+  public Future<ConversationPage> list(ListConversations request) {
+    List<String> gone = new ArrayList<>();
+    return listFrom(request, request.after(), new ArrayList<>(request.limit()), gone, LIST_ROUNDS)
+        .onComplete(ar -> {
+          if (!gone.isEmpty()) {
+            unindex(request.ownerHash(), gone);
+          }
+        });
+  }
+
+  /**
+   * Reads a page of ids from the owner's index, then each conversation's metadata (each in its own slot, sent
+   * together). Ids whose conversation is gone leave the index, and the page is refilled from further down.
+   */
+  private Future<ConversationPage> listFrom(ListConversations request, String after, List<Conversation> found, List<String> gone,
+                                           int rounds) {
+    String owner = request.ownerHash();
+    int wanted = request.limit() - found.size();
+    return guard(LIST.run(redis, ConversationKeys.owner(owner),
+        List.of(Long.toString(System.currentTimeMillis()), Integer.toString(wanted), after == null ? "" : after)), "list")
+        .compose(response -> {
+          if (!response.get(0).toString().equals("ok")) {
+            return Future.failedFuture(AxonException.invalid("after",
+                "Invalid 'after': " + after + " is not one of your conversations (it was deleted or expired); list again from the start."));
+          }
+          boolean more = response.get(1).toInteger() == 1;
+          List<String> ids = new ArrayList<>();
+          for (Response item : response.get(2)) {
+            ids.add(item.toString());
+          }
+          List<Future<Response>> metas = new ArrayList<>(ids.size());
+          for (String id : ids) {
+            metas.add(guard(redis.send(Request.cmd(Command.HMGET).arg(ConversationKeys.meta(id))
+                .arg("owner").arg("model").arg("created").arg("updated").arg("count")), "list"));
+          }
+          return Future.all(metas).compose(all -> {
+            int goneBefore = gone.size();
+            for (int i = 0; i < ids.size(); i++) {
+              Response meta = all.resultAt(i);
+              if (meta.get(0) == null || !owner.equals(meta.get(0).toString())) {
+                gone.add(ids.get(i));
+                continue;
+              }
+              found.add(new Conversation(ids.get(i), str(meta.get(1)), num(meta.get(2)), num(meta.get(3)),
+                  (int) num(meta.get(4)), List.of()));
+            }
+            if (gone.size() > goneBefore && more && rounds > 1 && !ids.isEmpty()) {
+              return listFrom(request, ids.get(ids.size() - 1), found, gone, rounds - 1);
+            }
+            return Future.succeededFuture(new ConversationPage(found, more));
+          });
+        });
+  }
+
+  @Override
+  public Future<Void> delete(DeleteConversation request) {
+    String id = request.id();
+    List<String> keys = new ArrayList<>(ConversationKeys.all(id));
+    if (!liveSetApart) {
+      keys.add(ConversationKeys.LIVE_SET);
+    }
+    return guard(DELETE.run(redis, keys, List.of(request.ownerHash(), id)), "delete").compose(response -> {
+      switch (response.toString()) {
+        case "ok":
+          List<Future<?>> cleanup = new ArrayList<>();
+          cleanup.add(unindex(request.ownerHash(), List.of(id)));
+          if (liveSetApart) {
+            cleanup.add(redis.send(Request.cmd(Command.ZREM).arg(ConversationKeys.LIVE_SET).arg(id))
+                .recover(e -> Future.succeededFuture()));
+          }
+          return Future.all(cleanup).<Void>mapEmpty();
+        case "locked":
+          return Future.failedFuture(new AxonException(ErrorKind.CONFLICT,
+              "A request is continuing conversation " + id + " right now; delete it when that has finished.", "conversation_id", 1));
+        default:
+          return Future.failedFuture(new AxonException(ErrorKind.NOT_FOUND, "No conversation found with id " + id + ".", "conversation_id", null));
+      }
+    });
+  }
+
+  /** Lists the conversation in its owner's index (created now if new) and notes its new expiry. Never fails the turn. */
+  private Future<Void> index(String owner, String id, long nowMs) {
+    long ttlSeconds = options.getConversationTtlSeconds();
+    return INDEX.run(redis, ConversationKeys.owner(owner), List.of(id, Long.toString(nowMs), Long.toString(nowMs + ttlSeconds * 1000),
+            Long.toString(nowMs), Long.toString(ttlSeconds)))
+        .timeout(options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(e -> {
+          log.debug("could not index conversation {}: {}", id, e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> unindex(String owner, List<String> ids) {
+    return UNINDEX.run(redis, ConversationKeys.owner(owner), ids)
+        .timeout(options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(e -> {
+          log.debug("could not unindex conversations {}: {}", ids, e.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   @Override
@@ -184,10 +283,13 @@ public final class ValkeyConversationStore implements ConversationStore {
     }
     Response stored = response.get(5);
     List<ChatMessage> messages = new ArrayList<>(stored.size());
+    long bytes = 0;
     for (Response item : stored) {
-      messages.add(Json.fromBytes(item.toBytes(), ChatMessage.class));
+      byte[] json = item.toBytes();
+      bytes += json.length;
+      messages.add(Json.fromBytes(json, ChatMessage.class));
     }
-    return new Conversation(id, str(response.get(1)), num(response.get(2)), num(response.get(3)), messages.size(), messages);
+    return new Conversation(id, str(response.get(1)), num(response.get(2)), num(response.get(3)), messages.size(), messages, bytes);
   }
 
   private static String str(Response r) {

@@ -11,6 +11,9 @@ import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitResult;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.conversation.Conversation;
+import dev.axon.common.conversation.ConversationPage;
+import dev.axon.common.conversation.DeleteConversation;
+import dev.axon.common.conversation.ListConversations;
 import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
@@ -205,6 +208,151 @@ abstract class ConversationStoreContract {
             .map(after -> ((StoreStats) after).conversations() - ((StoreStats) before).conversations()))
         .onComplete(ctx.succeeding(delta -> ctx.verify(() -> {
           assertEquals(0L, (long) (Long) delta);
+          ctx.completeNow();
+        })));
+  }
+
+  static Future<Void> pause(Vertx vertx, long ms) {
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    vertx.setTimer(ms, t -> p.complete());
+    return p.future();
+  }
+
+  /** Creates conversations one after another, a few ms apart, so their creation times order them. */
+  static Future<List<String>> createSeveral(Vertx vertx, String owner, int count) {
+    List<String> ids = new java.util.ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < count; i++) {
+      String id = newId();
+      ids.add(id);
+      chain = chain.compose(v -> create(vertx, id, owner, "hello " + id, "hi")).compose(r -> pause(vertx, 3));
+    }
+    return chain.map(v -> ids);
+  }
+
+  static Future<ConversationPage> list(Vertx vertx, String owner, int limit, String after) {
+    return ask(vertx, Addresses.STORE_LIST, new ListConversations(owner, limit, after));
+  }
+
+  @Test
+  void listingIsNewestFirstWithCursorPagesAndOnlyTheOwners(Vertx vertx, VertxTestContext ctx) {
+    String owner = "owner-list-" + UUID.randomUUID();
+    List<String> seen = new java.util.ArrayList<>();
+    createSeveral(vertx, owner, 5)
+        .compose(ids -> create(vertx, newId(), owner + "-other", "not mine").map(ids))
+        .compose(ids -> list(vertx, owner, 2, null).compose(p1 -> {
+          ctx.verify(() -> {
+            assertEquals(List.of(ids.get(4), ids.get(3)), p1.data().stream().map(Conversation::id).toList());
+            assertTrue(p1.hasMore());
+            Conversation first = p1.data().get(0);
+            assertEquals("claude-sonnet-4-6", first.model());
+            assertEquals(2, first.messageCount());
+            assertTrue(first.messages().isEmpty(), "a listing carries no messages");
+            assertTrue(first.createdAt() > 1_600_000_000L && first.createdAt() < 10_000_000_000L);
+          });
+          p1.data().forEach(c -> seen.add(c.id()));
+          return list(vertx, owner, 2, seen.get(seen.size() - 1));
+        }).compose(p2 -> {
+          ctx.verify(() -> assertTrue(p2.hasMore()));
+          p2.data().forEach(c -> seen.add(c.id()));
+          return list(vertx, owner, 2, seen.get(seen.size() - 1));
+        }).compose(p3 -> {
+          ctx.verify(() -> assertFalse(p3.hasMore()));
+          p3.data().forEach(c -> seen.add(c.id()));
+          return Future.succeededFuture(ids);
+        }))
+        .onComplete(ctx.succeeding(ids -> ctx.verify(() -> {
+          List<String> newestFirst = new java.util.ArrayList<>(ids);
+          java.util.Collections.reverse(newestFirst);
+          assertEquals(newestFirst, seen);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void continuingKeepsTheListingOrder(Vertx vertx, VertxTestContext ctx) {
+    String owner = "owner-order-" + UUID.randomUUID();
+    createSeveral(vertx, owner, 3)
+        .compose(ids -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(ids.get(0), owner, "t", 60_000))
+            .compose(c -> ask(vertx, Addresses.STORE_COMMIT, new CommitTurn(ids.get(0), owner, "m", List.of(ChatMessage.user("more")), "t", 2)))
+            .compose(r -> list(vertx, owner, 10, null))
+            .map(page -> {
+              ctx.verify(() -> assertEquals(List.of(ids.get(2), ids.get(1), ids.get(0)), page.data().stream().map(Conversation::id).toList(),
+                  "ordered by creation, so a cursor never shifts"));
+              return page;
+            }))
+        .onComplete(ctx.succeeding(page -> ctx.completeNow()));
+  }
+
+  @Test
+  void deleteRemovesTheConversationForItsOwnerOnly(Vertx vertx, VertxTestContext ctx) {
+    String owner = "owner-del-" + UUID.randomUUID();
+    String id = newId();
+    create(vertx, id, owner, "delete me", "ok")
+        .compose(r -> ask(vertx, Addresses.STORE_STATS, null))
+        .compose(before -> ask(vertx, Addresses.STORE_DELETE, new DeleteConversation(id, OTHER))
+            .map(x -> (ErrorKind) null).recover(f -> Future.succeededFuture(kindOf(f)))
+            .compose(strangerKind -> {
+              ctx.verify(() -> assertEquals(ErrorKind.NOT_FOUND, strangerKind, "a stranger cannot delete it"));
+              return ask(vertx, Addresses.STORE_GET, new GetConversation(id, owner));
+            })
+            .compose(still -> ask(vertx, Addresses.STORE_DELETE, new DeleteConversation(id, owner)))
+            .compose(x -> ask(vertx, Addresses.STORE_STATS, null))
+            .map(after -> ((StoreStats) before).conversations() - ((StoreStats) after).conversations()))
+        .compose(dropped -> {
+          ctx.verify(() -> assertEquals(1L, (long) dropped, "the live count drops"));
+          return list(vertx, owner, 10, null);
+        })
+        .compose(page -> {
+          ctx.verify(() -> assertTrue(page.data().isEmpty(), "gone from the listing"));
+          return ask(vertx, Addresses.STORE_GET, new GetConversation(id, owner));
+        })
+        .onComplete(ctx.failing(f -> ctx.verify(() -> {
+          assertEquals(ErrorKind.NOT_FOUND, kindOf(f));
+          ask(vertx, Addresses.STORE_DELETE, new DeleteConversation(id, owner)).onComplete(ctx.failing(f2 -> ctx.verify(() -> {
+            assertEquals(ErrorKind.NOT_FOUND, kindOf(f2), "deleting twice is a 404");
+            ctx.completeNow();
+          })));
+        })));
+  }
+
+  @Test
+  void aConversationWithARunningTurnIsNotDeleted(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "busy")
+        .compose(r -> ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "holder", 60_000)))
+        .compose(c -> ask(vertx, Addresses.STORE_DELETE, new DeleteConversation(id, OWNER)))
+        .onComplete(ctx.failing(f -> ctx.verify(() -> {
+          assertEquals(ErrorKind.CONFLICT, kindOf(f));
+          ask(vertx, Addresses.STORE_ABORT, new AbortTurn(id, "holder"))
+              .compose(x -> ask(vertx, Addresses.STORE_DELETE, new DeleteConversation(id, OWNER)))
+              .onComplete(ctx.succeedingThenComplete());
+        })));
+  }
+
+  @Test
+  void aCursorThatIsNoLongerListedIsABadRequest(Vertx vertx, VertxTestContext ctx) {
+    String owner = "owner-cursor-" + UUID.randomUUID();
+    createSeveral(vertx, owner, 2)
+        .compose(ids -> ask(vertx, Addresses.STORE_DELETE, new DeleteConversation(ids.get(1), owner)).map(ids))
+        .compose(ids -> list(vertx, owner, 10, ids.get(1)))
+        .onComplete(ctx.failing(f -> ctx.verify(() -> {
+          assertEquals(ErrorKind.INVALID_REQUEST, kindOf(f));
+          assertEquals("after", ((AxonException) f).param());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aConversationKnowsItsStoredSize(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    create(vertx, id, OWNER, "one", "two")
+        .compose(r -> ask(vertx, Addresses.STORE_GET, new GetConversation(id, OWNER)))
+        .onComplete(ctx.succeeding(body -> ctx.verify(() -> {
+          Conversation c = (Conversation) body;
+          long expected = dev.axon.common.json.Json.toBytes(ChatMessage.user("one")).length
+              + dev.axon.common.json.Json.toBytes(ChatMessage.assistant("two")).length;
+          assertEquals(expected, c.bytes());
           ctx.completeNow();
         })));
   }

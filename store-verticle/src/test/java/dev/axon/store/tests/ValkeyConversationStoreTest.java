@@ -39,6 +39,31 @@ class ValkeyConversationStoreTest extends ConversationStoreContract {
   }
 
   @Test
+  void theOwnersIndexSharesItsHashTagAndExpiredConversationsLeaveIt(Vertx vertx, VertxTestContext ctx) {
+    String owner = "owner-exp-" + java.util.UUID.randomUUID();
+    String id = newId();
+    vertx.eventBus().publish(Addresses.CONFIG_STORE, storeConfig().put("conversationTtlSeconds", 1));
+    pause(vertx, 100)
+        .compose(v -> create(vertx, id, owner, "short-lived"))
+        .compose(r -> {
+          ctx.verify(() -> {
+            assertEquals(":1", VALKEY.command("ZCARD axon:owner:{" + owner + "}:conversations"));
+            assertEquals(":1", VALKEY.command("ZCARD axon:owner:{" + owner + "}:expiry"));
+            long ttl = Long.parseLong(VALKEY.command("TTL axon:owner:{" + owner + "}:conversations").substring(1));
+            assertTrue(ttl >= 0 && ttl <= 1, "index TTL " + ttl);
+          });
+          return pause(vertx, 1_300);
+        })
+        .compose(v -> list(vertx, owner, 10, null))
+        .onComplete(ar -> vertx.eventBus().publish(Addresses.CONFIG_STORE, storeConfig()))
+        .onComplete(ctx.succeeding(page -> ctx.verify(() -> {
+          assertTrue(page.data().isEmpty(), "expired conversations are not listed");
+          assertEquals(":0", VALKEY.command("ZCARD axon:owner:{" + owner + "}:conversations"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void outageFailsFastWithUnavailableAndRecoversByItself(Vertx vertx, VertxTestContext ctx) {
     Assumptions.assumeTrue(VALKEY.isLocalProcess(), "needs a locally started server to stop");
     String id = newId();

@@ -1,0 +1,100 @@
+package dev.axon.store.valkey;
+
+import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
+import dev.axon.store.StoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisReplicas;
+import io.vertx.redis.client.RedisRole;
+import io.vertx.redis.client.Response;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+
+/**
+ * One Valkey client per store verticle, shared by the conversation store, the rate limiter and the usage meter: the
+ * three modes (standalone, Sentinel, cluster) from {@link StoreOptions}, and {@link Guard}, which bounds a command in
+ * time and turns backend trouble into {@code UNAVAILABLE}.
+ */
+public final class ValkeyClients {
+
+  private ValkeyClients() {
+  }
+
+  /** A pooled client for the configured mode; it reconnects by itself when the server returns. */
+  public static Redis create(Vertx vertx, StoreOptions options) {
+    RedisOptions redisOptions = new RedisOptions();
+    switch (options.getMode()) {
+      case "cluster":
+        redisOptions.setType(RedisClientType.CLUSTER).setEndpoints(options.getEndpoints()).setUseReplicas(RedisReplicas.NEVER);
+        break;
+      case "sentinel":
+        redisOptions.setType(RedisClientType.SENTINEL).setEndpoints(options.getEndpoints())
+            .setMasterName(options.getMasterName()).setRole(RedisRole.MASTER);
+        break;
+      default:
+        redisOptions.setConnectionString(options.getValkeyUrl());
+    }
+    return Redis.createClient(vertx, redisOptions
+        .setMaxPoolSize(options.getMaxPoolSize())
+        .setMaxPoolWaiting(1024)
+        .setMaxWaitingHandlers(4096)
+        .setNetClientOptions(new NetClientOptions()
+            .setConnectTimeout((int) options.getConnectTimeoutMs())
+            .setTcpNoDelay(true)
+            .setTcpKeepAlive(true)));
+  }
+
+  /**
+   * Bounds commands in time and types their failures: a script error is {@code INTERNAL} (logged), anything else
+   * (timeout, refused connection, failover) is {@code UNAVAILABLE} with Retry-After 1, logged once per outage.
+   * Confined to the store verticle's context.
+   */
+  public static final class Guard {
+
+    private final Logger log;
+    private final String what;
+    private final LongSupplier timeoutMs;
+    private boolean reportedDown;
+
+    /**
+     * @param what the component in log lines and client messages, e.g. "rate limiter"
+     */
+    public Guard(Logger log, String what, LongSupplier timeoutMs) {
+      this.log = log;
+      this.what = what;
+      this.timeoutMs = timeoutMs;
+    }
+
+    public Future<Response> guard(Future<Response> command, String operation) {
+      return command.timeout(timeoutMs.getAsLong(), TimeUnit.MILLISECONDS)
+          .onSuccess(r -> {
+            if (reportedDown) {
+              reportedDown = false;
+              log.info("{} reachable again", what);
+            }
+          })
+          .recover(failure -> {
+            if (failure instanceof AxonException) {
+              return Future.failedFuture(failure);
+            }
+            String message = failure.getMessage();
+            if (message != null && (message.startsWith("ERR") || message.startsWith("WRONGTYPE"))) {
+              log.error("{} {} failed: {}", what, operation, message);
+              return Future.failedFuture(new AxonException(ErrorKind.INTERNAL, what + " failed"));
+            }
+            if (!reportedDown) {
+              reportedDown = true;
+              log.warn("{} unavailable: {}", what, failure.toString());
+            }
+            return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE,
+                "The " + what + " is unavailable; try again shortly.", null, 1));
+          });
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.axon.store.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.axon.common.bus.Addresses;
+import dev.axon.common.tenant.KeyLimits;
+import dev.axon.common.tenant.RateLimitDecision;
+import dev.axon.common.tenant.RecordUsage;
+import dev.axon.store.StoreVerticle;
+import dev.axon.testkit.ValkeyFixture;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxTestContext;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The tenant contract on a real Valkey, plus the key layout, the retention and limits shared by several store nodes. */
+class ValkeyTenantStoreTest extends TenantStoreContract {
+
+  static final ValkeyFixture VALKEY = ValkeyFixture.shared();
+
+  @Override
+  JsonObject storeConfig() {
+    return new JsonObject().put("backend", "valkey")
+        .put("valkey", new JsonObject().put("url", VALKEY.url()).put("commandTimeoutMs", 1000).put("connectTimeoutMs", 300));
+  }
+
+  @Test
+  void usageKeysAreTaggedByKeyAndKeptNinetyDays(Vertx vertx, VertxTestContext ctx) {
+    String s = subject();
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-sonnet-4-6", KeyLimits.NONE, 3, 2, 1))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          String key = "axon:usage:{" + s + "}:" + today;
+          assertEquals(":3", VALKEY.command("HINCRBY " + key + " prompt:claude-sonnet-4-6 0"));
+          assertEquals(":1", VALKEY.command("HINCRBY " + key + " cached:claude-sonnet-4-6 0"));
+          long ttl = Long.parseLong(VALKEY.command("TTL " + key).substring(1));
+          assertTrue(ttl > 90 * 86_400L && ttl <= 91 * 86_400L, "kept 90 days after today: " + ttl);
+          long allTtl = Long.parseLong(VALKEY.command("TTL axon:usage:all:{" + today + "}").substring(1));
+          assertTrue(allTtl > 90 * 86_400L, "totals kept too: " + allTtl);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void twoStoreNodesShareOneLimit(Vertx vertx, VertxTestContext ctx) {
+    String s = subject();
+    KeyLimits limits = new KeyLimits(4, 0, 0, 0);
+    // A second store verticle on the same Valkey: the event bus spreads the requests over both.
+    vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(storeConfig()))
+        .compose(id -> {
+          List<Future<RateLimitDecision>> all = new ArrayList<>();
+          for (int i = 0; i < 10; i++) {
+            all.add(acquire(vertx, s, limits, false, null, 0));
+          }
+          return Future.all(all).map(f -> f.<RateLimitDecision>list());
+        })
+        .onComplete(ctx.succeeding(decisions -> ctx.verify(() -> {
+          assertEquals(4, decisions.stream().filter(RateLimitDecision::allowed).count(), "the limit holds across nodes");
+          assertFalse(decisions.stream().allMatch(RateLimitDecision::allowed));
+          assertTrue(VALKEY.command("EXISTS axon:rl:{" + s + "}:rpm").equals(":1"));
+          long pttl = Long.parseLong(VALKEY.command("PTTL axon:rl:{" + s + "}:rpm").substring(1));
+          assertTrue(pttl > 0 && pttl <= 61_000, "a bucket goes once it is full again: " + pttl);
+          ctx.completeNow();
+        })));
+  }
+}
