@@ -10,10 +10,13 @@ import dev.axon.common.chat.Usage;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects one choice's events into the reply: text, tool calls, and the final outcome. */
-final class ChoiceAccumulator {
+/**
+ * Collects one choice's events into the reply: text, tool calls, and the final outcome. Renderers read it once the
+ * choice is done.
+ */
+public final class ChoiceAccumulator {
 
-  final int index;
+  private final int index;
   private final StringBuilder text = new StringBuilder();
   private final List<String[]> calls = new ArrayList<>();
   private final List<StringBuilder> arguments = new ArrayList<>();
@@ -46,19 +49,29 @@ final class ChoiceAccumulator {
     }
   }
 
-  boolean done() {
+  public int index() {
+    return index;
+  }
+
+  public boolean done() {
     return done != null;
   }
 
-  ChatEvent.Done outcome() {
+  /** How the choice ended; null while it runs. */
+  public ChatEvent.Done outcome() {
     return done;
   }
 
-  Usage usage() {
+  public Usage usage() {
     return done == null || done.usage() == null ? Usage.ZERO : done.usage();
   }
 
-  List<ToolCall> toolCalls() {
+  /** The reply's text so far. */
+  public String text() {
+    return text.toString();
+  }
+
+  public List<ToolCall> toolCalls() {
     List<ToolCall> out = new ArrayList<>(calls.size());
     for (int i = 0; i < calls.size(); i++) {
       String[] c = calls.get(i);
@@ -67,7 +80,7 @@ final class ChoiceAccumulator {
     return out;
   }
 
-  ChoiceResult result() {
+  public ChoiceResult result() {
     return new ChoiceResult(index, text.toString(), toolCalls(), done.finishReason(), done.refusal(), usage());
   }
 
@@ -75,7 +88,7 @@ final class ChoiceAccumulator {
    * The reply as it is stored in the conversation. A refusal without text is stored as its text (as the parser
    * reads an assistant message's {@code refusal}), so history never holds an empty assistant message.
    */
-  ChatMessage toMessage() {
+  public ChatMessage toMessage() {
     String stored = text.length() == 0 && done != null && done.refusal() != null ? done.refusal() : text.toString();
     List<ContentPart> content = stored.isEmpty() ? List.of() : List.of(new ContentPart.Text(stored));
     return new ChatMessage(Role.ASSISTANT, content, null, toolCalls(), null);

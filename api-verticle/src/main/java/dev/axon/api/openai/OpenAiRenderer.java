@@ -1,6 +1,7 @@
 package dev.axon.api.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.axon.api.http.JsonWriter;
 import dev.axon.common.catalog.ListedModel;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ContentPart;
@@ -23,7 +24,7 @@ import java.util.Map;
 public final class OpenAiRenderer {
 
   /** Stable model creation times, so {@code /v1/models} answers the same every time. */
-  private static final long MODELS_CREATED = 1_767_225_600L;
+  public static final long MODELS_CREATED = 1_767_225_600L;
 
   private OpenAiRenderer() {
   }
@@ -154,6 +155,11 @@ public final class OpenAiRenderer {
       g.writeEndArray();
       g.writeEndObject();
     });
+  }
+
+  /** One model, as {@code GET /v1/models/:id} answers: {@code {id, object: "model", created, owned_by}}. */
+  public static Buffer model(String id, String owner, long created) {
+    return JsonWriter.buffer(g -> writeModel(g, id, owner, created));
   }
 
   private static void writeModel(JsonGenerator g, String id, String owner, long created) throws IOException {
