@@ -138,7 +138,7 @@ public class ApiVerticle extends VerticleBase {
     router.post("/v1/messages/count_tokens").handler(RequestGuards::jsonBody);
     router.post("/v1/messages/count_tokens")
         .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
-        .handler(new CountTokensHandler(() -> anthropicParser, store, new TokenCounter(vertx, options.storeTimeoutMs())::count));
+        .handler(new CountTokensHandler(() -> anthropicParser, store, new TokenCounter(vertx, options.turnAcceptTimeoutMs())::count));
     router.get("/v1/conversations").handler(conversations::list);
     router.get("/v1/conversations/:id").handler(conversations);
     router.delete("/v1/conversations/:id").handler(conversations::delete);

@@ -84,6 +84,19 @@ public final class AnthropicRenderer {
       g.writeStringField("type", "text");
       g.writeStringField("text", t.text());
       g.writeEndObject();
+    } else if (part instanceof ContentPart.Thinking t) {
+      g.writeStartObject();
+      g.writeStringField("type", "thinking");
+      g.writeStringField("thinking", t.thinking());
+      g.writeStringField("signature", t.signature() == null ? "" : t.signature());
+      g.writeEndObject();
+    } else if (part instanceof ContentPart.RedactedThinking r) {
+      g.writeStartObject();
+      g.writeStringField("type", "redacted_thinking");
+      g.writeStringField("data", r.data());
+      g.writeEndObject();
+    } else if (part instanceof ContentPart.Opaque o && o.node() != null) {
+      g.writeTree(o.node());
     }
   }
 
@@ -116,26 +129,36 @@ public final class AnthropicRenderer {
   }
 
   static int inputTokens(Usage usage) {
-    return Math.max(0, usage.promptTokens() - usage.cachedTokens() - cacheWrites(usage));
+    return usage.uncachedPromptTokens();
   }
 
   static int cacheWrites(Usage usage) {
-    return 0;
+    return usage.cacheWriteTokens();
   }
 
-  /** Why the reply ended, in Anthropic's words. */
+  /**
+   * Why the reply ended, in Anthropic's words: {@code stop_sequence} when a stop sequence ended it, else the upstream's
+   * own reason when the provider has one ({@code pause_turn}, {@code model_context_window_exceeded}, ...), else the
+   * canonical finish reason's equivalent.
+   */
   static String stopReason(ChatEvent.Done done) {
+    if (done.stopSequence() != null) {
+      return "stop_sequence";
+    }
+    if (done.stopReason() != null && !done.stopReason().isEmpty()) {
+      return done.stopReason();
+    }
     switch (done.finishReason()) {
       case LENGTH: return "max_tokens";
       case TOOL_CALLS: return "tool_use";
       case CONTENT_FILTER: return "refusal";
-      default: return stopSequence(done) != null ? "stop_sequence" : "end_turn";
+      default: return "end_turn";
     }
   }
 
   /** The stop sequence that ended the reply, or null. */
   static String stopSequence(ChatEvent.Done done) {
-    return null;
+    return done.stopSequence();
   }
 
   /** {@code POST /v1/messages/count_tokens}: {@code {"input_tokens": n}}. */

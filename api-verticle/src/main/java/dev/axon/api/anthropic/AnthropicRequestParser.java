@@ -202,10 +202,16 @@ public final class AnthropicRequestParser {
     if (!node.isArray()) {
       throw invalid("system: Input should be a valid string or a list of text blocks");
     }
+    ChatMessage system = systemBlocks(node, "system");
+    return system.content().isEmpty() ? null : system;
+  }
+
+  /** System text blocks as one system message, a part per block (each keeps its cache breakpoint). */
+  private static ChatMessage systemBlocks(JsonNode node, String path) {
     List<ContentPart> parts = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) {
       JsonNode block = node.get(i);
-      String at = "system." + i;
+      String at = path + "." + i;
       if (!block.isObject()) {
         throw invalid(at + ": Input should be a valid dictionary");
       }
@@ -215,7 +221,7 @@ public final class AnthropicRequestParser {
       }
       parts.add(Canonical.text(requiredString(block, "text", at + ".text"), cacheControl(block, at)));
     }
-    return parts.isEmpty() ? null : new ChatMessage(Role.SYSTEM, parts, null, null, null);
+    return new ChatMessage(Role.SYSTEM, parts, null, null, null);
   }
 
   private void messages(JsonNode root, List<ChatMessage> out) {
@@ -245,7 +251,9 @@ public final class AnthropicRequestParser {
     Role role = switch (roleName) {
       case "user" -> Role.USER;
       case "assistant" -> Role.ASSISTANT;
-      default -> throw invalid(path + ".role: Input should be 'user' or 'assistant'");
+      // Newer models take system prompts between the turns too (Claude Code sends them with model aliases).
+      case "system" -> Role.SYSTEM;
+      default -> throw invalid(path + ".role: Input should be 'user', 'assistant' or 'system'");
     };
     JsonNode content = m.get("content");
     if (content == null || content.isNull()) {
@@ -260,6 +268,8 @@ public final class AnthropicRequestParser {
     }
     if (role == Role.ASSISTANT) {
       out.add(assistant(content, path + ".content"));
+    } else if (role == Role.SYSTEM) {
+      out.add(systemBlocks(content, path + ".content"));
     } else {
       user(content, path + ".content", out);
     }
@@ -495,11 +505,9 @@ public final class AnthropicRequestParser {
         }
         return new Thinking(type, budget);
       }
-      case "disabled":
-      case "adaptive":
-        return new Thinking(type, null);
       default:
-        throw invalid("thinking.type: Input should be 'enabled', 'disabled' or 'adaptive'");
+        // disabled, adaptive, and kinds newer than this gateway: passed on as they are.
+        return new Thinking(type, integer(node, "budget_tokens", 1, Integer.MAX_VALUE, "thinking.budget_tokens"));
     }
   }
 

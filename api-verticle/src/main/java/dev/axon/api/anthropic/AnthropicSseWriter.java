@@ -23,7 +23,7 @@ final class AnthropicSseWriter {
 
   private static final Buffer PING = event("ping", "{\"type\":\"ping\"}");
 
-  private enum Block { NONE, TEXT, THINKING, TOOL }
+  private enum Block { NONE, TEXT, THINKING, TOOL, WHOLE }
 
   private final String messageId;
   private final String model;
@@ -74,6 +74,32 @@ final class AnthropicSseWriter {
       }
       anyText = true;
       return out.appendBuffer(delta("text_delta", "text", t.text()));
+    }
+    if (event instanceof ChatEvent.ThinkingDelta t) {
+      Buffer out = Buffer.buffer();
+      if (open != Block.THINKING || signed) {
+        startBlock(out, Block.THINKING, "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}");
+      }
+      if (t.thinking() != null && !t.thinking().isEmpty()) {
+        out.appendBuffer(delta("thinking_delta", "thinking", t.thinking()));
+      }
+      if (t.signature() != null) {
+        out.appendBuffer(delta("signature_delta", "signature", t.signature()));
+        signed = true;
+      }
+      return out;
+    }
+    if (event instanceof ChatEvent.RedactedThinking r) {
+      // Whole blocks arrive complete in their content_block_start, as the API sends them.
+      return whole(new String(JsonWriter.bytes(g -> {
+        g.writeStartObject();
+        g.writeStringField("type", "redacted_thinking");
+        g.writeStringField("data", r.data());
+        g.writeEndObject();
+      }), StandardCharsets.UTF_8));
+    }
+    if (event instanceof ChatEvent.OpaqueBlock o) {
+      return whole(o.json());
     }
     if (event instanceof ChatEvent.ToolCallDelta d) {
       Buffer out = Buffer.buffer();
@@ -128,6 +154,14 @@ final class AnthropicSseWriter {
   /** An {@code error} event: the stream failed after it started (the API sends nothing after it). */
   static Buffer error(AxonException e) {
     return event("error", JsonWriter.bytes(g -> AnthropicErrors.write(g, e, null)));
+  }
+
+  /** A block that comes whole: started with its content and stopped at once. */
+  private Buffer whole(String contentBlock) {
+    Buffer out = Buffer.buffer();
+    startBlock(out, Block.WHOLE, contentBlock);
+    closeBlock(out);
+    return out;
   }
 
   private void startBlock(Buffer out, Block kind, String contentBlock) {

@@ -253,7 +253,7 @@ final class ChatExchange {
       completion += c.usage().completionTokens();
       reasoning += c.usage().reasoningTokens();
     }
-    return new Usage(first.promptTokens(), completion, first.cachedTokens(), reasoning);
+    return new Usage(first.promptTokens(), completion, first.cachedTokens(), reasoning, first.cacheWriteTokens());
   }
 
   private void fail(Throwable failure) {

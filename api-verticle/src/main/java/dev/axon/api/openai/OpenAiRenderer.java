@@ -228,17 +228,21 @@ public final class OpenAiRenderer {
     });
   }
 
-  /** A stored message in OpenAI's request-message shape, so a client can send it back as history. */
+  /**
+   * A stored message in OpenAI's request-message shape, so a client can send it back as history. Parts OpenAI has no
+   * words for (thinking, blocks kept verbatim for Anthropic) are left out.
+   */
   static void writeMessage(JsonGenerator g, ChatMessage m) throws IOException {
     g.writeStartObject();
     g.writeStringField("role", m.role().wire());
-    if (m.content().isEmpty() && !m.toolCalls().isEmpty()) {
+    List<ContentPart> shown = openAiParts(m.content());
+    if (shown.isEmpty() && !m.toolCalls().isEmpty()) {
       g.writeNullField("content");
-    } else if (m.isTextOnly()) {
-      g.writeStringField("content", m.text());
+    } else if (shown.stream().allMatch(p -> p instanceof ContentPart.Text)) {
+      g.writeStringField("content", shown.size() == m.content().size() ? m.text() : new ChatMessage(m.role(), shown, null, null, null).text());
     } else {
       g.writeArrayFieldStart("content");
-      for (ContentPart part : m.content()) {
+      for (ContentPart part : shown) {
         writePart(g, part);
       }
       g.writeEndArray();
@@ -257,6 +261,17 @@ public final class OpenAiRenderer {
       g.writeStringField("tool_call_id", m.toolCallId());
     }
     g.writeEndObject();
+  }
+
+  private static List<ContentPart> openAiParts(List<ContentPart> parts) {
+    for (ContentPart p : parts) {
+      if (!(p instanceof ContentPart.Text || p instanceof ContentPart.Image || p instanceof ContentPart.Audio
+          || p instanceof ContentPart.File)) {
+        return parts.stream().filter(q -> q instanceof ContentPart.Text || q instanceof ContentPart.Image
+            || q instanceof ContentPart.Audio || q instanceof ContentPart.File).toList();
+      }
+    }
+    return parts;
   }
 
   private static void writePart(JsonGenerator g, ContentPart part) throws IOException {

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
+import dev.axon.common.chat.ContentPart;
 import dev.axon.common.chat.FinishReason;
 import dev.axon.common.chat.Role;
+import dev.axon.common.chat.ThinkingConfig;
 import dev.axon.common.chat.ToolCall;
 import dev.axon.common.chat.Usage;
 import dev.axon.common.conversation.CommitTurn;
@@ -234,6 +236,76 @@ class AnthropicMessagesTest extends ApiTestBase {
         })));
   }
 
+  /** A thought in two fragments and its signature, a redacted thought, a server tool block, then text. */
+  private static ChatEvent[] thinkingReply() {
+    return new ChatEvent[] {
+        ChatEvent.ThinkingDelta.text("Let me think"), ChatEvent.ThinkingDelta.text(" about it."), ChatEvent.ThinkingDelta.signed("sig-123"),
+        new ChatEvent.RedactedThinking("encrypted"),
+        new ChatEvent.OpaqueBlock("{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{\"query\":\"x\"}}"),
+        FakePool.text("Answer"),
+        new ChatEvent.Done(FinishReason.STOP, new Usage(100, 7, 60, 0, 30), FakePool.MODEL, null).withStopSequence("END")};
+  }
+
+  @Test
+  void streamedThinkingRedactedAndServerBlocksWithStopSequenceAndCacheUsage(VertxTestContext ctx) {
+    pool.script(thinkingReply());
+    messages(ask("think").put("stream", true).put("max_tokens", 4096).put("thinking", new JsonObject().put("type", "enabled").put("budget_tokens", 1024))
+        .put("stop_sequences", new JsonArray().add("END"))).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertEquals(messageStart("claude-sonnet-4-6")
+              + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}")
+              + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Let me think\"}}")
+              + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\" about it.\"}}")
+              + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"sig-123\"}}")
+              + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
+              + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"encrypted\"}}")
+              + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":1}")
+              + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{\"query\":\"x\"}}}")
+              + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":2}")
+              + event("content_block_start", "{\"type\":\"content_block_start\",\"index\":3,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
+              + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":3,\"delta\":{\"type\":\"text_delta\",\"text\":\"Answer\"}}")
+              + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":3}")
+              + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"END\"},"
+                  + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":30,\"cache_read_input_tokens\":60,\"output_tokens\":7}}")
+              + event("message_stop", "{\"type\":\"message_stop\"}"), normalized(r.bodyAsString()));
+          ChatRequest sent = pool.requests.get(0).request();
+          assertEquals(ThinkingConfig.enabled(1024), sent.thinking());
+          assertEquals(List.of("END"), sent.sampling().stop());
+          ChatMessage stored = store.commits.get(0).messages().get(1);
+          assertEquals(List.of(new ContentPart.Thinking("Let me think about it.", "sig-123"), new ContentPart.RedactedThinking("encrypted"),
+              new ContentPart.Opaque("{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{\"query\":\"x\"}}"),
+              new ContentPart.Text("Answer")), stored.content(), "the thinking is stored with its signature, for the next turn");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void plainThinkingRepliesHaveEveryBlockInOrder(VertxTestContext ctx) {
+    pool.script(thinkingReply());
+    messages(ask("think")).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      JsonObject body = r.bodyAsJsonObject();
+      assertEquals(new JsonArray()
+          .add(new JsonObject().put("type", "thinking").put("thinking", "Let me think about it.").put("signature", "sig-123"))
+          .add(new JsonObject().put("type", "redacted_thinking").put("data", "encrypted"))
+          .add(new JsonObject().put("type", "server_tool_use").put("id", "srvtoolu_1").put("name", "web_search")
+              .put("input", new JsonObject().put("query", "x")))
+          .add(new JsonObject().put("type", "text").put("text", "Answer")), body.getJsonArray("content"));
+      assertEquals("stop_sequence", body.getString("stop_reason"));
+      assertEquals("END", body.getString("stop_sequence"));
+      assertEquals(new JsonObject().put("input_tokens", 10).put("cache_creation_input_tokens", 30).put("cache_read_input_tokens", 60)
+          .put("output_tokens", 7), body.getJsonObject("usage"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void theUpstreamsOwnStopReasonIsKept(VertxTestContext ctx) {
+    pool.script(FakePool.text("partial"), FakePool.done().withStopReason("pause_turn"));
+    messages(ask("search")).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      assertEquals("pause_turn", r.bodyAsJsonObject().getString("stop_reason"));
+      ctx.completeNow();
+    })));
+  }
+
   @Test
   void aSilentStreamGetsPings(Vertx vertx, VertxTestContext ctx) {
     pool.behave(m -> {
@@ -408,6 +480,30 @@ class AnthropicMessagesTest extends ApiTestBase {
           assertEquals("1", r.getHeader("Retry-After"));
           ctx.completeNow();
         })));
+  }
+
+  // --- count tokens --------------------------------------------------------------------------------------------
+
+  @Test
+  void countTokensAsksThePoolWithTheStoredHistory(VertxTestContext ctx) {
+    JsonObject body = ask("How many?");
+    body.remove("max_tokens");
+    anthropic("/v1/messages/count_tokens", KEY_A).sendJsonObject(body).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      assertEquals(200, r.statusCode(), r.bodyAsString());
+      assertEquals(new JsonObject().put("input_tokens", 10), r.bodyAsJsonObject());
+      assertEquals(List.of(ChatMessage.user("How many?")), pool.counts.get(0).request().messages());
+      store.put(ownerHash(KEY_A), "conv-counted", List.of(ChatMessage.user("Earlier."), ChatMessage.assistant("Yes.")));
+      anthropic("/v1/messages/count_tokens", KEY_A).putHeader("x-axon-conversation-id", "conv-counted").sendJsonObject(body)
+          .onComplete(ctx.succeeding(r2 -> ctx.verify(() -> {
+            assertEquals(new JsonObject().put("input_tokens", 30), r2.bodyAsJsonObject(), "the history counts too");
+            assertEquals(0, store.opens.size(), "counting takes no lock");
+            anthropic("/v1/messages/count_tokens", KEY_B).putHeader("x-axon-conversation-id", "conv-counted").sendJsonObject(body)
+                .onComplete(ctx.succeeding(r3 -> ctx.verify(() -> {
+                  assertAnthropicError(r3, 404, "not_found_error");
+                  ctx.completeNow();
+                })));
+          })));
+    })));
   }
 
   // --- models ------------------------------------------------------------------------------------------------------

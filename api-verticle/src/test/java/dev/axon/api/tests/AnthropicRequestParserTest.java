@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.axon.api.anthropic.AnthropicCall;
 import dev.axon.api.anthropic.AnthropicRequestParser;
+import dev.axon.common.chat.CacheControl;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
 import dev.axon.common.chat.ContentPart;
 import dev.axon.common.chat.ResponseFormat;
 import dev.axon.common.chat.Role;
+import dev.axon.common.chat.ThinkingConfig;
 import dev.axon.common.chat.ToolCall;
 import dev.axon.common.chat.ToolChoice;
+import dev.axon.common.chat.ToolDefinition;
 import dev.axon.common.config.ModelCatalog;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
@@ -139,6 +142,52 @@ class AnthropicRequestParserTest {
   }
 
   @Test
+  void whatOnlyAnthropicHasIsCarriedIntoTheCanonicalModel() {
+    JsonObject ephemeral = new JsonObject().put("type", "ephemeral");
+    JsonObject hour = new JsonObject().put("type", "ephemeral").put("ttl", "1h");
+    JsonObject document = new JsonObject().put("type", "document").put("source", new JsonObject().put("type", "text")
+        .put("media_type", "text/plain").put("data", "Paris is sunny.")).put("citations", new JsonObject().put("enabled", true));
+    JsonObject webSearch = new JsonObject().put("type", "web_search_20250305").put("name", "web_search").put("max_uses", 2);
+    ChatRequest r = parse(base()
+        .put("system", new JsonArray().add(text("Terse.").put("cache_control", ephemeral)))
+        .put("messages", new JsonArray()
+            .add(user(new JsonArray().add(text("Look").put("cache_control", hour)).add(document)))
+            .add(assistant(new JsonArray()
+                .add(new JsonObject().put("type", "thinking").put("thinking", "Hmm.").put("signature", "sig-1"))
+                .add(new JsonObject().put("type", "redacted_thinking").put("data", "enc"))
+                .add(new JsonObject().put("type", "tool_use").put("id", "toolu_1").put("name", "lookup").put("input", new JsonObject())
+                    .put("cache_control", ephemeral))))
+            .add(user(new JsonArray().add(new JsonObject().put("type", "tool_result").put("tool_use_id", "toolu_1")
+                .put("content", "failed").put("is_error", true).put("cache_control", ephemeral))))
+            .add(new JsonObject().put("role", "system").put("content", "Mid-conversation instructions."))
+            .add(user("go")))
+        .put("tools", new JsonArray().add(new JsonObject().put("name", "lookup").put("input_schema", new JsonObject().put("type", "object"))
+            .put("cache_control", hour)).add(webSearch))
+        .put("top_k", 20)
+        .put("max_tokens", 4096).put("thinking", new JsonObject().put("type", "enabled").put("budget_tokens", 1024))).request();
+    assertEquals(new ChatMessage(Role.SYSTEM, List.of(new ContentPart.Text("Terse.", CacheControl.EPHEMERAL)), null, null, null),
+        r.messages().get(0));
+    List<ContentPart> user = r.messages().get(1).content();
+    assertEquals(new ContentPart.Text("Look", new CacheControl("ephemeral", "1h")), user.get(0));
+    assertEquals(new JsonObject(((ContentPart.Opaque) user.get(1)).json()), document, "an unknown block is kept verbatim");
+    ChatMessage reply = r.messages().get(2);
+    assertEquals(List.of(new ContentPart.Thinking("Hmm.", "sig-1"), new ContentPart.RedactedThinking("enc")), reply.content());
+    assertEquals(List.of(new ToolCall("toolu_1", "lookup", "{}", CacheControl.EPHEMERAL)), reply.toolCalls());
+    ChatMessage result = r.messages().get(3);
+    assertEquals(new ChatMessage(Role.TOOL, List.of(new ContentPart.Text("failed")), null, null, "toolu_1", true, CacheControl.EPHEMERAL), result);
+    assertEquals(ChatMessage.system("Mid-conversation instructions."), r.messages().get(4), "a system message between the turns");
+    assertEquals(new CacheControl("ephemeral", "1h"), r.tools().get(0).cacheControl());
+    ToolDefinition raw = r.tools().get(1);
+    assertEquals("web_search", raw.name());
+    assertEquals(webSearch, new JsonObject(raw.rawJson().toString()), "a server tool is kept verbatim");
+    assertEquals(20, r.sampling().topK());
+    assertEquals(ThinkingConfig.enabled(1024), r.thinking());
+    assertEquals(ThinkingConfig.adaptive(), parse(base().put("thinking", new JsonObject().put("type", "adaptive").put("display", "omitted")))
+        .request().thinking());
+    assertEquals(ThinkingConfig.disabled(), parse(base().put("thinking", new JsonObject().put("type", "disabled"))).request().thinking());
+  }
+
+  @Test
   void toolChoices() {
     JsonArray tools = new JsonArray().add(new JsonObject().put("name", "t").put("input_schema", new JsonObject().put("type", "object")));
     assertEquals(ToolChoice.AUTO, parse(base().put("tools", tools).put("tool_choice", new JsonObject().put("type", "auto"))).request().toolChoice());
@@ -178,8 +227,8 @@ class AnthropicRequestParserTest {
     assertEquals("max_tokens: Input should be greater than or equal to 1", refusal(base().put("max_tokens", 0)));
     assertEquals("top_p: Input should be less than or equal to 1", refusal(base().put("top_p", 2)));
     assertEquals("top_k: Input should be greater than or equal to 0", refusal(base().put("top_k", -1)));
-    assertEquals("messages.0.role: Input should be 'user' or 'assistant'", refusal(base().put("messages", new JsonArray().add(
-        new JsonObject().put("role", "system").put("content", "x")))));
+    assertEquals("messages.0.role: Input should be 'user', 'assistant' or 'system'", refusal(base().put("messages", new JsonArray().add(
+        new JsonObject().put("role", "tool").put("content", "x")))));
     assertEquals("messages.0.content.0.text: Field required", refusal(base().put("messages", new JsonArray().add(
         user(new JsonArray().add(new JsonObject().put("type", "text")))))));
     assertEquals("thinking.enabled.budget_tokens: Field required", refusal(base().put("thinking", new JsonObject().put("type", "enabled"))));
