@@ -200,6 +200,20 @@ class AnthropicFidelityTest {
   }
 
   @Test
+  void reasoningEffortKeepsThinkingOnWhenTheToolCallsThinkingCameBack() {
+    Sampling effort = new Sampling(null, null, 4000, List.of(), null, null, null, null, null, null, "low", null);
+    ToolDefinition lookup = new ToolDefinition("lookup", null, tree(SCHEMA), false);
+    ChatMessage withThinking = new ChatMessage(Role.ASSISTANT, List.of(new ContentPart.Thinking(THOUGHT, MockAnthropicServer.signature(THOUGHT))),
+        null, List.of(new ToolCall("toolu_1", "lookup", "{\"q\":\"x\"}")), null);
+    ChatMessage without = new ChatMessage(Role.ASSISTANT, List.of(), null, List.of(new ToolCall("toolu_1", "lookup", "{\"q\":\"x\"}")), null);
+    ChatMessage result = new ChatMessage(Role.TOOL, List.of(new ContentPart.Text("ok")), null, null, "toolu_1");
+    run(new ChatRequest(MODEL, List.of(ChatMessage.user("go"), withThinking, result), effort, List.of(lookup), null, null, null, null, null));
+    assertEquals(tree("{\"type\":\"enabled\",\"budget_tokens\":2048}"), tree(mock.lastMessageRequest().body()).path("thinking"));
+    run(new ChatRequest(MODEL, List.of(ChatMessage.user("go"), without, result), effort, List.of(lookup), null, null, null, null, null));
+    assertTrue(tree(mock.lastMessageRequest().body()).path("thinking").isMissingNode(), "an OpenAI client's tool call has no thinking to send back");
+  }
+
+  @Test
   void aSystemPromptWithoutBreakpointsStaysOneString() {
     run(new ChatRequest(MODEL, List.of(ChatMessage.system("One."), ChatMessage.system("Two."), ChatMessage.user("hi")),
         null, null, null, null, null, null, null));
