@@ -36,7 +36,7 @@ import net.jqwik.api.Provide;
  * thinking and redacted thinking with signatures, server tool blocks and documents kept verbatim, tool results with
  * errors and content blocks, server tools, tool choices, top_k, thinking configurations, stop sequences, metadata.
  */
-class AnthropicRoundTripProperties {
+class AnthropicRoundTripPropertyTest {
 
   static final JsonNodeFactory F = JsonNodeFactory.instance;
   static final AnthropicRequestTranslator TRANSLATOR = new AnthropicRequestTranslator(new AnthropicOptions(new JsonObject()));
@@ -53,7 +53,7 @@ class AnthropicRoundTripProperties {
 
   @Provide
   Arbitrary<ObjectNode> requests() {
-    return Arbitraries.randomValue(AnthropicRoundTripProperties::generate);
+    return Arbitraries.randomValue(AnthropicRoundTripPropertyTest::generate);
   }
 
   // --- generating Messages API requests in the shapes the translator writes --------------------------------------
