@@ -383,6 +383,12 @@ class AnthropicFidelityTest {
         await(h.onContext(() -> provider.countTokens(audio).map(n -> (Throwable) null).otherwise(e -> e))));
     assertEquals(ErrorKind.INVALID_REQUEST, invalid.kind());
 
+    mock.enqueueCountTokens(MockReply.httpError(529, "Overloaded")).enqueueCountTokens(new MockReply().usage(1234, 0, 0));
+    AxonException overloaded = assertInstanceOf(AxonException.class,
+        await(h.onContext(() -> provider.countTokens(ProviderHarness.request(MODEL, "hi")).map(n -> (Throwable) null).otherwise(e -> e))));
+    assertEquals(ErrorKind.UPSTREAM_OVERLOADED, overloaded.kind());
+    assertEquals(1234, (int) await(h.onContext(() -> provider.countTokens(ProviderHarness.request(MODEL, "hi")))));
+
     AnthropicProvider wrongKey = provider(new JsonObject().put("apiKey", "sk-wrong"));
     AxonException auth = assertInstanceOf(AxonException.class,
         await(h.onContext(() -> wrongKey.countTokens(ProviderHarness.request(MODEL, "hi")).map(n -> (Throwable) null).otherwise(e -> e))));

@@ -61,6 +61,7 @@ public final class MockAnthropicServer {
   private final Vertx vertx;
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedDeque<MockReply> queue = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<MockReply> countQueue = new ConcurrentLinkedDeque<>();
   private final AtomicInteger abandoned = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger http2 = new AtomicInteger();
@@ -94,6 +95,15 @@ public final class MockAnthropicServer {
     return this;
   }
 
+  /**
+   * Answer the next valid {@code /v1/messages/count_tokens} with this reply (FIFO): its HTTP error, or its
+   * {@linkplain MockReply#usage input tokens} as the count.
+   */
+  public MockAnthropicServer enqueueCountTokens(MockReply reply) {
+    countQueue.addLast(reply);
+    return this;
+  }
+
   /** Reject requests whose {@code x-api-key} (or bearer token) is not this one; null accepts any. */
   public MockAnthropicServer requireApiKey(String key) {
     this.requiredKey = key;
@@ -122,6 +132,7 @@ public final class MockAnthropicServer {
   public void clear() {
     requests.clear();
     queue.clear();
+    countQueue.clear();
     cachedPrefixes.clear();
   }
 
@@ -195,7 +206,13 @@ public final class MockAnthropicServer {
         error(response, 400, "invalid_request_error", invalid, null);
         return;
       }
-      json(response, 200, new JsonObject().put("input_tokens", countInputWords(body)));
+      MockReply scripted = countQueue.pollFirst();
+      if (scripted != null && scripted.isError()) {
+        error(response, scripted.httpStatus, scripted.errorType, scripted.errorMessage, scripted.retryAfter);
+        return;
+      }
+      int count = scripted != null && scripted.inputTokens != null ? scripted.inputTokens : countInputWords(body);
+      json(response, 200, new JsonObject().put("input_tokens", count));
       return;
     }
     String invalid = validate(body);
