@@ -285,6 +285,17 @@ class AnthropicFidelityTest {
   }
 
   @Test
+  void thinkingTheGatewayTurnedOnForReasoningEffortStaysHidden() {
+    Sampling effort = new Sampling(null, null, 4000, List.of(), null, null, null, null, null, null, "low", null);
+    ProviderHarness.Turn turn = run(new ChatRequest(MODEL, List.of(ChatMessage.user("2+2?")), effort, null, null, null, null, null, null));
+    assertEquals("enabled", mock.lastMessageRequest().body().getJsonObject("thinking").getString("type"), "the upstream thought");
+    assertTrue(turn.events().stream().allMatch(e -> e instanceof ChatEvent.TextDelta), "as OpenAI's reasoning, not shown");
+    mock.enqueue(new MockReply().addRedactedThinking("EmwK").addText("4"));
+    ProviderHarness.Turn redacted = run(new ChatRequest(MODEL, List.of(ChatMessage.user("2+2?")), effort, null, null, null, null, null, null));
+    assertEquals(List.of(new ChatEvent.TextDelta("4")), redacted.events());
+  }
+
+  @Test
   void redactedThinkingAndServerToolBlocksArriveWhole() {
     JsonObject serverUse = new JsonObject().put("type", "server_tool_use").put("id", "srvtoolu_1").put("name", "web_search")
         .put("input", new JsonObject().put("query", "weather Paris"));
@@ -293,7 +304,8 @@ class AnthropicFidelityTest {
             .put("url", "https://w.test").put("title", "W").put("encrypted_content", "abc")));
     for (boolean stream : List.of(true, false)) {
       mock.enqueue(new MockReply().addRedactedThinking("EmwKsecret").addRaw(serverUse).addRaw(results).addText("Sunny."));
-      ProviderHarness.Turn turn = h.run(provider(new JsonObject().put("stream", stream)), ProviderHarness.request(MODEL, "weather?"));
+      ProviderHarness.Turn turn = h.run(provider(new JsonObject().put("stream", stream)),
+          ProviderHarness.request(MODEL, "weather?").withThinking(ThinkingConfig.enabled(1024)));
       assertNull(turn.failure());
       List<ChatEvent> events = turn.events().stream().filter(e -> !(e instanceof ChatEvent.TextDelta)).toList();
       assertEquals(new ChatEvent.RedactedThinking("EmwKsecret"), events.get(0), "stream " + stream);
