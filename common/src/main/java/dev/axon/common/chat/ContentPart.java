@@ -23,6 +23,15 @@ import java.io.IOException;
 })
 public sealed interface ContentPart {
 
+  /**
+   * Whether every dialect and provider can take the part (text, image, audio, file). Thinking, redacted thinking and
+   * verbatim blocks are Anthropic's only: a dialect or provider that does not know them leaves them out (or, for an
+   * {@link Opaque} block, may use its {@link Opaque#text()}).
+   */
+  default boolean portable() {
+    return true;
+  }
+
   /** Plain text. */
   record Text(String text, CacheControl cacheControl) implements ContentPart {
     public Text(String text) {
@@ -53,10 +62,18 @@ public sealed interface ContentPart {
    * vouches for the exact text: both must go back to the upstream unchanged, or it rejects the request.
    */
   record Thinking(String thinking, String signature) implements ContentPart {
+    @Override
+    public boolean portable() {
+      return false;
+    }
   }
 
   /** A thinking block the upstream encrypted ({@code redacted_thinking}): opaque data to send back as it came. */
   record RedactedThinking(String data) implements ContentPart {
+    @Override
+    public boolean portable() {
+      return false;
+    }
   }
 
   /**
@@ -67,6 +84,11 @@ public sealed interface ContentPart {
    * @param json one JSON object with a {@code type}
    */
   record Opaque(String json) implements ContentPart {
+
+    @Override
+    public boolean portable() {
+      return false;
+    }
 
     /** The block's {@code type}, or null when the JSON is not an object with one. */
     @JsonIgnore

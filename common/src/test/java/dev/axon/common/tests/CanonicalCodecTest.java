@@ -121,6 +121,10 @@ class CanonicalCodecTest {
     JsonNode request = Json.MAPPER.readTree(Json.toString(new ChatRequest("m", List.of(ChatMessage.user("hi")), null, null, null, null, null, null, null)));
     assertFalse(request.has("thinking"));
     assertFalse(request.path("sampling").has("topK"));
+    JsonNode thinking = Json.MAPPER.readTree(Json.toString(new ContentPart.Thinking("t", "s")));
+    assertEquals(Json.MAPPER.readTree("{\"type\":\"thinking\",\"thinking\":\"t\",\"signature\":\"s\"}"), thinking);
+    assertFalse(new ContentPart.Thinking("t", "s").portable() || new ContentPart.Opaque("{}").portable());
+    assertTrue(new ContentPart.Text("t").portable() && new ContentPart.Image("https://x", null).portable());
     JsonNode tool = Json.MAPPER.readTree(Json.toString(new ToolDefinition("f", null, null, false)));
     assertFalse(tool.has("cacheControl") || tool.has("rawJson"));
   }

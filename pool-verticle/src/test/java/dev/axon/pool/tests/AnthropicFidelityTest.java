@@ -200,6 +200,20 @@ class AnthropicFidelityTest {
   }
 
   @Test
+  void reasoningEffortKeepsThinkingOnWhenTheToolCallsThinkingCameBack() {
+    Sampling effort = new Sampling(null, null, 4000, List.of(), null, null, null, null, null, null, "low", null);
+    ToolDefinition lookup = new ToolDefinition("lookup", null, tree(SCHEMA), false);
+    ChatMessage withThinking = new ChatMessage(Role.ASSISTANT, List.of(new ContentPart.Thinking(THOUGHT, MockAnthropicServer.signature(THOUGHT))),
+        null, List.of(new ToolCall("toolu_1", "lookup", "{\"q\":\"x\"}")), null);
+    ChatMessage without = new ChatMessage(Role.ASSISTANT, List.of(), null, List.of(new ToolCall("toolu_1", "lookup", "{\"q\":\"x\"}")), null);
+    ChatMessage result = new ChatMessage(Role.TOOL, List.of(new ContentPart.Text("ok")), null, null, "toolu_1");
+    run(new ChatRequest(MODEL, List.of(ChatMessage.user("go"), withThinking, result), effort, List.of(lookup), null, null, null, null, null));
+    assertEquals(tree("{\"type\":\"enabled\",\"budget_tokens\":2048}"), tree(mock.lastMessageRequest().body()).path("thinking"));
+    run(new ChatRequest(MODEL, List.of(ChatMessage.user("go"), without, result), effort, List.of(lookup), null, null, null, null, null));
+    assertTrue(tree(mock.lastMessageRequest().body()).path("thinking").isMissingNode(), "an OpenAI client's tool call has no thinking to send back");
+  }
+
+  @Test
   void aSystemPromptWithoutBreakpointsStaysOneString() {
     run(new ChatRequest(MODEL, List.of(ChatMessage.system("One."), ChatMessage.system("Two."), ChatMessage.user("hi")),
         null, null, null, null, null, null, null));
@@ -271,6 +285,17 @@ class AnthropicFidelityTest {
   }
 
   @Test
+  void thinkingTheGatewayTurnedOnForReasoningEffortStaysHidden() {
+    Sampling effort = new Sampling(null, null, 4000, List.of(), null, null, null, null, null, null, "low", null);
+    ProviderHarness.Turn turn = run(new ChatRequest(MODEL, List.of(ChatMessage.user("2+2?")), effort, null, null, null, null, null, null));
+    assertEquals("enabled", mock.lastMessageRequest().body().getJsonObject("thinking").getString("type"), "the upstream thought");
+    assertTrue(turn.events().stream().allMatch(e -> e instanceof ChatEvent.TextDelta), "as OpenAI's reasoning, not shown");
+    mock.enqueue(new MockReply().addRedactedThinking("EmwK").addText("4"));
+    ProviderHarness.Turn redacted = run(new ChatRequest(MODEL, List.of(ChatMessage.user("2+2?")), effort, null, null, null, null, null, null));
+    assertEquals(List.of(new ChatEvent.TextDelta("4")), redacted.events());
+  }
+
+  @Test
   void redactedThinkingAndServerToolBlocksArriveWhole() {
     JsonObject serverUse = new JsonObject().put("type", "server_tool_use").put("id", "srvtoolu_1").put("name", "web_search")
         .put("input", new JsonObject().put("query", "weather Paris"));
@@ -279,7 +304,8 @@ class AnthropicFidelityTest {
             .put("url", "https://w.test").put("title", "W").put("encrypted_content", "abc")));
     for (boolean stream : List.of(true, false)) {
       mock.enqueue(new MockReply().addRedactedThinking("EmwKsecret").addRaw(serverUse).addRaw(results).addText("Sunny."));
-      ProviderHarness.Turn turn = h.run(provider(new JsonObject().put("stream", stream)), ProviderHarness.request(MODEL, "weather?"));
+      ProviderHarness.Turn turn = h.run(provider(new JsonObject().put("stream", stream)),
+          ProviderHarness.request(MODEL, "weather?").withThinking(ThinkingConfig.enabled(1024)));
       assertNull(turn.failure());
       List<ChatEvent> events = turn.events().stream().filter(e -> !(e instanceof ChatEvent.TextDelta)).toList();
       assertEquals(new ChatEvent.RedactedThinking("EmwKsecret"), events.get(0), "stream " + stream);
@@ -368,6 +394,12 @@ class AnthropicFidelityTest {
     AxonException invalid = assertInstanceOf(AxonException.class,
         await(h.onContext(() -> provider.countTokens(audio).map(n -> (Throwable) null).otherwise(e -> e))));
     assertEquals(ErrorKind.INVALID_REQUEST, invalid.kind());
+
+    mock.enqueueCountTokens(MockReply.httpError(529, "Overloaded")).enqueueCountTokens(new MockReply().usage(1234, 0, 0));
+    AxonException overloaded = assertInstanceOf(AxonException.class,
+        await(h.onContext(() -> provider.countTokens(ProviderHarness.request(MODEL, "hi")).map(n -> (Throwable) null).otherwise(e -> e))));
+    assertEquals(ErrorKind.UPSTREAM_OVERLOADED, overloaded.kind());
+    assertEquals(1234, (int) await(h.onContext(() -> provider.countTokens(ProviderHarness.request(MODEL, "hi")))));
 
     AnthropicProvider wrongKey = provider(new JsonObject().put("apiKey", "sk-wrong"));
     AxonException auth = assertInstanceOf(AxonException.class,

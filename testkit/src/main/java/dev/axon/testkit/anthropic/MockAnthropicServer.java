@@ -31,22 +31,28 @@ import java.util.regex.Pattern;
  * request: {@code "Hello from the mock upstream. You said: <last user text>"} (after a tool result: what the
  * tool returned), honouring {@code max_tokens} (in words), {@code stop_sequences}, a forced tool choice and
  * extended thinking, and answering structured outputs ({@code output_config.format} / {@code output_format}) with a
- * JSON value that fits the schema. Extended thinking ({@code thinking.type} enabled or adaptive) comes first as a
- * thinking block: {@code thinking_delta} fragments, then a {@code signature_delta} whose signature is the mock's hash
- * of the text; a later request that sends such a block back with its text changed is refused (400), as the real API
- * refuses a modified thinking block. Prompt caching: every {@code cache_control} breakpoint (at most 4, type
- * {@code ephemeral}, ttl {@code 5m} or {@code 1h}) marks the prefix up to it (tools, system, messages, in that
- * order); the longest prefix seen before is reported as {@code cache_read_input_tokens}, the rest up to the last
- * breakpoint as {@code cache_creation_input_tokens} (and remembered), and {@code input_tokens} is what remains —
- * token counts being words of text, as everywhere in the mock. {@code POST /v1/messages/count_tokens} validates its
- * body like the real API ({@code model} and {@code messages} required, no {@code max_tokens}, {@code stream} or other
- * field count_tokens does not take) and answers the input's words. The last user text can script it: {@code UPSTREAM_ERROR <status>},
+ * JSON value that fits the schema. The last user text can script it: {@code UPSTREAM_ERROR <status>},
  * {@code UPSTREAM_STREAM_ERROR}, {@code UPSTREAM_SLOW <ms>}, {@code UPSTREAM_HANG}, {@code UPSTREAM_REFUSAL},
  * {@code UPSTREAM_TOOL <name> <json>}, {@code UPSTREAM_TOOL_BASH} (a {@code Bash} tool call that would touch
  * {@code /tmp/axon-pwned}), {@code UPSTREAM_BENCH <chunks> <ms>} (a benchmark reply of time-stamped chunks, see
  * {@link MockReply#stamped}). The {@code mock} provider's script words mean the same here, so one end-to-end suite
  * drives a gateway on either provider: {@code MOCK_FAIL} is {@code UPSTREAM_ERROR 500}, {@code MOCK_FAIL_MIDSTREAM}
  * a stream error after three deltas, {@code MOCK_SLOW <ms>} is {@code UPSTREAM_SLOW <ms>}.
+ *
+ * <p>Extended thinking ({@code thinking.type} enabled or adaptive) comes first as a thinking block:
+ * {@code thinking_delta} fragments, then a {@code signature_delta} whose signature is the mock's hash of the text
+ * ({@link #signature}); a later request that sends such a block back with its text changed is refused (400), as the
+ * real API refuses a modified thinking block.
+ *
+ * <p>Prompt caching: every {@code cache_control} breakpoint (at most 4, type {@code ephemeral}, ttl {@code 5m} or
+ * {@code 1h}) marks the prefix up to it (tools, system, messages, in that order); the longest prefix seen before is
+ * reported as {@code cache_read_input_tokens}, the rest up to the last breakpoint as
+ * {@code cache_creation_input_tokens} (and remembered), and {@code input_tokens} is what remains — token counts being
+ * words of text, as everywhere in the mock (tools count none).
+ *
+ * <p>{@code POST /v1/messages/count_tokens} validates its body like the real API ({@code model} and {@code messages}
+ * required, no {@code max_tokens}, {@code stream} or other field count_tokens does not take) and answers the input's
+ * words, or what {@link #enqueueCountTokens} scripted.
  *
  * <p>Runnable on its own: {@code java -cp ... dev.axon.testkit.anthropic.MockAnthropicServer [port]}.
  */
@@ -61,6 +67,7 @@ public final class MockAnthropicServer {
   private final Vertx vertx;
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedDeque<MockReply> queue = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<MockReply> countQueue = new ConcurrentLinkedDeque<>();
   private final AtomicInteger abandoned = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger http2 = new AtomicInteger();
@@ -94,6 +101,15 @@ public final class MockAnthropicServer {
     return this;
   }
 
+  /**
+   * Answer the next valid {@code /v1/messages/count_tokens} with this reply (FIFO): its HTTP error, or its
+   * {@linkplain MockReply#usage input tokens} as the count.
+   */
+  public MockAnthropicServer enqueueCountTokens(MockReply reply) {
+    countQueue.addLast(reply);
+    return this;
+  }
+
   /** Reject requests whose {@code x-api-key} (or bearer token) is not this one; null accepts any. */
   public MockAnthropicServer requireApiKey(String key) {
     this.requiredKey = key;
@@ -122,6 +138,7 @@ public final class MockAnthropicServer {
   public void clear() {
     requests.clear();
     queue.clear();
+    countQueue.clear();
     cachedPrefixes.clear();
   }
 
@@ -195,7 +212,13 @@ public final class MockAnthropicServer {
         error(response, 400, "invalid_request_error", invalid, null);
         return;
       }
-      json(response, 200, new JsonObject().put("input_tokens", countInputWords(body)));
+      MockReply scripted = countQueue.pollFirst();
+      if (scripted != null && scripted.isError()) {
+        error(response, scripted.httpStatus, scripted.errorType, scripted.errorMessage, scripted.retryAfter);
+        return;
+      }
+      int count = scripted != null && scripted.inputTokens != null ? scripted.inputTokens : countInputWords(body);
+      json(response, 200, new JsonObject().put("input_tokens", count));
       return;
     }
     String invalid = validate(body);

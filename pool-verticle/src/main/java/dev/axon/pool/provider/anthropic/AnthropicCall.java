@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * One turn's {@code POST /v1/messages}: the translated body and headers, and the reading of its response into
  * canonical events with the gateway's share of the work — whitespace stop sequences, the forced JSON tool's input
- * relayed as content, the JSON-object filter, finish {@code tool_calls} whenever tools were called, and the refusal
- * text.
+ * relayed as content, the JSON-object filter, finish {@code tool_calls} whenever tools were called, the refusal
+ * text, and thinking passed on only when the client asked for it.
  */
 final class AnthropicCall implements UpstreamCall {
 
@@ -205,8 +205,11 @@ final class AnthropicCall implements UpstreamCall {
         if (plan.jsonTool() == null) {
           text(t.text());
         }
-      } else if (event instanceof ChatEvent.ThinkingDelta || event instanceof ChatEvent.RedactedThinking
-          || event instanceof ChatEvent.OpaqueBlock) {
+      } else if (event instanceof ChatEvent.ThinkingDelta || event instanceof ChatEvent.RedactedThinking) {
+        if (plan.relayThinking()) {
+          sink.accept(event);
+        }
+      } else if (event instanceof ChatEvent.OpaqueBlock) {
         sink.accept(event);
       } else if (event instanceof ChatEvent.ToolCallDelta d) {
         if (plan.jsonTool() != null) {

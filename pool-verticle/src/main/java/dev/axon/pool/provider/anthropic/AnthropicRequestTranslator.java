@@ -70,13 +70,20 @@ import java.util.regex.Pattern;
  */
 public final class AnthropicRequestTranslator {
 
-  /** What the gateway enforces for one turn, beside the request. */
+  /**
+   * What the gateway enforces for one turn, beside the request.
+   *
+   * @param relayThinking whether the reply's thinking is passed on: only when the client asked for thinking itself
+   *                      (an explicit {@link ThinkingConfig}); thinking the gateway turns on for
+   *                      {@code reasoning_effort} stays hidden, as OpenAI's reasoning does
+   */
   public record TurnPlan(
       List<String> gatewayStops,
       String jsonTool,
       boolean jsonObjectFilter,
       boolean thinking,
-      int maxTokens) {
+      int maxTokens,
+      boolean relayThinking) {
   }
 
   /** The request body, the beta names it needs, and the turn's plan. */
@@ -306,7 +313,7 @@ public final class AnthropicRequestTranslator {
     }
     body.put("stream", options.stream());
     return new Translation(body, List.copyOf(betas),
-        new TurnPlan(List.copyOf(gatewayStops), jsonTool, jsonObjectFilter, thinking, maxTokens));
+        new TurnPlan(List.copyOf(gatewayStops), jsonTool, jsonObjectFilter, thinking, maxTokens, explicit != null && explicit.on()));
   }
 
   /** Temperature (clamped into the API's range), else top_p (current models refuse both), and top_k. */

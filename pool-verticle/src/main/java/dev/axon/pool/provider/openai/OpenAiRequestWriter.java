@@ -144,7 +144,7 @@ public final class OpenAiRequestWriter {
     ObjectNode out = F.objectNode();
     String role = m.role() == Role.DEVELOPER ? options.developerRole() : m.role().wire();
     out.put("role", role);
-    List<ContentPart> content = m.content().stream().filter(OpenAiRequestWriter::openAiPart).toList();
+    List<ContentPart> content = m.content().stream().filter(ContentPart::portable).toList();
     if (content.isEmpty()) {
       if (m.role() == Role.ASSISTANT) {
         out.putNull("content");
@@ -196,11 +196,5 @@ public final class OpenAiRequestWriter {
       out.put("tool_call_id", m.toolCallId());
     }
     return out;
-  }
-
-  /** Parts an OpenAI upstream takes: not thinking (Anthropic's, signed for Anthropic only) nor verbatim blocks. */
-  private static boolean openAiPart(ContentPart part) {
-    return !(part instanceof ContentPart.Thinking || part instanceof ContentPart.RedactedThinking
-        || part instanceof ContentPart.Opaque);
   }
 }
