@@ -265,10 +265,8 @@ public final class OpenAiRenderer {
 
   private static List<ContentPart> openAiParts(List<ContentPart> parts) {
     for (ContentPart p : parts) {
-      if (!(p instanceof ContentPart.Text || p instanceof ContentPart.Image || p instanceof ContentPart.Audio
-          || p instanceof ContentPart.File)) {
-        return parts.stream().filter(q -> q instanceof ContentPart.Text || q instanceof ContentPart.Image
-            || q instanceof ContentPart.Audio || q instanceof ContentPart.File).toList();
+      if (!p.portable()) {
+        return parts.stream().filter(ContentPart::portable).toList();
       }
     }
     return parts;
