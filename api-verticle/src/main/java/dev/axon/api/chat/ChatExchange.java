@@ -28,11 +28,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One chat exchange, whatever its dialect, from the moment its conversation is open: runs {@code n} turns, relays
  * their events through the dialect's {@link ExchangeRenderer} (streaming) or collects them (plain), stores the turn
- * once every choice succeeded, and renders the end. Any failure ends the exchange once: the other turns are cancelled, the conversation lock released, and
+ * once every choice succeeded, and renders the end. Any failure ends the exchange once: the other turns are
+ * cancelled, the conversation lock released, and
  * the client gets an error (a JSON error with its status before the stream started, an error event after). The
  * stream starts with the first event, not when the sessions are acquired, so a turn that fails before its first
  * token still gets its status and Retry-After. A client that goes away cancels the turns. A stream silent for the
- * bounds' keep-alive interval gets the dialect's keep-alive, when it has one.
+ * bounds' keep-alive interval gets the dialect's keep-alive, when it has one (and opens for it, if the first event
+ * has not come by then).
  *
  * <p>Threading: confined to the API verticle's context.
  */
@@ -120,6 +122,25 @@ final class ChatExchange {
       provider = turns.get(0).accepted().result().provider();
       allAccepted = true;
       if (!finished && hasEarlyEvents()) {
+        open();
+      } else if (!finished) {
+        openWhenSilent();
+      }
+    });
+  }
+
+  /**
+   * A stream whose dialect has keep-alives opens, even before the model's first event, once the sessions have been
+   * silent for the keep-alive interval: a long think before the first token (or thinking whose text is not shown)
+   * then keeps the connection and any proxy on the way alive. A failure before that still gets its HTTP status.
+   */
+  private void openWhenSilent() {
+    long intervalMs = context.bounds().get().streamKeepAliveMs();
+    if (!call.stream() || renderer.keepAlive() == null || intervalMs <= 0) {
+      return;
+    }
+    rc.vertx().setTimer(intervalMs, t -> {
+      if (!opened && !finished && !response.closed()) {
         open();
       }
     });

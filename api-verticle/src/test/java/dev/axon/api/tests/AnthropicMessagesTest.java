@@ -329,6 +329,25 @@ class AnthropicMessagesTest extends ApiTestBase {
   }
 
   @Test
+  void aLongWaitForTheFirstEventOpensTheStreamAndPings(Vertx vertx, VertxTestContext ctx) {
+    pool.behave(m -> {
+      pool.accept(m);
+      TurnRequest turn = m.body();
+      vertx.setTimer(600, t -> {
+        pool.send(turn, 0, FakePool.text("Hello"));
+        pool.send(turn, 1, FakePool.done());
+      });
+    });
+    messages(ask("hi").put("stream", true)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      String body = normalized(r.bodyAsString());
+      assertTrue(body.startsWith(messageStart("claude-sonnet-4-6") + event("ping", "{\"type\":\"ping\"}")),
+          "message_start and pings while the model had said nothing: " + body);
+      assertTrue(body.endsWith(messageEnd("end_turn", 5, 2)), body);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void aFailureMidStreamEndsWithAnErrorEvent(VertxTestContext ctx) {
     pool.script(FakePool.text("The three"), new ChatEvent.Failed(ErrorKind.UPSTREAM_OVERLOADED, "Overloaded", 2));
     messages(ask("colors").put("stream", true)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
