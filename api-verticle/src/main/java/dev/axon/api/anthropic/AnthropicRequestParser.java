@@ -236,11 +236,11 @@ public final class AnthropicRequestParser {
       throw invalid("messages: at least one message is required");
     }
     for (int i = 0; i < node.size(); i++) {
-      message(node.get(i), "messages." + i, out);
+      message(node.get(i), "messages." + i, out, i == node.size() - 1);
     }
   }
 
-  private static void message(JsonNode m, String path, List<ChatMessage> out) {
+  private static void message(JsonNode m, String path, List<ChatMessage> out, boolean last) {
     if (!m.isObject()) {
       throw invalid(path + ": Input should be a valid dictionary");
     }
@@ -265,6 +265,9 @@ public final class AnthropicRequestParser {
     }
     if (!content.isArray()) {
       throw invalid(path + ".content: Input should be a valid string or a list of content blocks");
+    }
+    if (content.isEmpty() && !(last && role == Role.ASSISTANT)) {
+      throw invalid(path + ".content: all messages must have non-empty content except for the optional final assistant message");
     }
     if (role == Role.ASSISTANT) {
       out.add(assistant(content, path + ".content"));

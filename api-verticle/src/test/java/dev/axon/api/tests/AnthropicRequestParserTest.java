@@ -239,6 +239,10 @@ class AnthropicRequestParserTest {
     assertEquals("tools: List should have at most 4 items after validation, not 5", refusal(base().put("tools", new JsonArray(
         List.of(1, 2, 3, 4, 5).stream().map(i -> new JsonObject().put("name", "t" + i).put("input_schema", new JsonObject())).toList()))));
     assertTrue(refusal(base().put("messages", "nope")).startsWith("messages: "));
+    assertEquals("messages.0.content: all messages must have non-empty content except for the optional final assistant message",
+        refusal(base().put("messages", new JsonArray().add(user(new JsonArray())))));
+    assertEquals(2, parse(base().put("messages", new JsonArray().add(user("hi")).add(assistant(new JsonArray())))).request().messages().size(),
+        "a final assistant message may be empty (a prefill)");
   }
 
   @Test
