@@ -220,6 +220,22 @@ class AnthropicSdkTest {
   }
 
   @Test
+  void messagesAreMeteredPerKeyLikeChatCompletions() throws InterruptedException {
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    String usage = "/v1/usage?from=" + today + "&to=" + today;
+    long before = gateway.fetch(usage, KEY_B).bodyAsJsonObject().getJsonObject("total").getLong("requests");
+    Message message = bob.messages().create(ask("one two three").build());
+    long deadline = System.currentTimeMillis() + 5_000;
+    JsonObject total;
+    do {
+      Thread.sleep(50);
+      total = gateway.fetch(usage, KEY_B).bodyAsJsonObject().getJsonObject("total");
+    } while (total.getLong("requests") == before && System.currentTimeMillis() < deadline);
+    assertEquals(before + 1, total.getLong("requests"), "the message was metered for its key: " + total);
+    assertTrue(total.getLong("completion_tokens") >= message.usage().outputTokens());
+  }
+
+  @Test
   void countTokens() {
     long tokens = alice.messages().countTokens(MessageCountTokensParams.builder().model(MODEL)
         .addUserMessage("one two three four").build()).inputTokens();
