@@ -859,6 +859,18 @@ if "$CLAUDE" --version >/dev/null 2>&1; then
   check "claude CLI two turns: two successful results" jq -e -s '[.[] | select(.type == "result" and .is_error == false)] | length == 2' "$CWORK/turns.jsonl"
   check "claude CLI two turns: the second saw the first" jq -e -s --arg n "$ANAME" '[.[] | select(.type == "result")][1].result | contains($n)' "$CWORK/turns.jsonl"
 
+  # Claude Code as users run it (its whole tool set, system prompt and environment reminders), where the upstream
+  # never calls a tool by itself: the mock provider would call the tools the reminders name.
+  if [ "${PROVIDER:-mock}" != mock ]; then
+    (cd "$CWORK/cwd" && env -i PATH=/usr/bin:/bin HOME="$CWORK/home" CLAUDE_CONFIG_DIR="$CWORK/config" \
+      ANTHROPIC_BASE_URL="$BASE" ANTHROPIC_API_KEY="$KEY" CLAUDE_CODE_MAX_RETRIES=0 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
+      DISABLE_AUTOUPDATER=1 timeout 120 "$CLAUDE" --model "$MODEL" -p "$CPROMPT" --output-format stream-json --verbose) \
+      >"$CWORK/full.jsonl" 2>"$CWORK/full.err"
+    DETAIL="stdout: $(snippet "$CWORK/full.jsonl"); stderr: $(snippet "$CWORK/full.err")"
+    check "claude CLI with its default tools and prompt: the gateway's answer" \
+      jq -e -s --arg p "$CPROMPT" 'any(.[]; .type == "result" and .is_error == false and (.result | contains($p)))' "$CWORK/full.jsonl"
+  fi
+
   claude_client "sk-e2e-definitely-not-a-key" -p "hello" --output-format stream-json --verbose >"$CWORK/badkey.jsonl" 2>"$CWORK/badkey.err"
   DETAIL="stdout: $(snippet "$CWORK/badkey.jsonl")"
   check "claude CLI with a wrong key: reports the 401 authentication_error" jq -e -s 'any(.[]; .type == "result" and .is_error == true and .api_error_status == 401)' "$CWORK/badkey.jsonl"
