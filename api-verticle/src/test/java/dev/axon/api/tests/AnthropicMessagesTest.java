@@ -405,6 +405,14 @@ class AnthropicMessagesTest extends ApiTestBase {
   }
 
   @Test
+  void aBodyOverTheLimitIsRequestTooLarge(VertxTestContext ctx) {
+    messages(ask("x".repeat(BODY_LIMIT))).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      assertAnthropicError(r, 413, "request_too_large");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void unknownRoutesUnderMessagesAreAnthropicShaped404s(VertxTestContext ctx) {
     anthropic("/v1/messages/batches/x", KEY_A).sendJsonObject(ask("hi")).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
       assertAnthropicError(r, 404, "not_found_error");
