@@ -127,8 +127,7 @@ public final class AnthropicRequestParser {
       root = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
       String why = e.getOriginalMessage();
-      throw invalid("The request body is not valid JSON" + (why != null && why.startsWith("Duplicate field") ? ": " + why : ".")
-      );
+      throw invalid("The request body is not valid JSON" + (why != null && why.startsWith("Duplicate field") ? ": " + why : "."));
     } catch (IOException e) {
       throw invalid("The request body could not be read.");
     }
