@@ -46,9 +46,9 @@ cleanup() { for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done; wai
 trap cleanup EXIT
 
 if [ "$MODE" = smoke ]; then
-  SECONDS_PER=1; WARMUP=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_CHUNKS=20
+  SECONDS_PER=1; WARMUP=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_CHUNKS=20
 else
-  SECONDS_PER=10; WARMUP=5; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=30; STREAM_CHUNKS=100
+  SECONDS_PER=10; WARMUP=5; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=30; STREAM_WARMUP=50; STREAM_CHUNKS=100
 fi
 GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
 # Gateways start as scripts/run.sh starts them: from the class-data archive of the jar (built here when missing).
@@ -116,6 +116,14 @@ MOCKGW="http://127.0.0.1:$GB/v1/chat/completions"
 RESULTS=$WORK/results.jsonl
 : >"$RESULTS"
 
+# Warm-up: the JIT compiles the gateways' request paths before anything is measured (a gateway in service is warm;
+# a cold one spends the first tens of thousands of requests compiling, which would land on the first figures taken).
+log "warming up the gateways"
+for body in openai.json openai-nostore.json; do
+  wrk_run "warmup-$body" "$GATEWAY" "$WORK/$body" "$AUTH" 16 >/dev/null
+done
+wrk_run warmup-mock "$MOCKGW" "$WORK/openai-nostore.json" "$AUTH" 16 >/dev/null
+
 log "1/5 the limit: a minimal Vert.x server and the mock upstream called directly"
 wrk_run limit-vertx "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" 64 >>"$RESULTS"
 wrk_run limit-upstream "$UPSTREAM" "$WORK/anthropic.json" "" 64 >>"$RESULTS"
@@ -131,9 +139,9 @@ wrk_run mockgw-c64 "$MOCKGW" "$WORK/openai-nostore.json" "$AUTH" 64 >>"$RESULTS"
 wrk_run vertx-c64 "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" 64 >>"$RESULTS"
 
 log "3/5 streaming: time to first byte and per-chunk relay delay ($STREAM_CHUNKS-chunk replies), then $STREAMS open streams"
-java -jar "$BENCH_JAR" stream url="$UPSTREAM" body="$WORK/anthropic-stream.json" requests="$STREAM_REQUESTS" warmup=5 \
+java -jar "$BENCH_JAR" stream url="$UPSTREAM" body="$WORK/anthropic-stream.json" requests="$STREAM_REQUESTS" warmup="$STREAM_WARMUP" \
   | jq -c '. + {name: "stream-direct"}' >>"$RESULTS"
-java -jar "$BENCH_JAR" stream url="$GATEWAY" body="$WORK/openai-stream.json" header="Authorization:$AUTH" requests="$STREAM_REQUESTS" warmup=5 \
+java -jar "$BENCH_JAR" stream url="$GATEWAY" body="$WORK/openai-stream.json" header="Authorization:$AUTH" requests="$STREAM_REQUESTS" warmup="$STREAM_WARMUP" \
   | jq -c '. + {name: "stream-gateway"}' >>"$RESULTS"
 java -jar "$BENCH_JAR" streams url="$GATEWAY" body="$WORK/openai-slow-stream.json" header="Authorization:$AUTH" \
   streams="$STREAMS" rampSeconds=5 pid="$GA_PID" | jq -c '. + {name: "streams-gateway"}' >>"$RESULTS"
