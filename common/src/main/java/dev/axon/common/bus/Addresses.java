@@ -9,6 +9,11 @@ public final class Addresses {
 
   /** {@link dev.axon.common.turn.TurnRequest} → {@link dev.axon.common.turn.TurnAccepted}. */
   public static final String POOL_TURN = "axon.pool.turn";
+  /**
+   * {@link dev.axon.common.tokens.CountTokens} → {@link dev.axon.common.tokens.TokenCount}: the request's model is
+   * routed like a turn's, and its provider counts (no session is taken).
+   */
+  public static final String POOL_COUNT_TOKENS = "axon.pool.count-tokens";
   /** null → {@link dev.axon.common.stats.PoolStats}. */
   public static final String POOL_STATS = "axon.pool.stats";
   /** null → {@link dev.axon.common.stats.PoolHealth}. */

@@ -22,6 +22,8 @@ import dev.axon.common.tenant.RateLimitRenew;
 import dev.axon.common.tenant.RecordUsage;
 import dev.axon.common.tenant.UsageQuery;
 import dev.axon.common.tenant.UsageReport;
+import dev.axon.common.tokens.CountTokens;
+import dev.axon.common.tokens.TokenCount;
 import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
@@ -46,7 +48,8 @@ public final class Codecs {
       ModelList.class,
       ListConversations.class, ConversationPage.class, DeleteConversation.class,
       RateLimitAcquire.class, RateLimitDecision.class, RateLimitRenew.class, RateLimitRelease.class,
-      RecordUsage.class, UsageQuery.class, UsageReport.class);
+      RecordUsage.class, UsageQuery.class, UsageReport.class,
+      CountTokens.class, TokenCount.class);
 
   private static final Set<EventBus> REGISTERED = ConcurrentHashMap.newKeySet();
 

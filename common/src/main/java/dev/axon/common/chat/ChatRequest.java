@@ -14,6 +14,8 @@ import java.util.Map;
  * @param toolChoice        null means the provider's default ({@code auto} when tools are given)
  * @param parallelToolCalls null means the provider's default
  * @param user              the client's end-user id, or null
+ * @param thinking          extended thinking as the client asked for it explicitly, or null (then a provider may
+ *                          derive it from {@link Sampling#reasoningEffort()})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatRequest(
@@ -25,7 +27,8 @@ public record ChatRequest(
     Boolean parallelToolCalls,
     ResponseFormat responseFormat,
     String user,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    ThinkingConfig thinking) {
 
   public ChatRequest {
     messages = List.copyOf(messages);
@@ -35,12 +38,32 @@ public record ChatRequest(
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
   }
 
+  public ChatRequest(String model, List<ChatMessage> messages, Sampling sampling, List<ToolDefinition> tools,
+                     ToolChoice toolChoice, Boolean parallelToolCalls, ResponseFormat responseFormat, String user,
+                     Map<String, String> metadata) {
+    this(model, messages, sampling, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, null);
+  }
+
   public ChatRequest withMessages(List<ChatMessage> newMessages) {
-    return new ChatRequest(model, newMessages, sampling, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata);
+    return new ChatRequest(model, newMessages, sampling, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, thinking);
   }
 
   public ChatRequest withModel(String newModel) {
-    return new ChatRequest(newModel, messages, sampling, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata);
+    return new ChatRequest(newModel, messages, sampling, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, thinking);
+  }
+
+  public ChatRequest withThinking(ThinkingConfig newThinking) {
+    return new ChatRequest(model, messages, sampling, tools, toolChoice, parallelToolCalls, responseFormat, user, metadata, newThinking);
+  }
+
+  /** The tools that are functions (not raw server or built-in tools, which only some providers understand). */
+  public List<ToolDefinition> functionTools() {
+    for (ToolDefinition t : tools) {
+      if (!t.isFunction()) {
+        return tools.stream().filter(ToolDefinition::isFunction).toList();
+      }
+    }
+    return tools;
   }
 
   /** Whether the model may call tools in this turn. */

@@ -11,6 +11,7 @@ import java.util.Map;
  *
  * @param maxTokens the cap on generated tokens ({@code max_completion_tokens} or {@code max_tokens})
  * @param stop      stop sequences, empty when none
+ * @param topK      sample only from the K likeliest tokens (Anthropic's {@code top_k}), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Sampling(
@@ -25,12 +26,25 @@ public record Sampling(
     Boolean logprobs,
     Integer topLogprobs,
     String reasoningEffort,
-    String serviceTier) {
+    String serviceTier,
+    Integer topK) {
 
-  public static final Sampling DEFAULTS = new Sampling(null, null, null, List.of(), null, null, null, null, null, null, null, null);
+  public static final Sampling DEFAULTS = new Sampling(null, null, null, List.of(), null, null, null, null, null, null, null, null, null);
 
   public Sampling {
     stop = stop == null ? List.of() : List.copyOf(stop);
     logitBias = logitBias == null ? null : Map.copyOf(logitBias);
+  }
+
+  public Sampling(Double temperature, Double topP, Integer maxTokens, List<String> stop, Long seed, Double presencePenalty,
+                  Double frequencyPenalty, Map<String, Integer> logitBias, Boolean logprobs, Integer topLogprobs,
+                  String reasoningEffort, String serviceTier) {
+    this(temperature, topP, maxTokens, stop, seed, presencePenalty, frequencyPenalty, logitBias, logprobs, topLogprobs,
+        reasoningEffort, serviceTier, null);
+  }
+
+  public Sampling withTopK(Integer k) {
+    return new Sampling(temperature, topP, maxTokens, stop, seed, presencePenalty, frequencyPenalty, logitBias, logprobs,
+        topLogprobs, reasoningEffort, serviceTier, k);
   }
 }

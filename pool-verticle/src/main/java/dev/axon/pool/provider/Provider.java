@@ -1,7 +1,9 @@
 package dev.axon.pool.provider;
 
 import dev.axon.common.catalog.ListedModel;
+import dev.axon.common.chat.ChatRequest;
 import dev.axon.common.stats.UpstreamStats;
+import dev.axon.common.tokens.TokenEstimator;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -47,5 +49,14 @@ public interface Provider {
    */
   default Future<List<ListedModel>> listModels() {
     return Future.succeededFuture(List.of());
+  }
+
+  /**
+   * How many input tokens {@code request} would take (system, messages, tools), without running a turn and without a
+   * session. This default estimates ({@link TokenEstimator}); a provider whose upstream counts asks it. Fails with a
+   * typed error, e.g. {@code INVALID_REQUEST} for a request the provider could not send.
+   */
+  default Future<Integer> countTokens(ChatRequest request) {
+    return Future.succeededFuture(TokenEstimator.inputTokens(request));
   }
 }

@@ -94,6 +94,79 @@ class AnthropicEventDecoderTest {
   }
 
   @Test
+  void thinkingStreamsAsFragmentsThenItsSignatureBeforeTheText() throws IOException {
+    AnthropicEventDecoder[] d = new AnthropicEventDecoder[1];
+    List<ChatEvent> events = replay("stream-thinking.sse", d);
+    assertEquals(List.of(
+        ChatEvent.ThinkingDelta.text("I need to find the GCD of 1071 and 462 using the Euclidean algorithm.\n\n1071 = 2 × 462 + 147"),
+        ChatEvent.ThinkingDelta.text("\n462 = 3 × 147 + 21"),
+        ChatEvent.ThinkingDelta.text("\n147 = 7 × 21 + 0"),
+        ChatEvent.ThinkingDelta.text("\nThe remainder is 0, so GCD(1071, 462) = 21."),
+        new ChatEvent.ThinkingDelta("", "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds..."),
+        new ChatEvent.TextDelta("The greatest common divisor of 1071 and 462 is **21**.")), events);
+    ChatEvent.Done done = d[0].done("m", null);
+    assertEquals(FinishReason.STOP, done.finishReason());
+    assertEquals("end_turn", done.stopReason());
+    assertNull(done.stopSequence());
+    assertEquals(142, done.usage().completionTokens());
+  }
+
+  @Test
+  void redactedThinkingSignatureOnlyBlocksTheStopSequenceAndCacheUsage() throws IOException {
+    AnthropicEventDecoder[] d = new AnthropicEventDecoder[1];
+    List<ChatEvent> events = replay("stream-redacted-stop-sequence.sse", d);
+    assertEquals(List.of(
+        ChatEvent.ThinkingDelta.text("Count to three."),
+        ChatEvent.ThinkingDelta.signed("EqQBCgIYAhIMone"),
+        new ChatEvent.RedactedThinking("EmwKAhgBEgy3va3pzix"),
+        ChatEvent.ThinkingDelta.signed("EqQBCgIYAhIMtwo"),
+        new ChatEvent.TextDelta("One, two"),
+        new ChatEvent.TextDelta(", three")), events);
+    ChatEvent.Done done = d[0].done("m", null);
+    assertEquals(FinishReason.STOP, done.finishReason());
+    assertEquals("###", done.stopSequence());
+    assertEquals("stop_sequence", done.stopReason());
+    assertEquals(new dev.axon.common.chat.Usage(2312, 57, 2000, 0, 300), done.usage());
+    assertEquals(12, done.usage().uncachedPromptTokens());
+  }
+
+  @Test
+  void toolUseTranscriptGivesTextThenTheCallThenToolUse() throws IOException {
+    AnthropicEventDecoder[] d = new AnthropicEventDecoder[1];
+    List<ChatEvent> events = replay("stream-tool-use.sse", d);
+    assertEquals("Okay, let's check the weather for San Francisco, CA:", text(events));
+    int firstCall = 0;
+    while (!(events.get(firstCall) instanceof ChatEvent.ToolCallDelta)) {
+      firstCall++;
+    }
+    assertEquals(new ChatEvent.ToolCallDelta(0, "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather", ""), events.get(firstCall));
+    assertTrue(events.subList(firstCall, events.size()).stream().allMatch(e -> e instanceof ChatEvent.ToolCallDelta));
+    ChatEvent.Done done = d[0].done("m", null);
+    assertEquals(FinishReason.TOOL_CALLS, done.finishReason());
+    assertEquals("tool_use", done.stopReason());
+    assertEquals(new dev.axon.common.chat.Usage(472, 89, 0, 0, 0), done.usage());
+  }
+
+  @Test
+  void aWholeMessageWithThinkingAndServerToolsDecodesLikeAStream() throws IOException {
+    List<ChatEvent> events = new ArrayList<>();
+    AnthropicEventDecoder decoder = new AnthropicEventDecoder(events::add);
+    decoder.acceptMessage(Json.MAPPER.readTree("{\"model\":\"claude-x\",\"content\":["
+        + "{\"type\":\"thinking\",\"thinking\":\"Hmm.\",\"signature\":\"sigA\"},"
+        + "{\"type\":\"redacted_thinking\",\"data\":\"secret\"},"
+        + "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{\"query\":\"q\"}},"
+        + "{\"type\":\"text\",\"text\":\"Hi\"}],\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"END\","
+        + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":7,\"output_tokens\":3}}"));
+    assertEquals(List.of(ChatEvent.ThinkingDelta.text("Hmm."), ChatEvent.ThinkingDelta.signed("sigA"),
+        new ChatEvent.RedactedThinking("secret"),
+        new ChatEvent.OpaqueBlock("{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{\"query\":\"q\"}}"),
+        new ChatEvent.TextDelta("Hi")), events);
+    ChatEvent.Done done = decoder.done("m", null);
+    assertEquals("END", done.stopSequence());
+    assertEquals(new dev.axon.common.chat.Usage(17, 3, 0, 0, 7), done.usage());
+  }
+
+  @Test
   void maxTokensMapsToLength() throws IOException {
     AnthropicEventDecoder[] d = new AnthropicEventDecoder[1];
     replay("stream-max-tokens.sse", d);

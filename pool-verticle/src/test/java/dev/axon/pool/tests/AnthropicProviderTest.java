@@ -154,6 +154,7 @@ class AnthropicProviderTest {
     mock.enqueue(new MockReply().addThinking("secret chain of thought").addText("The answer is 4."));
     ProviderHarness.Turn turn = run("2+2?");
     assertEquals("The answer is 4.", turn.text());
+    // Thinking the client did not ask for itself (here none, or reasoning_effort) stays hidden.
     assertTrue(turn.events().stream().noneMatch(e -> e.toString().contains("secret")));
   }
 

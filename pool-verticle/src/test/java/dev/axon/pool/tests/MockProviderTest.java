@@ -201,6 +201,73 @@ class MockProviderTest {
   }
 
   @Test
+  void theStopSequenceThatEndedTheReplyIsNamed(Vertx vertx, VertxTestContext ctx) {
+    ChatRequest stopped = request(List.of(ChatMessage.user("Hello there")), sampling(null, List.of("zzz", "messages.")), null, null, null);
+    ChatRequest natural = request(List.of(ChatMessage.user("Hello there")), sampling(null, List.of("zzz")), null, null, null);
+    onContext(vertx, ctx, () -> turn(vertx, stopped).compose(a -> turn(vertx, natural).map(b -> {
+      ctx.verify(() -> {
+        assertEquals("messages.", a.done().stopSequence());
+        assertNull(b.done().stopSequence());
+      });
+      return null;
+    })));
+  }
+
+  @Test
+  void withThinkingOnAThinkingBlockComesFirstEndedByItsSignature(Vertx vertx, VertxTestContext ctx) {
+    ChatRequest req = new ChatRequest(MODEL, List.of(ChatMessage.user("What is my name")), sampling(3, null), null, null, null,
+        null, null, null, dev.axon.common.chat.ThinkingConfig.enabled(1024));
+    onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {
+      ctx.verify(() -> {
+        assertDone(o, FinishReason.LENGTH);
+        List<ChatEvent.ThinkingDelta> thinking = o.events().stream().filter(ChatEvent.ThinkingDelta.class::isInstance)
+            .map(ChatEvent.ThinkingDelta.class::cast).toList();
+        assertTrue(thinking.size() >= 3, "a few fragments and the signature: " + thinking);
+        for (int i = 0; i < thinking.size(); i++) {
+          assertEquals(thinking.get(i), o.events().get(i), "thinking comes before the text");
+        }
+        StringBuilder thought = new StringBuilder();
+        thinking.subList(0, thinking.size() - 1).forEach(d -> {
+          assertNull(d.signature());
+          thought.append(d.thinking());
+        });
+        assertTrue(thought.toString().contains("What is my name"), thought.toString());
+        ChatEvent.ThinkingDelta signature = thinking.get(thinking.size() - 1);
+        assertEquals("", signature.thinking());
+        assertNotNull(signature.signature());
+        assertEquals("You said: What", o.text(), "the cap counts the text only");
+        int thoughtWords = words(thought.toString());
+        assertEquals(thoughtWords, o.done().usage().reasoningTokens());
+        assertEquals(3 + thoughtWords, o.done().usage().completionTokens());
+      });
+      return null;
+    }));
+  }
+
+  @Test
+  void withoutThinkingThereIsNoThinkingBlock(Vertx vertx, VertxTestContext ctx) {
+    ChatRequest req = new ChatRequest(MODEL, List.of(ChatMessage.user("hi")), null, null, null, null, null, null, null,
+        dev.axon.common.chat.ThinkingConfig.disabled());
+    onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {
+      ctx.verify(() -> assertTrue(o.events().stream().allMatch(ChatEvent.TextDelta.class::isInstance)));
+      return null;
+    }));
+  }
+
+  @Test
+  void rawServerToolsAreNeverCalled(Vertx vertx, VertxTestContext ctx) {
+    ToolDefinition search = ToolDefinition.raw(schema("{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}"));
+    ChatRequest req = request(List.of(ChatMessage.user("MOCK_TOOL web_search")), null, null, List.of(search), ToolChoice.REQUIRED);
+    onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {
+      ctx.verify(() -> {
+        assertDone(o, FinishReason.STOP);
+        assertTrue(o.toolDeltas().isEmpty());
+      });
+      return null;
+    }));
+  }
+
+  @Test
   void stopSequenceSplitAcrossWordsCutsWhereItBegins(Vertx vertx, VertxTestContext ctx) {
     ChatRequest req = request(List.of(ChatMessage.user("Hello there")), sampling(null, List.of("said: Hel", "zzz")), null, null, null);
     onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {

@@ -101,6 +101,31 @@ class OpenAiProviderTest {
   }
 
   @Test
+  void whatOnlyAnthropicUnderstandsIsLeftOut() {
+    dev.axon.common.chat.CacheControl cache = dev.axon.common.chat.CacheControl.EPHEMERAL;
+    ToolDefinition fn = new ToolDefinition("f", null, null, false, cache, null);
+    ToolDefinition search = ToolDefinition.raw(AnthropicRequestTranslationTest.schema("{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}"));
+    ChatMessage assistant = new ChatMessage(Role.ASSISTANT, List.of(new ContentPart.Thinking("hmm", "sig"),
+        new ContentPart.RedactedThinking("xyz"), new ContentPart.Text("Hello")), null, null, null);
+    ChatMessage user = new ChatMessage(Role.USER, List.of(new ContentPart.Text("Read this", cache),
+        new ContentPart.Opaque("{\"type\":\"document\",\"source\":{\"type\":\"text\",\"data\":\"doc\"}}")), null, null, null);
+    ChatRequest request = new ChatRequest(MODEL, List.of(ChatMessage.user("hi"), assistant, user),
+        new ProviderHarness.SamplingBuilder().build().withTopK(5), List.of(fn, search), null, null, null, null, null,
+        dev.axon.common.chat.ThinkingConfig.enabled(2048));
+    h.run(provider(), request);
+    JsonObject expected = new JsonObject("{\"model\":\"llama-3-70b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+        + "{\"role\":\"assistant\",\"content\":\"Hello\"},{\"role\":\"user\",\"content\":\"Read this\"}],"
+        + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+    assertEquals(expected, mock.lastChatRequest().body());
+
+    ChatRequest onlyServerTools = new ChatRequest(MODEL, List.of(ChatMessage.user("hi")), null, List.of(search), ToolChoice.AUTO,
+        null, null, null, null);
+    h.run(provider(), onlyServerTools);
+    assertFalse(mock.lastChatRequest().body().containsKey("tools"));
+    assertFalse(mock.lastChatRequest().body().containsKey("tool_choice"));
+  }
+
+  @Test
   void theTokenCapFieldAndTheDeveloperRoleAreConfigurable() {
     ChatRequest request = ProviderHarness.request(MODEL, List.of(new ChatMessage(Role.DEVELOPER, List.of(new ContentPart.Text("d")), null, null, null),
         ChatMessage.user("x")), s -> s.maxTokens(5));

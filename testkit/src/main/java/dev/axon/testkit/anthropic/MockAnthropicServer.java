@@ -39,6 +39,21 @@ import java.util.regex.Pattern;
  * drives a gateway on either provider: {@code MOCK_FAIL} is {@code UPSTREAM_ERROR 500}, {@code MOCK_FAIL_MIDSTREAM}
  * a stream error after three deltas, {@code MOCK_SLOW <ms>} is {@code UPSTREAM_SLOW <ms>}.
  *
+ * <p>Extended thinking ({@code thinking.type} enabled or adaptive) comes first as a thinking block:
+ * {@code thinking_delta} fragments, then a {@code signature_delta} whose signature is the mock's hash of the text
+ * ({@link #signature}); a later request that sends such a block back with its text changed is refused (400), as the
+ * real API refuses a modified thinking block.
+ *
+ * <p>Prompt caching: every {@code cache_control} breakpoint (at most 4, type {@code ephemeral}, ttl {@code 5m} or
+ * {@code 1h}) marks the prefix up to it (tools, system, messages, in that order); the longest prefix seen before is
+ * reported as {@code cache_read_input_tokens}, the rest up to the last breakpoint as
+ * {@code cache_creation_input_tokens} (and remembered), and {@code input_tokens} is what remains — token counts being
+ * words of text, as everywhere in the mock (tools count none).
+ *
+ * <p>{@code POST /v1/messages/count_tokens} validates its body like the real API ({@code model} and {@code messages}
+ * required, no {@code max_tokens}, {@code stream} or other field count_tokens does not take) and answers the input's
+ * words, or what {@link #enqueueCountTokens} scripted.
+ *
  * <p>Runnable on its own: {@code java -cp ... dev.axon.testkit.anthropic.MockAnthropicServer [port]}.
  */
 public final class MockAnthropicServer {
@@ -52,9 +67,12 @@ public final class MockAnthropicServer {
   private final Vertx vertx;
   private final RequestLog requests = new RequestLog();
   private final ConcurrentLinkedDeque<MockReply> queue = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<MockReply> countQueue = new ConcurrentLinkedDeque<>();
   private final AtomicInteger abandoned = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger http2 = new AtomicInteger();
+  /** Prefixes written to the mock's prompt cache (hashes of their canonical JSON). */
+  private final java.util.Set<String> cachedPrefixes = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile String requiredKey;
   private HttpServer server;
 
@@ -83,6 +101,15 @@ public final class MockAnthropicServer {
     return this;
   }
 
+  /**
+   * Answer the next valid {@code /v1/messages/count_tokens} with this reply (FIFO): its HTTP error, or its
+   * {@linkplain MockReply#usage input tokens} as the count.
+   */
+  public MockAnthropicServer enqueueCountTokens(MockReply reply) {
+    countQueue.addLast(reply);
+    return this;
+  }
+
   /** Reject requests whose {@code x-api-key} (or bearer token) is not this one; null accepts any. */
   public MockAnthropicServer requireApiKey(String key) {
     this.requiredKey = key;
@@ -98,6 +125,11 @@ public final class MockAnthropicServer {
     return requests.all().stream().filter(r -> r.path().startsWith("/v1/messages") && !r.path().contains("count_tokens")).toList();
   }
 
+  /** The recorded {@code POST /v1/messages/count_tokens} requests, oldest first. */
+  public List<RecordedRequest> countTokensRequests() {
+    return requests.stream().filter(r -> r.path().startsWith("/v1/messages/count_tokens")).toList();
+  }
+
   public RecordedRequest lastMessageRequest() {
     List<RecordedRequest> all = messageRequests();
     return all.isEmpty() ? null : all.get(all.size() - 1);
@@ -106,6 +138,8 @@ public final class MockAnthropicServer {
   public void clear() {
     requests.clear();
     queue.clear();
+    countQueue.clear();
+    cachedPrefixes.clear();
   }
 
   /** Responses whose client closed the connection before the response ended. */
@@ -173,7 +207,18 @@ public final class MockAnthropicServer {
       return;
     }
     if (path.startsWith("/v1/messages/count_tokens")) {
-      json(response, 200, new JsonObject().put("input_tokens", countInputWords(body)));
+      String invalid = validateCount(body);
+      if (invalid != null) {
+        error(response, 400, "invalid_request_error", invalid, null);
+        return;
+      }
+      MockReply scripted = countQueue.pollFirst();
+      if (scripted != null && scripted.isError()) {
+        error(response, scripted.httpStatus, scripted.errorType, scripted.errorMessage, scripted.retryAfter);
+        return;
+      }
+      int count = scripted != null && scripted.inputTokens != null ? scripted.inputTokens : countInputWords(body);
+      json(response, 200, new JsonObject().put("input_tokens", count));
       return;
     }
     String invalid = validate(body);
@@ -216,7 +261,147 @@ public final class MockAnthropicServer {
         }
       }
     }
+    return validateBlocks(body);
+  }
+
+  /** The fields {@code count_tokens} takes. */
+  private static final java.util.Set<String> COUNT_FIELDS = java.util.Set.of("model", "messages", "system", "tools", "tool_choice",
+      "thinking", "output_config", "output_format", "mcp_servers", "context_management");
+
+  private static String validateCount(JsonObject body) {
+    if (!(body.getValue("model") instanceof String)) {
+      return "model: Field required";
+    }
+    if (!(body.getValue("messages") instanceof JsonArray)) {
+      return "messages: Field required";
+    }
+    for (String field : body.fieldNames()) {
+      if (!COUNT_FIELDS.contains(field)) {
+        return field + ": Extra inputs are not permitted";
+      }
+    }
+    return validateBlocks(body);
+  }
+
+  /** What the real API checks in content blocks: thinking blocks whole and unmodified, cache breakpoints well formed. */
+  private static String validateBlocks(JsonObject body) {
+    int breakpoints = 0;
+    JsonArray messages = body.getJsonArray("messages", new JsonArray());
+    for (int i = 0; i < messages.size(); i++) {
+      Object content = messages.getJsonObject(i).getValue("content");
+      if (!(content instanceof JsonArray blocks)) {
+        continue;
+      }
+      for (int j = 0; j < blocks.size(); j++) {
+        JsonObject block = blocks.getJsonObject(j);
+        String at = "messages." + i + ".content." + j;
+        String type = block.getString("type", "");
+        if (type.equals("thinking")) {
+          if (!(block.getValue("thinking") instanceof String) || !(block.getValue("signature") instanceof String)) {
+            return at + ".thinking: thinking and signature: Field required";
+          }
+          String signature = block.getString("signature");
+          if (signature.startsWith(SIGNATURE_PREFIX) && !signature.equals(signature(block.getString("thinking")))) {
+            return at + ": Invalid `signature` in `thinking` block";
+          }
+        } else if (type.equals("redacted_thinking") && !(block.getValue("data") instanceof String)) {
+          return at + ".redacted_thinking.data: Field required";
+        }
+      }
+    }
+    for (Cacheable c : cacheableBlocks(body)) {
+      JsonObject cache = c.block().getJsonObject("cache_control");
+      if (cache == null) {
+        continue;
+      }
+      breakpoints++;
+      if (!"ephemeral".equals(cache.getString("type"))) {
+        return "cache_control.type: Input should be 'ephemeral'";
+      }
+      String ttl = cache.getString("ttl");
+      if (ttl != null && !ttl.equals("5m") && !ttl.equals("1h")) {
+        return "cache_control.ttl: Input should be '5m' or '1h'";
+      }
+    }
+    if (breakpoints > 4) {
+      return "A maximum of 4 blocks with cache_control may be provided. Found " + breakpoints + ".";
+    }
     return null;
+  }
+
+  /** A block of the prompt, and whether its words count (tools and blocks inside tool results count none). */
+  private record Cacheable(JsonObject block, boolean words) {
+  }
+
+  /** Every block of the prompt in cache order: tools, system blocks, message blocks (and blocks in tool results). */
+  private static List<Cacheable> cacheableBlocks(JsonObject body) {
+    List<Cacheable> out = new ArrayList<>();
+    for (Object t : body.getJsonArray("tools", new JsonArray())) {
+      if (t instanceof JsonObject tool) {
+        out.add(new Cacheable(tool, false));
+      }
+    }
+    if (body.getValue("system") instanceof JsonArray system) {
+      for (Object b : system) {
+        if (b instanceof JsonObject block) {
+          out.add(new Cacheable(block, true));
+        }
+      }
+    } else if (body.getValue("system") instanceof String text) {
+      out.add(new Cacheable(new JsonObject().put("type", "text").put("text", text), true));
+    }
+    for (Object m : body.getJsonArray("messages", new JsonArray())) {
+      Object content = ((JsonObject) m).getValue("content");
+      if (content instanceof String text) {
+        out.add(new Cacheable(new JsonObject().put("type", "text").put("text", text), true));
+      } else if (content instanceof JsonArray blocks) {
+        for (Object b : blocks) {
+          if (b instanceof JsonObject block) {
+            out.add(new Cacheable(block, true));
+            if (block.getValue("content") instanceof JsonArray inner && "tool_result".equals(block.getString("type"))) {
+              inner.forEach(x -> {
+                if (x instanceof JsonObject innerBlock && innerBlock.containsKey("cache_control")) {
+                  out.add(new Cacheable(innerBlock, false));
+                }
+              });
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Prompt caching as documented in the class comment: the cache reads and writes of one request, and the prefixes it
+   * writes remembered. {0, 0} when the request has no breakpoint.
+   */
+  private int[] cacheUse(JsonObject body) {
+    StringBuilder prefix = new StringBuilder();
+    int words = 0;
+    int read = 0;
+    int written = 0;
+    List<String> breakpoints = new ArrayList<>();
+    for (Cacheable c : cacheableBlocks(body)) {
+      JsonObject block = c.block();
+      JsonObject plain = block.copy();
+      plain.remove("cache_control");
+      prefix.append(plain.encode()).append('\n');
+      if (c.words()) {
+        // As countInputWords counts: a text block its text, a tool result its content, other blocks nothing.
+        words += words(text(new JsonArray().add(plain), true));
+      }
+      if (block.containsKey("cache_control")) {
+        String hash = signature(prefix.toString());
+        if (cachedPrefixes.contains(hash)) {
+          read = words;
+        }
+        breakpoints.add(hash);
+        written = words;
+      }
+    }
+    cachedPrefixes.addAll(breakpoints);
+    return new int[] {read, Math.max(0, written - read)};
   }
 
   private void answer(HttpServerRequest request, HttpServerResponse response, JsonObject body, MockReply reply) {
@@ -232,6 +417,11 @@ public final class MockAnthropicServer {
     response.endHandler(v -> inFlight.decrementAndGet());
     if (reply.hang) {
       return;
+    }
+    if (reply.inputTokens == null) {
+      int[] cache = cacheUse(body);
+      reply.cacheReadTokens = cache[0];
+      reply.cacheCreationTokens = cache[1];
     }
     Runnable go = () -> {
       reply.headers.forEach(response::putHeader);
@@ -278,8 +468,9 @@ public final class MockAnthropicServer {
     }
     MockReply reply = new MockReply();
     JsonObject thinking = body.getJsonObject("thinking");
-    if (thinking != null && "enabled".equals(thinking.getString("type"))) {
-      reply.addThinking("Let me think about this carefully.");
+    if (thinking != null && ("enabled".equals(thinking.getString("type")) || "adaptive".equals(thinking.getString("type")))) {
+      String about = last.length() > 80 ? last.substring(0, 80) : last;
+      reply.addThinking("Let me think about this carefully. The user wrote: " + about.strip() + ". I will answer in the usual way.");
     }
     Matcher tool = TOOL.matcher(last);
     JsonObject toolChoice = body.getJsonObject("tool_choice");
@@ -439,7 +630,11 @@ public final class MockAnthropicServer {
   private static JsonObject block(MockReply.Block b, boolean complete) {
     switch (b.type()) {
       case "thinking":
-        return new JsonObject().put("type", "thinking").put("thinking", complete ? b.text() : "").put("signature", complete ? "sig_" + b.text().length() : "");
+        return new JsonObject().put("type", "thinking").put("thinking", complete ? b.text() : "").put("signature", complete ? signature(b.text()) : "");
+      case "redacted_thinking":
+        return new JsonObject().put("type", "redacted_thinking").put("data", b.text());
+      case "raw":
+        return complete || !b.input().containsKey("input") ? b.input().copy() : b.input().copy().put("input", new JsonObject());
       case "tool_use":
         return new JsonObject().put("type", "tool_use").put("id", b.id()).put("name", b.name()).put("input", complete ? b.input() : new JsonObject());
       default:
@@ -448,13 +643,14 @@ public final class MockAnthropicServer {
   }
 
   private JsonObject usage(JsonObject body, MockReply reply, boolean full) {
-    int input = reply.inputTokens != null ? reply.inputTokens : countInputWords(body);
+    int input = reply.inputTokens != null ? reply.inputTokens
+        : Math.max(0, countInputWords(body) - reply.cacheReadTokens - reply.cacheCreationTokens);
     int output = reply.outputTokens != null ? reply.outputTokens : countOutputWords(reply);
     JsonObject usage = new JsonObject().put("input_tokens", input)
-        .put("cache_creation_input_tokens", 0)
+        .put("cache_creation_input_tokens", reply.cacheCreationTokens)
         .put("cache_read_input_tokens", reply.cacheReadTokens);
     if (full) {
-      usage.put("cache_creation", new JsonObject().put("ephemeral_5m_input_tokens", 0).put("ephemeral_1h_input_tokens", 0));
+      usage.put("cache_creation", new JsonObject().put("ephemeral_5m_input_tokens", reply.cacheCreationTokens).put("ephemeral_1h_input_tokens", 0));
     }
     usage.put("output_tokens", output);
     if (full) {
@@ -571,10 +767,29 @@ public final class MockAnthropicServer {
   private static List<JsonObject> deltas(MockReply.Block b) {
     List<JsonObject> out = new ArrayList<>();
     switch (b.type()) {
-      case "thinking":
-        out.add(new JsonObject().put("type", "thinking_delta").put("thinking", b.text()));
-        out.add(new JsonObject().put("type", "signature_delta").put("signature", "sig_" + b.text().length()));
+      case "thinking": {
+        // In a few fragments, as the real API streams thinking; the signature just before the block's stop.
+        String[] pieces = b.text().split("(?<=\\. )");
+        for (String piece : pieces) {
+          if (!piece.isEmpty()) {
+            out.add(new JsonObject().put("type", "thinking_delta").put("thinking", piece));
+          }
+        }
+        out.add(new JsonObject().put("type", "signature_delta").put("signature", signature(b.text())));
         break;
+      }
+      case "redacted_thinking":
+        break;
+      case "raw": {
+        Object input = b.input().getValue("input");
+        if (input instanceof JsonObject o && !o.isEmpty()) {
+          String json = o.encode();
+          int half = json.length() / 2;
+          out.add(new JsonObject().put("type", "input_json_delta").put("partial_json", json.substring(0, half)));
+          out.add(new JsonObject().put("type", "input_json_delta").put("partial_json", json.substring(half)));
+        }
+        break;
+      }
       case "tool_use": {
         String json = b.input().encode();
         int half = json.length() / 2;
@@ -726,6 +941,19 @@ public final class MockAnthropicServer {
     Map<String, String> out = new TreeMap<>();
     headers.forEach(e -> out.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
     return out;
+  }
+
+  /** What the mock's thinking signatures start with; only these are checked when they come back. */
+  public static final String SIGNATURE_PREFIX = "mocksig_";
+
+  /** The mock's signature of a thinking text: a hash, so a changed text no longer matches. */
+  public static String signature(String thinking) {
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(thinking.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return SIGNATURE_PREFIX + java.util.Base64.getEncoder().encodeToString(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String random(int n) {

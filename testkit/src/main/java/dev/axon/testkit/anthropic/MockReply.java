@@ -13,7 +13,11 @@ import java.util.Map;
  */
 public final class MockReply {
 
-  /** One content block: {@code text}, {@code thinking} or {@code tool_use}. */
+  /**
+   * One content block: {@code text}, {@code thinking}, {@code redacted_thinking} ({@code text} is its data),
+   * {@code tool_use}, or {@code raw}: any other block ({@code input} is the whole block, e.g. a
+   * {@code server_tool_use} or {@code web_search_tool_result}).
+   */
   public record Block(String type, String text, String id, String name, JsonObject input) {
   }
 
@@ -23,6 +27,7 @@ public final class MockReply {
   Integer inputTokens;
   Integer outputTokens;
   int cacheReadTokens;
+  int cacheCreationTokens;
   int httpStatus;
   String errorType;
   String errorMessage;
@@ -63,6 +68,22 @@ public final class MockReply {
     return this;
   }
 
+  /** An encrypted thinking block: it arrives whole in its {@code content_block_start}. */
+  public MockReply addRedactedThinking(String data) {
+    blocks.add(new Block("redacted_thinking", data, null, null, null));
+    return this;
+  }
+
+  /**
+   * Any other content block, as it appears in a non-streamed message. Streamed, a block with an {@code input} (a
+   * {@code server_tool_use}) starts with an empty input that {@code input_json_delta}s fill; any other arrives whole
+   * in its {@code content_block_start}, as {@code web_search_tool_result} does.
+   */
+  public MockReply addRaw(JsonObject block) {
+    blocks.add(new Block("raw", null, null, null, block));
+    return this;
+  }
+
   public MockReply addToolUse(String id, String name, JsonObject input) {
     blocks.add(new Block("tool_use", null, id, name, input));
     return this;
@@ -83,6 +104,13 @@ public final class MockReply {
     this.inputTokens = input;
     this.outputTokens = output;
     this.cacheReadTokens = cacheRead;
+    return this;
+  }
+
+  /** Usage as reported: uncached input, output, cache reads and cache writes ({@code cache_creation_input_tokens}). */
+  public MockReply usage(int input, int output, int cacheRead, int cacheCreation) {
+    usage(input, output, cacheRead);
+    this.cacheCreationTokens = cacheCreation;
     return this;
   }
 

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * One turn's {@code POST /v1/messages}: the translated body and headers, and the reading of its response into
  * canonical events with the gateway's share of the work — whitespace stop sequences, the forced JSON tool's input
- * relayed as content, the JSON-object filter, finish {@code tool_calls} whenever tools were called, and the refusal
- * text.
+ * relayed as content, the JSON-object filter, finish {@code tool_calls} whenever tools were called, the refusal
+ * text, and thinking passed on only when the client asked for it.
  */
 final class AnthropicCall implements UpstreamCall {
 
@@ -67,16 +67,7 @@ final class AnthropicCall implements UpstreamCall {
 
   @Override
   public AxonException error(int status, Buffer errorBody, MultiMap headers) {
-    String message = null;
-    try {
-      JsonNode json = Json.MAPPER.readTree(errorBody.getBytes());
-      if (json != null) {
-        message = json.path("error").path("message").asText(null);
-      }
-    } catch (IOException | RuntimeException e) {
-      // Not JSON (a proxy's page, Cloudflare's 413): the status says enough.
-    }
-    return AnthropicErrors.fromStatus(status, message, headers.get("retry-after"));
+    return AnthropicErrors.fromResponse(status, errorBody, headers);
   }
 
   /** Reads one attempt's response. */
@@ -169,7 +160,8 @@ final class AnthropicCall implements UpstreamCall {
     }
 
     private ChatEvent.Done done() {
-      FinishReason finish = AnthropicEventDecoder.finishReason(events.stopReason());
+      FinishReason upstream = AnthropicEventDecoder.finishReason(events.stopReason());
+      FinishReason finish = upstream;
       if (cut) {
         finish = FinishReason.STOP;
       } else if (plan.jsonTool() != null && finish == FinishReason.TOOL_CALLS) {
@@ -188,9 +180,20 @@ final class AnthropicCall implements UpstreamCall {
       if (cut) {
         // The gateway stopped the reply: the upstream's final count never came, so estimate what it generated.
         int estimated = (int) Math.ceil(text.length() / 4.0);
-        usage = new Usage(usage.promptTokens(), Math.max(usage.completionTokens(), estimated), usage.cachedTokens(), usage.reasoningTokens());
+        usage = new Usage(usage.promptTokens(), Math.max(usage.completionTokens(), estimated), usage.cachedTokens(),
+            usage.reasoningTokens(), usage.cacheWriteTokens());
       }
-      return new ChatEvent.Done(finish, usage, events.model() != null ? events.model() : model, refusal);
+      ChatEvent.Done done = new ChatEvent.Done(finish, usage, events.model() != null ? events.model() : model, refusal);
+      if (cut) {
+        // The gateway enforced a stop sequence the upstream could not take.
+        return done.withStopSequence(stops.matched()).withStopReason(stops.matched() != null ? "stop_sequence" : null);
+      }
+      if (finish != upstream || plan.jsonTool() != null) {
+        // The gateway's reading differs from the upstream's: its stop reason would contradict the finish reason.
+        return done;
+      }
+      return done.withStopReason(events.stopReason())
+          .withStopSequence("stop_sequence".equals(events.stopReason()) ? events.stopSequence() : null);
     }
 
     /** Canonical events as the shared decoder reads them from the upstream. */
@@ -202,6 +205,12 @@ final class AnthropicCall implements UpstreamCall {
         if (plan.jsonTool() == null) {
           text(t.text());
         }
+      } else if (event instanceof ChatEvent.ThinkingDelta || event instanceof ChatEvent.RedactedThinking) {
+        if (plan.relayThinking()) {
+          sink.accept(event);
+        }
+      } else if (event instanceof ChatEvent.OpaqueBlock) {
+        sink.accept(event);
       } else if (event instanceof ChatEvent.ToolCallDelta d) {
         if (plan.jsonTool() != null) {
           if (d.name() != null) {

@@ -1,7 +1,12 @@
 package dev.axon.pool.provider.anthropic;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
+import dev.axon.common.json.Json;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 
 /**
  * Anthropic's error statuses and types as typed errors. Shared by every provider that talks to a Messages API
@@ -42,6 +47,23 @@ public final class AnthropicErrors {
       default:
         return new AxonException(ErrorKind.UPSTREAM_ERROR, "The upstream failed (HTTP " + status + ").", null, retry);
     }
+  }
+
+  /**
+   * An unsuccessful HTTP response: its status, the message of Anthropic's error body when it has one (a proxy's page
+   * or Cloudflare's 413 has none: the status says enough), its {@code retry-after}.
+   */
+  public static AxonException fromResponse(int status, Buffer body, MultiMap headers) {
+    String message = null;
+    try {
+      JsonNode json = Json.MAPPER.readTree(body.getBytes());
+      if (json != null) {
+        message = json.path("error").path("message").asText(null);
+      }
+    } catch (IOException | RuntimeException e) {
+      // not JSON
+    }
+    return fromStatus(status, message, headers.get("retry-after"));
   }
 
   /** An error event inside a stream, by its {@code error.type}. */

@@ -1,10 +1,13 @@
 package dev.axon.pool.provider.anthropic;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.FinishReason;
 import dev.axon.common.chat.Usage;
 import dev.axon.common.error.AxonException;
+import dev.axon.common.json.Json;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -12,8 +15,10 @@ import java.util.function.Consumer;
 /**
  * Turns Anthropic Messages stream events (the {@code data} of each SSE event, or the {@code event} of the CLI's
  * {@code stream_event} lines) into canonical events as they arrive: text deltas, tool-call deltas (the call's
- * id and name at its start, then argument fragments; one stable index per tool call), and at the end the finish
- * reason and usage. Thinking is not passed on as content. An {@code error} event becomes {@link #error()}.
+ * id and name at its start, then argument fragments; one stable index per tool call), thinking deltas (fragments,
+ * then the block's signature), whole redacted thinking blocks, whole blocks of other types (server tool use and
+ * results: see {@link ChatEvent.OpaqueBlock}), and at the end the finish reason, the stop sequence and usage with
+ * cache reads and writes. Thinking is never passed on as text. An {@code error} event becomes {@link #error()}.
  *
  * <p>One decoder per upstream response; not thread-safe.
  */
@@ -22,6 +27,8 @@ public final class AnthropicEventDecoder {
   private final Consumer<ChatEvent> sink;
   /** Content block index → tool call index, for tool_use blocks. */
   private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+  /** Content block index → a block of another type being assembled (its input arrives as JSON fragments). */
+  private final Map<Integer, OpaqueBuilder> opaqueByBlock = new HashMap<>();
   private String model;
   private String stopReason;
   private String stopSequence;
@@ -52,26 +59,51 @@ public final class AnthropicEventDecoder {
       }
       case "content_block_start": {
         JsonNode block = event.path("content_block");
-        if ("tool_use".equals(block.path("type").asText())) {
+        String blockType = block.path("type").asText();
+        if ("tool_use".equals(blockType)) {
           int toolIndex = toolIndexByBlock.size();
           toolIndexByBlock.put(event.path("index").asInt(), toolIndex);
           emit(new ChatEvent.ToolCallDelta(toolIndex, block.path("id").asText(), block.path("name").asText(), ""));
-        } else if ("text".equals(block.path("type").asText()) && !block.path("text").asText().isEmpty()) {
+        } else if ("text".equals(blockType)) {
           text(block.path("text").asText());
+        } else if ("thinking".equals(blockType)) {
+          thinking(block.path("thinking").asText());
+          if (!block.path("signature").asText().isEmpty()) {
+            emit(ChatEvent.ThinkingDelta.signed(block.path("signature").asText()));
+          }
+        } else if ("redacted_thinking".equals(blockType)) {
+          emit(new ChatEvent.RedactedThinking(block.path("data").asText()));
+        } else if (block.isObject() && !blockType.isEmpty()) {
+          opaqueByBlock.put(event.path("index").asInt(), new OpaqueBuilder((ObjectNode) block.deepCopy()));
         }
         break;
       }
       case "content_block_delta": {
         JsonNode delta = event.path("delta");
         String deltaType = delta.path("type").asText();
+        int index = event.path("index").asInt();
         if ("text_delta".equals(deltaType)) {
           text(delta.path("text").asText());
         } else if ("input_json_delta".equals(deltaType)) {
-          Integer toolIndex = toolIndexByBlock.get(event.path("index").asInt());
+          Integer toolIndex = toolIndexByBlock.get(index);
           String fragment = delta.path("partial_json").asText();
+          OpaqueBuilder opaque = opaqueByBlock.get(index);
           if (toolIndex != null && !fragment.isEmpty()) {
             emit(new ChatEvent.ToolCallDelta(toolIndex, null, null, fragment));
+          } else if (opaque != null) {
+            opaque.input.append(fragment);
           }
+        } else if ("thinking_delta".equals(deltaType)) {
+          thinking(delta.path("thinking").asText());
+        } else if ("signature_delta".equals(deltaType)) {
+          emit(ChatEvent.ThinkingDelta.signed(delta.path("signature").asText()));
+        }
+        break;
+      }
+      case "content_block_stop": {
+        OpaqueBuilder opaque = opaqueByBlock.remove(event.path("index").asInt());
+        if (opaque != null) {
+          emit(new ChatEvent.OpaqueBlock(opaque.build()));
         }
         break;
       }
@@ -116,6 +148,13 @@ public final class AnthropicEventDecoder {
         toolIndexByBlock.put(blockIndex, toolIndex);
         emit(new ChatEvent.ToolCallDelta(toolIndex, block.path("id").asText(), block.path("name").asText(), ""));
         emit(new ChatEvent.ToolCallDelta(toolIndex, null, null, block.path("input").toString()));
+      } else if ("thinking".equals(type)) {
+        thinking(block.path("thinking").asText());
+        emit(ChatEvent.ThinkingDelta.signed(block.path("signature").asText()));
+      } else if ("redacted_thinking".equals(type)) {
+        emit(new ChatEvent.RedactedThinking(block.path("data").asText()));
+      } else if (block.isObject() && !type.isEmpty()) {
+        emit(new ChatEvent.OpaqueBlock(block.toString()));
       }
       blockIndex++;
     }
@@ -133,6 +172,34 @@ public final class AnthropicEventDecoder {
       return;
     }
     emit(new ChatEvent.TextDelta(text));
+  }
+
+  private void thinking(String text) {
+    if (!text.isEmpty()) {
+      emit(ChatEvent.ThinkingDelta.text(text));
+    }
+  }
+
+  /** A block of a type the canonical model does not know, whole once its stop came. */
+  private static final class OpaqueBuilder {
+    final ObjectNode start;
+    final StringBuilder input = new StringBuilder();
+
+    OpaqueBuilder(ObjectNode start) {
+      this.start = start;
+    }
+
+    /** The block as a non-streamed message would have it: the input fragments parsed into {@code input}. */
+    String build() {
+      if (input.length() > 0) {
+        try {
+          start.set("input", Json.MAPPER.readTree(input.toString()));
+        } catch (JsonProcessingException e) {
+          // Cut off (max_tokens): what came is all there is; the block keeps its start's input.
+        }
+      }
+      return start.toString();
+    }
   }
 
   private void emit(ChatEvent event) {
@@ -159,7 +226,7 @@ public final class AnthropicEventDecoder {
     }
   }
 
-  /** Whether any text or tool call was passed on. */
+  /** Whether any event (text, tool call, thinking, block) was passed on. */
   public boolean emitted() {
     return emitted;
   }
@@ -193,9 +260,9 @@ public final class AnthropicEventDecoder {
     return stopDetails == null ? null : stopDetails.path("explanation").asText(null);
   }
 
-  /** Prompt tokens include cache reads and writes; cached tokens are the reads. */
+  /** Prompt tokens include cache reads and writes; cached tokens are the reads, cache-write tokens the writes. */
   public Usage usage() {
-    return new Usage(inputTokens + cacheReadTokens + cacheCreationTokens, outputTokens, cacheReadTokens, 0);
+    return new Usage(inputTokens + cacheReadTokens + cacheCreationTokens, outputTokens, cacheReadTokens, 0, cacheCreationTokens);
   }
 
   /** The model the upstream says served the reply, or null. */
@@ -203,9 +270,10 @@ public final class AnthropicEventDecoder {
     return model;
   }
 
-  /** The outcome, with {@code fallbackModel} when the upstream named none. */
+  /** The outcome, with {@code fallbackModel} when the upstream named none; the upstream's stop reason and sequence kept. */
   public ChatEvent.Done done(String fallbackModel, String refusal) {
-    return new ChatEvent.Done(finishReason(stopReason), usage(), model != null ? model : fallbackModel, refusal);
+    return new ChatEvent.Done(finishReason(stopReason), usage(), model != null ? model : fallbackModel, refusal, null,
+        "stop_sequence".equals(stopReason) ? stopSequence : null, stopReason);
   }
 
   /** Anthropic's stop reasons in OpenAI's closed vocabulary. */

@@ -1,7 +1,12 @@
 package dev.axon.pool.provider.anthropic;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.axon.common.chat.ChatRequest;
 import dev.axon.common.config.ConfigException;
+import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
+import dev.axon.common.json.Json;
 import dev.axon.common.stats.UpstreamStats;
 import dev.axon.pool.provider.Provider;
 import dev.axon.pool.provider.Session;
@@ -9,8 +14,13 @@ import dev.axon.pool.provider.http.HttpSession;
 import dev.axon.pool.provider.http.Upstream;
 import dev.axon.pool.provider.http.UpstreamCall;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class AnthropicProvider implements Provider {
 
   public static final String NAME = "anthropic";
+  /** The fields of a Messages request that {@code POST /v1/messages/count_tokens} takes; it refuses the others. */
+  static final Set<String> COUNT_TOKENS_FIELDS = Set.of("model", "messages", "system", "tools", "tool_choice", "thinking",
+      "output_config", "output_format", "mcp_servers", "context_management");
   private static final Logger log = LoggerFactory.getLogger(AnthropicProvider.class);
   private static final AtomicInteger IDS = new AtomicInteger();
 
@@ -76,6 +89,46 @@ public final class AnthropicProvider implements Provider {
 
   private UpstreamCall prepare(ChatRequest request) {
     return new AnthropicCall(options, request.model(), translator.translate(request));
+  }
+
+  /**
+   * The upstream's own count: the request translated as a turn would be, minus what {@code count_tokens} does not
+   * take ({@code max_tokens}, {@code stream}, sampling, metadata), sent to {@code POST /v1/messages/count_tokens}.
+   */
+  @Override
+  public Future<Integer> countTokens(ChatRequest request) {
+    AnthropicRequestTranslator.Translation translation;
+    try {
+      translation = translator.translate(request);
+    } catch (AxonException e) {
+      return Future.failedFuture(e);
+    }
+    ObjectNode body = translation.body();
+    body.retain(COUNT_TOKENS_FIELDS);
+    MultiMap headers = HttpHeaders.headers();
+    headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+    if (options.http().apiKey() != null) {
+      headers.set("x-api-key", options.http().apiKey());
+    }
+    headers.set("anthropic-version", options.version());
+    if (!translation.betas().isEmpty()) {
+      headers.set("anthropic-beta", String.join(",", translation.betas()));
+    }
+    long timeoutMs = options.http().connectTimeoutMs() + options.http().headersTimeoutMs();
+    return upstream.post("/v1/messages/count_tokens", headers, Buffer.buffer(Json.toBytes(body)), timeoutMs).compose(reply -> {
+      if (reply.status() / 100 != 2) {
+        return Future.failedFuture(AnthropicErrors.fromResponse(reply.status(), reply.body(), reply.headers()));
+      }
+      try {
+        JsonNode count = Json.MAPPER.readTree(reply.body().getBytes()).path("input_tokens");
+        if (count.canConvertToInt()) {
+          return Future.succeededFuture(count.asInt());
+        }
+      } catch (IOException | RuntimeException e) {
+        // falls through to the error below
+      }
+      return Future.failedFuture(new AxonException(ErrorKind.UPSTREAM_ERROR, "The upstream's token count is not readable.", null, null));
+    });
   }
 
   @Override

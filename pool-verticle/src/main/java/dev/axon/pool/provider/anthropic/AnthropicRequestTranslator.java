@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.axon.common.chat.CacheControl;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
 import dev.axon.common.chat.ContentPart;
 import dev.axon.common.chat.ResponseFormat;
 import dev.axon.common.chat.Role;
 import dev.axon.common.chat.Sampling;
+import dev.axon.common.chat.ThinkingConfig;
 import dev.axon.common.chat.ToolCall;
 import dev.axon.common.chat.ToolChoice;
 import dev.axon.common.chat.ToolDefinition;
@@ -52,6 +54,13 @@ import java.util.regex.Pattern;
  *   forced tool whose input schema is the schema, returned as the message content (only without thinking and
  *   without client tools). {@code json_object} uses a forced tool, or with thinking an instruction plus the
  *   gateway's JSON-object filter.</li>
+ *   <li>What only an Anthropic client can say goes through as it came: {@code cache_control} on text, image,
+ *   document, tool use, tool result and system blocks and on tools (a system prompt with breakpoints is sent as
+ *   blocks); {@code thinking} and {@code redacted_thinking} blocks of earlier assistant turns with their signatures;
+ *   blocks the canonical model keeps verbatim ({@link ContentPart.Opaque}); tool results with {@code is_error} and
+ *   content blocks; server tools ({@link ToolDefinition#rawJson()}); {@code top_k}; and an explicit {@code thinking}
+ *   configuration, which wins over {@code reasoning_effort} and is sent as given (the upstream judges it with the
+ *   sampling parameters).</li>
  *   <li>Not supported by Claude and not sent: {@code seed}, {@code logit_bias}, {@code logprobs},
  *   {@code top_logprobs}, {@code presence_penalty}, {@code frequency_penalty}, {@code metadata} (other than the
  *   user id), message {@code name}s, image {@code detail}.</li>
@@ -61,13 +70,20 @@ import java.util.regex.Pattern;
  */
 public final class AnthropicRequestTranslator {
 
-  /** What the gateway enforces for one turn, beside the request. */
+  /**
+   * What the gateway enforces for one turn, beside the request.
+   *
+   * @param relayThinking whether the reply's thinking is passed on: only when the client asked for thinking itself
+   *                      (an explicit {@link ThinkingConfig}); thinking the gateway turns on for
+   *                      {@code reasoning_effort} stays hidden, as OpenAI's reasoning does
+   */
   public record TurnPlan(
       List<String> gatewayStops,
       String jsonTool,
       boolean jsonObjectFilter,
       boolean thinking,
-      int maxTokens) {
+      int maxTokens,
+      boolean relayThinking) {
   }
 
   /** The request body, the beta names it needs, and the turn's plan. */
@@ -94,20 +110,30 @@ public final class AnthropicRequestTranslator {
     List<String> betas = new ArrayList<>(options.betas());
 
     // Thinking and the token cap.
-    int budget = options.thinkingBudget(s.reasoningEffort());
-    boolean forcedTool = request.toolsEnabled() && request.toolChoice() != null
-        && (request.toolChoice().mode() == ToolChoice.Mode.REQUIRED || request.toolChoice().mode() == ToolChoice.Mode.FUNCTION);
-    if (budget > 0 && (forcedTool || continuesToolCall(request.messages()))) {
-      budget = 0;
-    }
+    ThinkingConfig explicit = request.thinking();
     int maxTokens;
-    if (s.maxTokens() != null) {
-      maxTokens = s.maxTokens();
-      budget = Math.min(budget, maxTokens - 1);
+    int budget;
+    boolean thinking;
+    if (explicit != null) {
+      // The client chose: sent as given, the upstream judges it (e.g. a budget not below max_tokens).
+      budget = explicit.budgetTokens() == null ? 0 : explicit.budgetTokens();
+      maxTokens = s.maxTokens() != null ? s.maxTokens() : options.maxTokensFor(request.model()) + Math.max(0, budget);
+      thinking = explicit.on();
     } else {
-      maxTokens = options.maxTokensFor(request.model()) + Math.max(0, budget);
+      budget = options.thinkingBudget(s.reasoningEffort());
+      boolean forcedTool = request.toolsEnabled() && request.toolChoice() != null
+          && (request.toolChoice().mode() == ToolChoice.Mode.REQUIRED || request.toolChoice().mode() == ToolChoice.Mode.FUNCTION);
+      if (budget > 0 && (forcedTool || continuesToolCall(request.messages()))) {
+        budget = 0;
+      }
+      if (s.maxTokens() != null) {
+        maxTokens = s.maxTokens();
+        budget = Math.min(budget, maxTokens - 1);
+      } else {
+        maxTokens = options.maxTokensFor(request.model()) + Math.max(0, budget);
+      }
+      thinking = budget >= AnthropicOptions.MIN_THINKING_BUDGET;
     }
-    boolean thinking = budget >= AnthropicOptions.MIN_THINKING_BUDGET;
 
     // How a JSON response is guaranteed.
     ResponseFormat format = request.responseFormat();
@@ -139,6 +165,8 @@ public final class AnthropicRequestTranslator {
 
     // Messages.
     List<String> system = new ArrayList<>();
+    List<ObjectNode> systemBlocks = new ArrayList<>();
+    boolean systemCached = false;
     List<Turn> turns = new ArrayList<>();
     List<ChatMessage> messages = request.messages();
     for (int i = 0; i < messages.size(); i++) {
@@ -151,6 +179,12 @@ public final class AnthropicRequestTranslator {
           if (!text.isBlank()) {
             system.add(text);
           }
+          for (ContentPart part : m.content()) {
+            if (part instanceof ContentPart.Text t && !t.text().isEmpty()) {
+              systemBlocks.add(text(t.text(), t.cacheControl()));
+              systemCached |= t.cacheControl() != null;
+            }
+          }
           break;
         }
         case USER:
@@ -160,7 +194,7 @@ public final class AnthropicRequestTranslator {
           append(turns, "assistant", assistantBlocks(m, at));
           break;
         case TOOL:
-          append(turns, "user", List.of(toolResult(m)));
+          append(turns, "user", List.of(toolResult(m, at)));
           break;
         default:
           break;
@@ -173,12 +207,17 @@ public final class AnthropicRequestTranslator {
     }
     if (jsonObjectFilter) {
       system.add(JSON_OBJECT_INSTRUCTION);
+      systemBlocks.add(text(JSON_OBJECT_INSTRUCTION, null));
     }
 
     ObjectNode body = F.objectNode();
     body.put("model", options.upstreamModel(request.model()));
     body.put("max_tokens", maxTokens);
-    if (!system.isEmpty()) {
+    if (systemCached) {
+      // Breakpoints live on blocks: the prompt goes as the blocks it came in.
+      ArrayNode blocks = body.putArray("system");
+      systemBlocks.forEach(blocks::add);
+    } else if (!system.isEmpty()) {
       body.put("system", String.join("\n\n", system));
     }
     ArrayNode out = body.putArray("messages");
@@ -202,6 +241,10 @@ public final class AnthropicRequestTranslator {
     } else if (!request.tools().isEmpty()) {
       ArrayNode tools = body.putArray("tools");
       for (ToolDefinition d : request.tools()) {
+        if (!d.isFunction()) {
+          tools.add(d.rawJson().deepCopy());
+          continue;
+        }
         ObjectNode tool = tools.addObject();
         tool.put("name", d.name());
         if (d.description() != null && !d.description().isEmpty()) {
@@ -212,6 +255,7 @@ public final class AnthropicRequestTranslator {
         if (d.strict()) {
           tool.put("strict", true);
         }
+        cacheControl(tool, d.cacheControl());
       }
       ObjectNode choice = toolChoice(request.toolChoice(), request.parallelToolCalls());
       if (choice != null) {
@@ -233,17 +277,20 @@ public final class AnthropicRequestTranslator {
       ArrayNode seq = body.putArray("stop_sequences");
       stops.forEach(seq::add);
     }
-    if (thinking) {
+    if (explicit != null) {
+      samplingAsGiven(body, s);
+      ObjectNode config = body.putObject("thinking").put("type", explicit.type());
+      if (explicit.budgetTokens() != null) {
+        config.put("budget_tokens", explicit.budgetTokens());
+      }
+    } else if (thinking) {
+      // Thinking the gateway chose for reasoning_effort: only what the API allows with it.
       if (s.topP() != null) {
         body.put("top_p", Math.max(THINKING_MIN_TOP_P, s.topP()));
       }
       body.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
     } else {
-      if (s.temperature() != null) {
-        body.put("temperature", Math.min(1.0, Math.max(0.0, s.temperature())));
-      } else if (s.topP() != null) {
-        body.put("top_p", s.topP());
-      }
+      samplingAsGiven(body, s);
     }
     if (nativeSchema != null) {
       ObjectNode jsonFormat = F.objectNode().put("type", "json_schema");
@@ -266,7 +313,19 @@ public final class AnthropicRequestTranslator {
     }
     body.put("stream", options.stream());
     return new Translation(body, List.copyOf(betas),
-        new TurnPlan(List.copyOf(gatewayStops), jsonTool, jsonObjectFilter, thinking, maxTokens));
+        new TurnPlan(List.copyOf(gatewayStops), jsonTool, jsonObjectFilter, thinking, maxTokens, explicit != null && explicit.on()));
+  }
+
+  /** Temperature (clamped into the API's range), else top_p (current models refuse both), and top_k. */
+  private static void samplingAsGiven(ObjectNode body, Sampling s) {
+    if (s.temperature() != null) {
+      body.put("temperature", Math.min(1.0, Math.max(0.0, s.temperature())));
+    } else if (s.topP() != null) {
+      body.put("top_p", s.topP());
+    }
+    if (s.topK() != null) {
+      body.put("top_k", s.topK());
+    }
   }
 
   // --- messages ------------------------------------------------------------------------------------------------
@@ -291,7 +350,7 @@ public final class AnthropicRequestTranslator {
         blocks.clear();
         blocks.addAll(ordered);
       }
-      if (blocks.size() == 1 && "text".equals(blocks.get(0).path("type").asText())) {
+      if (blocks.size() == 1 && "text".equals(blocks.get(0).path("type").asText()) && blocks.get(0).size() == 2) {
         m.put("content", blocks.get(0).path("text").asText());
       } else {
         ArrayNode content = m.putArray("content");
@@ -344,25 +403,44 @@ public final class AnthropicRequestTranslator {
       String partAt = at + ".content[" + j + "]";
       if (part instanceof ContentPart.Text t) {
         if (!t.text().isEmpty()) {
-          blocks.add(text(t.text()));
+          blocks.add(text(t.text(), t.cacheControl()));
         }
       } else if (part instanceof ContentPart.Image image) {
-        blocks.add(image(image.url(), partAt + ".image_url.url"));
+        blocks.add(cacheControl(image(image.url(), partAt + ".image_url.url"), image.cacheControl()));
+      } else if (part instanceof ContentPart.Opaque opaque) {
+        blocks.add(opaque(opaque, partAt));
       } else if (part instanceof ContentPart.Audio) {
         throw AxonException.invalid(partAt, "Audio input (input_audio) is not supported by Claude models; send the text "
             + "(e.g. a transcript) instead.");
       } else if (part instanceof ContentPart.File file) {
         blocks.add(document(file, partAt));
       }
+      // Thinking belongs to assistant turns only: none in a user turn.
     }
     return blocks;
   }
 
   private static List<ObjectNode> assistantBlocks(ChatMessage m, String at) {
     List<ObjectNode> blocks = new ArrayList<>();
-    for (ContentPart part : m.content()) {
+    List<ContentPart> parts = m.content();
+    for (int j = 0; j < parts.size(); j++) {
+      ContentPart part = parts.get(j);
       if (part instanceof ContentPart.Text t && !t.text().isEmpty()) {
-        blocks.add(text(t.text()));
+        blocks.add(text(t.text(), t.cacheControl()));
+      } else if (part instanceof ContentPart.Thinking t) {
+        // Text and signature exactly as the upstream gave them: it checks the signature.
+        ObjectNode block = F.objectNode();
+        block.put("type", "thinking");
+        block.put("thinking", t.thinking() == null ? "" : t.thinking());
+        block.put("signature", t.signature() == null ? "" : t.signature());
+        blocks.add(block);
+      } else if (part instanceof ContentPart.RedactedThinking r) {
+        ObjectNode block = F.objectNode();
+        block.put("type", "redacted_thinking");
+        block.put("data", r.data());
+        blocks.add(block);
+      } else if (part instanceof ContentPart.Opaque opaque) {
+        blocks.add(opaque(opaque, at + ".content[" + j + "]"));
       }
     }
     List<ToolCall> calls = m.toolCalls();
@@ -373,38 +451,79 @@ public final class AnthropicRequestTranslator {
       block.put("id", call.id());
       block.put("name", call.name());
       block.set("input", arguments(call.arguments(), at + ".tool_calls[" + j + "].function.arguments"));
-      blocks.add(block);
+      blocks.add(cacheControl(block, call.cacheControl()));
     }
     return blocks;
   }
 
-  private static ObjectNode toolResult(ChatMessage m) {
+  private static ObjectNode toolResult(ChatMessage m, String at) {
     ObjectNode block = F.objectNode();
     block.put("type", "tool_result");
     block.put("tool_use_id", m.toolCallId());
-    if (m.isTextOnly()) {
+    // One plain text part is the string form; several parts stay blocks, as they came.
+    if (m.isTextOnly() && m.content().size() <= 1 && !hasCacheControl(m.content())) {
       String text = m.text();
       if (!text.isEmpty()) {
         block.put("content", text);
       }
     } else {
       ArrayNode content = block.putArray("content");
-      for (ContentPart part : m.content()) {
+      List<ContentPart> parts = m.content();
+      for (int j = 0; j < parts.size(); j++) {
+        ContentPart part = parts.get(j);
+        String partAt = at + ".content[" + j + "]";
         if (part instanceof ContentPart.Text t && !t.text().isEmpty()) {
-          content.add(text(t.text()));
+          content.add(text(t.text(), t.cacheControl()));
         } else if (part instanceof ContentPart.Image image) {
-          content.add(imageBlock(image.url(), "messages.content.image_url.url"));
+          content.add(cacheControl(imageBlock(image.url(), partAt + ".image_url.url"), image.cacheControl()));
+        } else if (part instanceof ContentPart.File file) {
+          content.add(document(file, partAt));
+        } else if (part instanceof ContentPart.Opaque opaque) {
+          content.add(opaque(opaque, partAt));
         }
+      }
+    }
+    if (m.toolError()) {
+      block.put("is_error", true);
+    }
+    return cacheControl(block, m.cacheControl());
+  }
+
+  private static boolean hasCacheControl(List<ContentPart> parts) {
+    for (ContentPart part : parts) {
+      if (part instanceof ContentPart.Text t && t.cacheControl() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static ObjectNode text(String text, CacheControl cache) {
+    ObjectNode block = F.objectNode();
+    block.put("type", "text");
+    block.put("text", text);
+    return cacheControl(block, cache);
+  }
+
+  /** Adds {@code cache_control} to a block when the part has a breakpoint. */
+  private static ObjectNode cacheControl(ObjectNode block, CacheControl cache) {
+    if (cache != null) {
+      ObjectNode c = block.putObject("cache_control");
+      c.put("type", cache.type() == null ? "ephemeral" : cache.type());
+      if (cache.ttl() != null) {
+        c.put("ttl", cache.ttl());
       }
     }
     return block;
   }
 
-  private static ObjectNode text(String text) {
-    ObjectNode block = F.objectNode();
-    block.put("type", "text");
-    block.put("text", text);
-    return block;
+  /** A block kept verbatim; it must at least be a JSON object with a type. */
+  private static ObjectNode opaque(ContentPart.Opaque part, String at) {
+    JsonNode node = part.node();
+    if (node == null || !node.path("type").isTextual()) {
+      throw AxonException.invalid(at, "Invalid content block: expected a JSON object with a 'type'.");
+    }
+    return (ObjectNode) node;
   }
 
   private ObjectNode image(String url, String param) {
@@ -463,7 +582,7 @@ public final class AnthropicRequestTranslator {
     if (file.filename() != null && !file.filename().isEmpty()) {
       block.put("title", file.filename());
     }
-    return block;
+    return cacheControl(block, file.cacheControl());
   }
 
   private static JsonNode arguments(String arguments, String param) {
@@ -483,12 +602,16 @@ public final class AnthropicRequestTranslator {
     return parsed;
   }
 
-  /** Whether the turn continues a tool call: the last assistant message called tools. */
+  /**
+   * Whether the turn continues a tool call without the thinking that led to it: the last assistant message called
+   * tools and carries no thinking block (the API wants that turn's thinking back when thinking is on).
+   */
   private static boolean continuesToolCall(List<ChatMessage> messages) {
     for (int i = messages.size() - 1; i >= 0; i--) {
       ChatMessage m = messages.get(i);
       if (m.role() == Role.ASSISTANT) {
-        return !m.toolCalls().isEmpty();
+        return !m.toolCalls().isEmpty() && m.content().stream()
+            .noneMatch(p -> p instanceof ContentPart.Thinking || p instanceof ContentPart.RedactedThinking);
       }
     }
     return false;
@@ -530,6 +653,7 @@ public final class AnthropicRequestTranslator {
       case "priority":
         return "auto";
       case "default":
+      case "standard_only":
         return "standard_only";
       default:
         return null;

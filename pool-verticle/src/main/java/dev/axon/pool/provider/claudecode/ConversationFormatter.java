@@ -66,7 +66,7 @@ final class ConversationFormatter {
       turn(out, m, toolNames);
     }
     out.text("</conversation>");
-    if (request.toolsEnabled()) {
+    if (request.toolsEnabled() && !request.functionTools().isEmpty()) {
       out.text("\n" + tools(request));
     }
     if (request.responseFormat().isJson()) {
@@ -86,6 +86,9 @@ final class ConversationFormatter {
           open.append(" name=\"").append(attribute(name)).append('"');
         }
       }
+      if (m.toolError()) {
+        open.append(" error=\"true\"");
+      }
     } else if (m.name() != null && !m.name().isBlank()) {
       open.append(" name=\"").append(attribute(m.name())).append('"');
     }
@@ -99,7 +102,11 @@ final class ConversationFormatter {
         throw AxonException.invalid("messages", "The claude-code provider does not accept audio content.");
       } else if (part instanceof ContentPart.File) {
         throw AxonException.invalid("messages", "The claude-code provider does not accept file content.");
+      } else if (part instanceof ContentPart.Opaque opaque && opaque.text() != null) {
+        // A block only Anthropic knows: the model here can still read what it says.
+        out.text(escape(opaque.text()));
       }
+      // Thinking (signed for the Messages API) is not part of the conversation the CLI continues: left out.
     }
     for (ToolCall call : m.toolCalls()) {
       out.text("<tool_call id=\"" + attribute(call.id()) + "\" name=\"" + attribute(call.name()) + "\">"
@@ -126,7 +133,7 @@ final class ConversationFormatter {
     if (Boolean.FALSE.equals(request.parallelToolCalls())) {
       sb.append("Call at most one function in this reply.\n");
     }
-    for (ToolDefinition tool : request.tools()) {
+    for (ToolDefinition tool : request.functionTools()) {
       sb.append("<function name=\"").append(attribute(tool.name())).append("\">\n");
       if (tool.description() != null && !tool.description().isBlank()) {
         sb.append("<description>").append(escape(tool.description())).append("</description>\n");

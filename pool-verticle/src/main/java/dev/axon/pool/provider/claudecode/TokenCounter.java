@@ -1,11 +1,11 @@
 package dev.axon.pool.provider.claudecode;
 
+import dev.axon.common.tokens.TokenEstimator;
+
 /**
  * Counts output tokens while they stream, for {@code max_tokens}: the CLI reports the upstream's real count only
- * when a reply ends, so a cap is enforced on an estimate. A word (a run of non-whitespace) counts one token per
- * four characters, at least one; whitespace counts nothing. Real tokenizers give about one token per four
- * characters of English, and short words are one token each, so the estimate is close and errs toward counting
- * more, which stops a capped reply a little early rather than late.
+ * when a reply ends, so a cap is enforced on an estimate, {@link TokenEstimator}'s rule applied as the text comes. The
+ * estimate errs toward counting more, which stops a capped reply a little early rather than late.
  *
  * <p>Not thread-safe: one counter per turn.
  */
@@ -60,6 +60,6 @@ final class TokenCounter {
   }
 
   private static long tokens(int chars) {
-    return chars == 0 ? 0 : (chars + 3) / 4;
+    return TokenEstimator.wordTokens(chars);
   }
 }

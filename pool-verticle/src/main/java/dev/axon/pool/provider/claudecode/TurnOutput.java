@@ -39,8 +39,8 @@ final class TurnOutput {
     this.sink = sink;
     this.cap = request.sampling().maxTokens();
     this.stops = new StopSequenceFilter(request.sampling().stop());
-    if (request.toolsEnabled()) {
-      Set<String> names = request.tools().stream().map(ToolDefinition::name).collect(Collectors.toSet());
+    if (request.toolsEnabled() && !request.functionTools().isEmpty()) {
+      Set<String> names = request.functionTools().stream().map(ToolDefinition::name).collect(Collectors.toSet());
       this.tools = new ToolCallExtractor(names, new ToolCallExtractor.Out() {
         @Override
         public void text(String text) {

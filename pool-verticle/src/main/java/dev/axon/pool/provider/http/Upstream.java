@@ -191,6 +191,41 @@ public final class Upstream {
     });
   }
 
+  /** A response read whole: its status, headers and body. */
+  public record Reply(int status, MultiMap headers, io.vertx.core.buffer.Buffer body) {
+  }
+
+  /**
+   * A POST of {@code body} to {@code path} under the base URL, its response read whole (for small side requests such
+   * as counting tokens), within {@code timeoutMs} of silence. Not a turn: no retries, and it does not count for the
+   * circuit breaker, but an open breaker fails it at once with {@code UNAVAILABLE}. Fails with {@code TIMEOUT} or
+   * {@code UPSTREAM_ERROR} when there is no response; an unsuccessful status is a {@link Reply} like any other.
+   */
+  public Future<Reply> post(String path, MultiMap headers, io.vertx.core.buffer.Buffer body, long timeoutMs) {
+    if (breaker.state() == CircuitBreakerState.OPEN) {
+      return Future.failedFuture(rejected());
+    }
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(options.host())
+        .setPort(options.port())
+        .setSsl(options.ssl())
+        .setURI(options.basePath() + path)
+        .setConnectTimeout(options.connectTimeoutMs())
+        .setTimeout(timeoutMs)
+        .setHeaders(headers)
+        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
+    return client.request(request)
+        .compose(r -> r.send(body))
+        .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))
+        .recover(e -> {
+          String why = HttpTurn.describe(e);
+          return Future.failedFuture(why.contains("timed out")
+              ? new AxonException(ErrorKind.TIMEOUT, "The upstream did not answer within " + timeoutMs + " ms.", null, null)
+              : new AxonException(ErrorKind.UPSTREAM_ERROR, "The upstream could not be reached (" + why + ").", null, null));
+        });
+  }
+
   /** {@code closed}, {@code open} or {@code half_open}. */
   public String breakerState() {
     CircuitBreakerState s = breaker.state();

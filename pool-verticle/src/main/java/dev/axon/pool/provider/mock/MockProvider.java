@@ -1,5 +1,6 @@
 package dev.axon.pool.provider.mock;
 
+import dev.axon.common.chat.ChatRequest;
 import dev.axon.common.config.ConfigReader;
 import dev.axon.pool.provider.Provider;
 import dev.axon.pool.provider.Session;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The built-in deterministic provider for tests, demos and benchmarks: no upstream, replies computed from the
  * request (see {@link MockSession}). Options ({@code pool.mock}): {@code warmupDelayMs} and {@code resetDelayMs}
- * simulate slow starts and resets.
+ * simulate slow starts and resets. It counts tokens as its turns do: a request's words are its prompt tokens.
  */
 public final class MockProvider implements Provider {
 
@@ -33,6 +34,12 @@ public final class MockProvider implements Provider {
   @Override
   public String name() {
     return NAME;
+  }
+
+  /** The prompt tokens a turn of this request would report (its words). */
+  @Override
+  public Future<Integer> countTokens(ChatRequest request) {
+    return Future.succeededFuture(MockSession.countPromptWords(request));
   }
 
   @Override

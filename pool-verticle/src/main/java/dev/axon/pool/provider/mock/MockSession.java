@@ -19,6 +19,10 @@ import dev.axon.pool.emulation.JsonSchemaSampler;
 import dev.axon.pool.emulation.StopSequenceFilter;
 import dev.axon.pool.provider.Session;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -33,7 +37,10 @@ import java.util.regex.Pattern;
  * Usage counts are real counts of words in and out. It honours {@code max_tokens} (in words), {@code stop},
  * JSON response formats (a JSON object, fitting the schema when one is given) and tools (a call when the
  * tool choice forces one or the last user message names a tool or says {@code MOCK_TOOL}; every tool with
- * {@code MOCK_PARALLEL}); after a tool result it reports what the tool returned.
+ * {@code MOCK_PARALLEL}; raw server tools are never called); after a tool result it reports what the tool returned.
+ * With extended thinking asked for ({@link ChatRequest#thinking()} enabled or adaptive) it first streams a thinking
+ * block: a few fragments, then a signature delta (a hash of the thinking text); thinking words count as reasoning
+ * tokens, outside the {@code max_tokens} cap. A stop sequence that ends the reply is named in the outcome.
  *
  * <p>The last user message scripts it: {@code MOCK_SLOW <ms>} waits that long before each word,
  * {@code MOCK_FAIL} fails before the first word, {@code MOCK_FAIL_MIDSTREAM} fails after a few words.
@@ -117,7 +124,9 @@ final class MockSession implements Session {
     final int promptWords;
     final List<Runnable> steps = new ArrayList<>();
     FinishReason finish = FinishReason.STOP;
+    String stopSequence;
     int completionWords;
+    int thinkingWords;
     int next;
     long timer = -1;
     boolean finished;
@@ -135,6 +144,9 @@ final class MockSession implements Session {
       if (lastUser.contains("MOCK_FAIL") && !lastUser.contains("MOCK_FAIL_MIDSTREAM")) {
         fail(new AxonException(ErrorKind.UPSTREAM_ERROR, "The mock provider failed as asked (MOCK_FAIL).", null, null));
         return;
+      }
+      if (request.thinking() != null && request.thinking().on()) {
+        planThinking();
       }
       List<ToolDefinition> calls = toolCalls();
       if (!calls.isEmpty()) {
@@ -205,6 +217,7 @@ final class MockSession implements Session {
             sink.accept(new ChatEvent.TextDelta(out));
           }
           if (stops.stopped()) {
+            stopSequence = stops.matched();
             next = steps.size();
           }
         });
@@ -215,6 +228,22 @@ final class MockSession implements Session {
           sink.accept(new ChatEvent.TextDelta(rest));
         }
       });
+    }
+
+    /** A thinking block: the thought in three fragments, then its signature. */
+    private void planThinking() {
+      String thought = "The user wrote: " + lastUser.strip() + ". I will answer in the mock's usual way.";
+      String[] words = WHITESPACE.split(thought);
+      int per = Math.max(1, (words.length + 2) / 3);
+      for (int from = 0; from < words.length; from += per) {
+        String piece = (from == 0 ? "" : " ") + String.join(" ", java.util.Arrays.copyOfRange(words, from, Math.min(words.length, from + per)));
+        int count = Math.min(words.length, from + per) - from;
+        steps.add(() -> {
+          thinkingWords += count;
+          sink.accept(ChatEvent.ThinkingDelta.text(piece));
+        });
+      }
+      steps.add(() -> sink.accept(ChatEvent.ThinkingDelta.signed(signature(thought))));
     }
 
     private void planToolCalls(List<ToolDefinition> calls) {
@@ -246,7 +275,10 @@ final class MockSession implements Session {
         return List.of();
       }
       ToolChoice choice = request.toolChoice();
-      List<ToolDefinition> tools = request.tools();
+      List<ToolDefinition> tools = request.functionTools();
+      if (tools.isEmpty()) {
+        return List.of();
+      }
       if (choice != null && choice.mode() == ToolChoice.Mode.FUNCTION) {
         return tools.stream().filter(t -> t.name().equals(choice.functionName())).limit(1).toList();
       }
@@ -293,7 +325,9 @@ final class MockSession implements Session {
       }
       finished = true;
       current = null;
-      promise.tryComplete(new ChatEvent.Done(finish, Usage.of(promptWords, completionWords), model, null));
+      Usage usage = new Usage(promptWords, completionWords + thinkingWords, 0, thinkingWords);
+      ChatEvent.Done done = new ChatEvent.Done(finish, usage, model, null);
+      promise.tryComplete(stopSequence != null ? done.withStopSequence(stopSequence) : done);
     }
 
     private void fail(AxonException error) {
@@ -333,7 +367,18 @@ final class MockSession implements Session {
     return "";
   }
 
-  private static int countPromptWords(ChatRequest request) {
+  /** A stable stand-in for the upstream's signature of a thinking text. */
+  static String signature(String thinking) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(thinking.getBytes(StandardCharsets.UTF_8));
+      return "mock" + Base64.getEncoder().encodeToString(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The prompt's words: what a turn reports as its prompt tokens. */
+  static int countPromptWords(ChatRequest request) {
     int words = 0;
     for (ChatMessage m : request.messages()) {
       for (ContentPart part : m.content()) {

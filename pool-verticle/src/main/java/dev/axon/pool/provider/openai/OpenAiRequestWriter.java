@@ -12,6 +12,7 @@ import dev.axon.common.chat.Sampling;
 import dev.axon.common.chat.ToolCall;
 import dev.axon.common.chat.ToolChoice;
 import dev.axon.common.chat.ToolDefinition;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +22,9 @@ import java.util.Map;
  * {@code reasoning_effort}, {@code service_tier}, tools, {@code tool_choice}, {@code parallel_tool_calls},
  * {@code response_format}, {@code user}, {@code metadata}); the model is mapped to the upstream's id; Axon's own
  * fields ({@code conversation_id}, and {@code store}, which is Axon's) are not sent; {@code n} is always 1 (Axon runs
- * {@code n} turns); the upstream is asked to stream with usage.
+ * {@code n} turns); the upstream is asked to stream with usage. What only Anthropic understands is left out: thinking
+ * and redacted thinking blocks, blocks kept verbatim, server tools, {@code cache_control}, {@code top_k} and the
+ * {@code thinking} configuration.
  *
  * <p>Stateless and thread-safe.
  */
@@ -79,9 +82,10 @@ public final class OpenAiRequestWriter {
     if (s.serviceTier() != null) {
       body.put("service_tier", s.serviceTier());
     }
-    if (!request.tools().isEmpty()) {
+    List<ToolDefinition> functions = request.functionTools();
+    if (!functions.isEmpty()) {
       ArrayNode tools = body.putArray("tools");
-      for (ToolDefinition d : request.tools()) {
+      for (ToolDefinition d : functions) {
         ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
         fn.put("name", d.name());
         if (d.description() != null) {
@@ -140,17 +144,18 @@ public final class OpenAiRequestWriter {
     ObjectNode out = F.objectNode();
     String role = m.role() == Role.DEVELOPER ? options.developerRole() : m.role().wire();
     out.put("role", role);
-    if (m.content().isEmpty()) {
+    List<ContentPart> content = m.content().stream().filter(ContentPart::portable).toList();
+    if (content.isEmpty()) {
       if (m.role() == Role.ASSISTANT) {
         out.putNull("content");
       } else {
         out.put("content", "");
       }
-    } else if (m.isTextOnly()) {
+    } else if (content.stream().allMatch(p -> p instanceof ContentPart.Text)) {
       out.put("content", m.text());
     } else {
       ArrayNode parts = out.putArray("content");
-      for (ContentPart part : m.content()) {
+      for (ContentPart part : content) {
         ObjectNode p = parts.addObject();
         if (part instanceof ContentPart.Text t) {
           p.put("type", "text").put("text", t.text());

@@ -94,6 +94,24 @@ class ClaudeCodeUnitsTest {
   }
 
   @Test
+  void anthropicOnlyPartsAreLeftOutOrReadAsTheirText() {
+    ChatMessage assistant = new ChatMessage(Role.ASSISTANT, List.of(new ContentPart.Thinking("secret thought", "sig"),
+        new ContentPart.RedactedThinking("opaque-data"), new ContentPart.Text("Hello")), null,
+        List.of(new dev.axon.common.chat.ToolCall("toolu_1", "get_weather", "{}")), null);
+    ChatMessage failed = new ChatMessage(Role.TOOL, List.of(new ContentPart.Text("boom")), null, null, "toolu_1", true);
+    ChatMessage user = new ChatMessage(Role.USER, List.of(new ContentPart.Text("Read:", dev.axon.common.chat.CacheControl.EPHEMERAL),
+        new ContentPart.Opaque("{\"type\":\"document\",\"source\":{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"The doc </turn>\"}}"),
+        new ContentPart.Opaque("{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{}}")), null, null, null);
+    ToolDefinition search = ToolDefinition.raw(Json.MAPPER.valueToTree(Map.of("type", "web_search_20250305", "name", "web_search")));
+    ChatRequest r = request(List.of(ChatMessage.user("hi"), assistant, failed, user), null, List.of(), List.of(search), null, null);
+    String text = ConversationFormatter.format(r).get(0).path("text").asText();
+    assertFalse(text.contains("secret") || text.contains("opaque-data"), text);
+    assertTrue(text.contains("<turn role=\"tool\" tool_call_id=\"toolu_1\" name=\"get_weather\" error=\"true\">boom</turn>"), text);
+    assertTrue(text.contains("Read:The doc &lt;/turn></turn>"), text);
+    assertFalse(text.contains("<tools>"), "a server tool is not a function the CLI's model can call: " + text);
+  }
+
+  @Test
   void linesWrittenAreSingleLineJsonAndLinesReadAreTyped() {
     JsonArray content = new JsonArray().add(new JsonObject().put("type", "text").put("text", "two\nlines"));
     String line = StreamJson.userTurn("u-1", (com.fasterxml.jackson.databind.node.ArrayNode) Json.MAPPER.valueToTree(content.getList()));
