@@ -127,7 +127,7 @@ public final class MockAnthropicServer {
 
   /** The recorded {@code POST /v1/messages/count_tokens} requests, oldest first. */
   public List<RecordedRequest> countTokensRequests() {
-    return requests.stream().filter(r -> r.path().startsWith("/v1/messages/count_tokens")).toList();
+    return requests.all().stream().filter(r -> r.path().startsWith("/v1/messages/count_tokens")).toList();
   }
 
   public RecordedRequest lastMessageRequest() {
