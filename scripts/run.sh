@@ -42,7 +42,8 @@ if [ "${AXON_PROVIDER:-}" = claude-code ] && [ -z "${AXON_CLAUDE_BIN:-}" ]; then
   log "claude-code provider: using $AXON_CLAUDE_BIN"
 fi
 
-java ${AXON_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx512m} -jar app/target/axon.jar &
+CDS=$(cds_option "$ROOT")
+java $CDS ${AXON_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx512m} -jar app/target/axon.jar &
 AXON_PID=$!
 trap 'kill -TERM $AXON_PID 2>/dev/null; wait $AXON_PID; cleanup' INT TERM
 wait $AXON_PID

@@ -6,6 +6,8 @@
 #                      mock Anthropic upstream from testkit/target/axon-testkit.jar)
 #   AXON_SKIP_CLUSTER=1 skip the multi-JVM cluster test
 #   AXON_SKIP_STATUS_PAGE=1 skip the status page test in headless Chromium (skipped anyway, visibly, without chromium)
+#   AXON_SKIP_BENCH=1  skip the benchmark's smoke run (scripts/bench.sh --smoke: keeps the benchmark working; it
+#                      checks that every part produces numbers, not the targets — those need the full run)
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 ROOT=$(axon_root)
@@ -115,6 +117,11 @@ fi
 if [ "${AXON_SKIP_CLUSTER:-0}" != 1 ]; then
   log "clustered deployment test (scripts/cluster-test.sh)"
   scripts/cluster-test.sh || status=1
+fi
+
+if [ "${AXON_SKIP_BENCH:-0}" != 1 ]; then
+  log "benchmark smoke run (scripts/bench.sh --smoke)"; mkdir -p "$ROOT/run"
+  scripts/bench.sh --smoke >"$ROOT/run/bench-smoke.log" 2>&1 || { status=1; log "benchmark smoke run failed:"; tail -30 "$ROOT/run/bench-smoke.log" >&2; }
 fi
 
 [ $status -eq 0 ] && log "all tests passed" || log "tests FAILED"

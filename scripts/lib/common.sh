@@ -74,6 +74,32 @@ wait_ready() {
   return 1
 }
 
+# Prints the JVM option that starts the gateway from a class-data-sharing archive of app/target/axon.jar, after
+# building the archive when it is missing or older than the jar: a training start of the gateway (mock provider,
+# in-memory store, one chat completion to load the request path) that dumps the classes it loaded when it exits.
+# Start-up then maps the archived classes instead of loading and verifying them from the jar: about half the time.
+# Prints nothing (and the gateway starts normally) when the archive cannot be built. Args: the repository root.
+cds_option() {
+  local root=$1 jar=$1/app/target/axon.jar jsa=$1/app/target/axon.jsa work port pid
+  if [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; then
+    work=$(mktemp -d); port=$(free_port)
+    printf 'api: {keys: [sk-cds-training]}\npool: {provider: mock, size: 1}\nstore: {backend: memory}\nreloadPeriodMs: 0\n' >"$work/axon.yaml"
+    # A clean environment: the caller's AXON_* variables would override the training configuration.
+    env -i PATH="$PATH" HOME="$HOME" AXON_CONF="$work/axon.yaml" AXON_PORT="$port" AXON_DRAIN_GRACE_MS=0 \
+      java -XX:ArchiveClassesAtExit="$work/axon.jsa" -Xmx256m -jar "$jar" >"$work/training.log" 2>&1 &
+    pid=$!
+    if wait_ready "http://127.0.0.1:$port/health" 60; then
+      curl -s -o /dev/null -H 'Authorization: Bearer sk-cds-training' -H 'Content-Type: application/json' \
+        -d '{"model":"claude-sonnet-4-6","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$port/v1/chat/completions"
+    fi
+    kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    [ -s "$work/axon.jsa" ] && mv "$work/axon.jsa" "$jsa"
+    rm -rf "$work"
+  fi
+  [ -f "$jsa" ] && echo "-XX:SharedArchiveFile=$jsa"
+  return 0
+}
+
 # The pinned Claude Code CLI of tools/claude-code (the claude-code provider's default binary): installs it with
 # `npm ci` when it is missing, then prints the path of a binary that runs. Args: the repository root.
 claude_cli() {

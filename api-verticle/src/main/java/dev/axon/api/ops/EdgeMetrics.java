@@ -1,12 +1,14 @@
 package dev.axon.api.ops;
 
 import dev.axon.api.chat.ExchangeSummary;
+import dev.axon.common.metrics.MeterCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The edge's meters, one set per node:
@@ -33,49 +35,51 @@ final class EdgeMetrics {
       Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
       Duration.ofMillis(500), Duration.ofSeconds(1)};
 
-  private final MeterRegistry registry;
+  private final MeterCache<Timer> requests;
+  private final MeterCache<Timer> firstToken;
+  private final MeterCache<Timer> overhead;
+  private final MeterCache<Counter> errors;
+  private final MeterCache<Counter> tokens;
 
   EdgeMetrics(MeterRegistry registry, Drain drain) {
-    this.registry = registry;
     Gauge.builder("axon.http.inflight.requests", drain, Drain::inFlight)
         .description("API requests being served (operations endpoints excluded)").strongReference(true).register(registry);
     Gauge.builder("axon.drain.phase", drain, d -> d.phase().ordinal())
         .description("0 serving, 1 draining (readiness 503), 2 refusing new requests").strongReference(true).register(registry);
+    requests = new MeterCache<>(t -> Timer.builder("axon.http.requests").description("HTTP requests by route, status and served model")
+        .tag("route", t.get(0)).tag("method", t.get(1)).tag("status", t.get(2)).tag("model", t.get(3))
+        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+    firstToken = new MeterCache<>(t -> Timer.builder("axon.time.to.first.token").description("From the request to the model's first event")
+        .tag("model", t.get(0)).tag("stream", t.get(1)).serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+    overhead = new MeterCache<>(t -> Timer.builder("axon.gateway.overhead")
+        .description("The gateway's own time per chat completion: total minus the time spent waiting on the pool and the provider")
+        .tag("model", t.get(0)).tag("stream", t.get(1)).serviceLevelObjectives(OVERHEAD_BUCKETS).register(registry));
+    errors = new MeterCache<>(t -> Counter.builder("axon.chat.errors").description("Chat completions that ended in an error, by kind")
+        .tag("model", t.get(0)).tag("kind", t.get(1)).register(registry));
+    tokens = new MeterCache<>(t -> Counter.builder("axon.tokens")
+        .description("Tokens by served model and API key name: prompt (in) and completion (out)")
+        .tag("model", t.get(0)).tag("key", t.get(1)).tag("direction", t.get(2)).register(registry));
   }
 
   void record(RequestRecord r) {
     ExchangeSummary e = r.exchange();
     String model = e != null && e.model() != null ? e.model() : "none";
-    Timer.builder("axon.http.requests").description("HTTP requests by route, status and served model")
-        .tag("route", r.route()).tag("method", r.method()).tag("status", Integer.toString(r.status())).tag("model", model)
-        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
-        .record(Duration.ofNanos((long) (r.latencyMs() * 1e6)));
+    requests.get(r.route(), r.method(), Integer.toString(r.status()), model).record((long) (r.latencyMs() * 1e6), TimeUnit.NANOSECONDS);
     if (e == null) {
       return;
     }
     String stream = Boolean.toString(e.stream());
     if (e.timeToFirstTokenMs() >= 0) {
-      Timer.builder("axon.time.to.first.token").description("From the request to the model's first event")
-          .tag("model", model).tag("stream", stream).serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
-          .record(Duration.ofNanos((long) (e.timeToFirstTokenMs() * 1e6)));
+      firstToken.get(model, stream).record((long) (e.timeToFirstTokenMs() * 1e6), TimeUnit.NANOSECONDS);
     }
-    Timer.builder("axon.gateway.overhead")
-        .description("The gateway's own time per chat completion: total minus the time spent waiting on the pool and the provider")
-        .tag("model", model).tag("stream", stream).serviceLevelObjectives(OVERHEAD_BUCKETS).register(registry)
-        .record(Duration.ofNanos((long) (e.overheadMs() * 1e6)));
+    overhead.get(model, stream).record((long) (e.overheadMs() * 1e6), TimeUnit.NANOSECONDS);
     String key = e.keyName() == null ? "none" : e.keyName();
     if (e.usage() != null) {
-      tokens(model, key, "in", e.usage().promptTokens());
-      tokens(model, key, "out", e.usage().completionTokens());
+      tokens.get(model, key, "in").increment(e.usage().promptTokens());
+      tokens.get(model, key, "out").increment(e.usage().completionTokens());
     }
     if (e.error() != null) {
-      Counter.builder("axon.chat.errors").description("Chat completions that ended in an error, by kind")
-          .tag("model", model).tag("kind", e.error().name().toLowerCase(Locale.ROOT)).register(registry).increment();
+      errors.get(model, e.error().name().toLowerCase(Locale.ROOT)).increment();
     }
-  }
-
-  private void tokens(String model, String key, String direction, long count) {
-    Counter.builder("axon.tokens").description("Tokens by served model and API key name: prompt (in) and completion (out)")
-        .tag("model", model).tag("key", key).tag("direction", direction).register(registry).increment(count);
   }
 }

@@ -80,9 +80,11 @@ class ObservabilityTest {
     assertTrue(value(text, "vertx_redis_processing_time_seconds_count", Map.of()) >= 3, "the Redis client's own timings");
     // Vert.x: HTTP server, event bus (per-instance addresses collapsed), JVM.
     assertTrue(value(text, "vertx_http_server_requests_total", Map.of()) >= 3);
-    assertTrue(value(text, "vertx_eventbus_sent_total", Map.of("address", "axon.turn.events.*")) > 0, "turn events");
-    assertTrue(value(text, "vertx_eventbus_sent_total", Map.of("address", "axon.store.conversation.commit")) >= 2);
-    Matcher perInstance = Pattern.compile("address=\"axon\\.(turn\\.events|pool\\.turn|turn\\.control|pool\\.stats)\\.[0-9a-f]").matcher(text);
+    assertTrue(value(text, "axon_eventbus_messages_total", Map.of("address", "axon.turn.events.*", "direction", "sent")) > 0, "turn events");
+    assertTrue(value(text, "axon_eventbus_messages_total", Map.of("address", "axon.store.conversation.commit", "direction", "sent")) >= 2);
+    assertTrue(value(text, "axon_eventbus_messages_total", Map.of("address", "axon.store.conversation.commit", "direction", "received")) >= 2);
+    assertTrue(value(text, "axon_eventbus_messages_total", Map.of("address", "__vertx.reply.*", "direction", "sent")) > 0, "replies");
+    Matcher perInstance = Pattern.compile("address=\"(axon\\.(turn\\.events|pool\\.turn|turn\\.control|pool\\.stats)|__vertx\\.reply)\\.[0-9a-f]").matcher(text);
     assertFalse(perInstance.find(), "per-instance addresses are collapsed to one label value");
     assertTrue(text.contains("jvm_memory_used_bytes"), "JVM meters");
     assertTrue(text.contains("process_uptime_seconds"));

@@ -7,6 +7,7 @@ import dev.axon.common.stats.ModelPoolStats;
 import dev.axon.common.stats.PoolCounters;
 import dev.axon.pool.session.CloseReason;
 import dev.axon.pool.session.PoolMetrics;
+import dev.axon.common.metrics.MeterCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -68,8 +69,22 @@ public final class MicrometerPoolMetrics implements PoolMetrics {
   private final Set<String> modelsWithMeters = ConcurrentHashMap.newKeySet();
   private final Map<String, String> breakers = new ConcurrentHashMap<>();
 
+  private final MeterCache<Timer> queueWait;
+  private final MeterCache<Timer> turns;
+  private final MeterCache<Counter> closed;
+  private final MeterCache<Counter> upstreamErrors;
+
   public MicrometerPoolMetrics(MeterRegistry registry) {
     this.registry = registry;
+    queueWait = new MeterCache<>(t -> Timer.builder("axon.pool.queue.wait")
+        .description("How long a caller waited for a session (0 when one was idle)")
+        .tag("model", t.get(0)).serviceLevelObjectives(WAIT_BUCKETS).register(registry));
+    turns = new MeterCache<>(t -> Timer.builder("axon.pool.turn").description("A session's time with one turn, from acquire to release")
+        .tag("model", t.get(0)).serviceLevelObjectives(TURN_BUCKETS).register(registry));
+    closed = new MeterCache<>(t -> Counter.builder("axon.pool.sessions.closed").description("Sessions closed, by reason")
+        .tag("model", t.get(0)).tag("reason", t.get(1)).register(registry));
+    upstreamErrors = new MeterCache<>(t -> Counter.builder("axon.upstream.errors").description("Turns the provider failed, by error kind")
+        .tag("model", t.get(0)).tag("provider", t.get(1)).tag("kind", t.get(2)).register(registry));
   }
 
   /**
@@ -86,29 +101,22 @@ public final class MicrometerPoolMetrics implements PoolMetrics {
 
   @Override
   public void recordAcquireNanos(String model, long nanos) {
-    Timer.builder("axon.pool.queue.wait").description("How long a caller waited for a session (0 when one was idle)")
-        .tag("model", model).serviceLevelObjectives(WAIT_BUCKETS).register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    queueWait.get(model).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void recordTurnMillis(String model, long millis) {
-    Timer.builder("axon.pool.turn").description("A session's time with one turn, from acquire to release")
-        .tag("model", model).serviceLevelObjectives(TURN_BUCKETS).register(registry)
-        .record(millis, TimeUnit.MILLISECONDS);
+    turns.get(model).record(millis, TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void recordClose(String model, CloseReason reason) {
-    Counter.builder("axon.pool.sessions.closed").description("Sessions closed, by reason")
-        .tag("model", model).tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+    closed.get(model, reason.name().toLowerCase(Locale.ROOT)).increment();
   }
 
   @Override
   public void recordUpstreamError(String model, String provider, ErrorKind kind) {
-    Counter.builder("axon.upstream.errors").description("Turns the provider failed, by error kind")
-        .tag("model", model).tag("provider", provider).tag("kind", kind.name().toLowerCase(Locale.ROOT))
-        .register(registry).increment();
+    upstreamErrors.get(model, provider, kind.name().toLowerCase(Locale.ROOT)).increment();
   }
 
   @Override

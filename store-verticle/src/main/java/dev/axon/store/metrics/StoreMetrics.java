@@ -2,12 +2,14 @@ package dev.axon.store.metrics;
 
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
+import dev.axon.common.metrics.MeterCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +38,11 @@ public interface StoreMetrics {
     Duration[] buckets = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
         Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)};
+    MeterCache<Timer> commands = new MeterCache<>(t -> Timer.builder("axon.store.command")
+        .description("Store commands (Valkey round trips) by outcome")
+        .tag("backend", t.get(0)).tag("command", t.get(1)).tag("outcome", t.get(2)).serviceLevelObjectives(buckets).register(registry));
+    MeterCache<Counter> errors = new MeterCache<>(t -> Counter.builder("axon.store.errors").description("Store commands that failed, by error kind")
+        .tag("backend", t.get(0)).tag("command", t.get(1)).tag("kind", t.get(2)).register(registry));
     return new StoreMetrics() {
       @Override
       public <T> Future<T> record(String backend, String command, Supplier<Future<T>> call) {
@@ -50,13 +57,9 @@ public interface StoreMetrics {
           ErrorKind kind = ar.succeeded() ? null : AxonException.from(ar.cause(), "The store").kind();
           boolean answer = kind == ErrorKind.NOT_FOUND || kind == ErrorKind.CONFLICT;
           String outcome = kind == null ? "ok" : kind.name().toLowerCase(Locale.ROOT);
-          Timer.builder("axon.store.command").description("Store commands (Valkey round trips) by outcome")
-              .tag("backend", backend).tag("command", command).tag("outcome", outcome)
-              .serviceLevelObjectives(buckets).register(registry)
-              .record(Duration.ofNanos(System.nanoTime() - start));
+          commands.get(backend, command, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
           if (kind != null && !answer) {
-            Counter.builder("axon.store.errors").description("Store commands that failed, by error kind")
-                .tag("backend", backend).tag("command", command).tag("kind", outcome).register(registry).increment();
+            errors.get(backend, command, outcome).increment();
           }
         });
       }

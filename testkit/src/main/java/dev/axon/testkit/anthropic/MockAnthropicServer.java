@@ -1,5 +1,6 @@
 package dev.axon.testkit.anthropic;
 
+import dev.axon.testkit.RequestLog;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -65,7 +65,7 @@ public final class MockAnthropicServer {
   private static final Pattern TOOL = Pattern.compile("UPSTREAM_TOOL\\s+([A-Za-z0-9_-]+)\\s+(\\{.*\\})", Pattern.DOTALL);
 
   private final Vertx vertx;
-  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final RequestLog requests = new RequestLog();
   private final ConcurrentLinkedDeque<MockReply> queue = new ConcurrentLinkedDeque<>();
   private final ConcurrentLinkedDeque<MockReply> countQueue = new ConcurrentLinkedDeque<>();
   private final AtomicInteger abandoned = new AtomicInteger();
@@ -117,17 +117,17 @@ public final class MockAnthropicServer {
   }
 
   public List<RecordedRequest> requests() {
-    return List.copyOf(requests);
+    return requests.all();
   }
 
   /** The recorded {@code POST /v1/messages} requests, oldest first. */
   public List<RecordedRequest> messageRequests() {
-    return requests.stream().filter(r -> r.path().startsWith("/v1/messages") && !r.path().contains("count_tokens")).toList();
+    return requests.all().stream().filter(r -> r.path().startsWith("/v1/messages") && !r.path().contains("count_tokens")).toList();
   }
 
   /** The recorded {@code POST /v1/messages/count_tokens} requests, oldest first. */
   public List<RecordedRequest> countTokensRequests() {
-    return requests.stream().filter(r -> r.path().startsWith("/v1/messages/count_tokens")).toList();
+    return requests.all().stream().filter(r -> r.path().startsWith("/v1/messages/count_tokens")).toList();
   }
 
   public RecordedRequest lastMessageRequest() {

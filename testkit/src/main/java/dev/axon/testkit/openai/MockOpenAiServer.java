@@ -1,5 +1,6 @@
 package dev.axon.testkit.openai;
 
+import dev.axon.testkit.RequestLog;
 import dev.axon.testkit.anthropic.RecordedRequest;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -16,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -45,7 +45,7 @@ public final class MockOpenAiServer {
   private static final long CREATED = 1_767_225_600L;
 
   private final Vertx vertx;
-  private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final RequestLog requests = new RequestLog();
   private final ConcurrentLinkedDeque<MockOpenAiReply> queue = new ConcurrentLinkedDeque<>();
   private final AtomicInteger abandoned = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -92,12 +92,12 @@ public final class MockOpenAiServer {
   }
 
   public List<RecordedRequest> requests() {
-    return List.copyOf(requests);
+    return requests.all();
   }
 
   /** The recorded {@code POST /v1/chat/completions}, oldest first. */
   public List<RecordedRequest> chatRequests() {
-    return requests.stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/chat/completions")).toList();
+    return requests.all().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/chat/completions")).toList();
   }
 
   public RecordedRequest lastChatRequest() {

@@ -1,0 +1,2 @@
+/** Helpers the verticles' meters share. */
+package dev.axon.common.metrics;
