@@ -19,6 +19,8 @@
 #   AXON_TEST_LIMITED_RPM  that key's requestsPerMinute (default 5)
 #   AXON_CONFORMANCE_DIR   folder with validate.mjs and node_modules (e.g. shared/conformance after
 #                          `npm ci`); when set and node is installed, payloads are schema-validated
+#   AXON_TEST_CLAUDE_BIN   the claude CLI the Anthropic section drives as a client (default: the repository's
+#                          tools/claude-code/node_modules/.bin/claude; skipped, visibly, when it does not run)
 #
 # Every check prints "PASS name" or "FAIL name (details)"; the last line is "N passed, M failed" and
 # the exit code is 1 when M > 0 (2 when curl or jq is missing).
@@ -646,6 +648,235 @@ if [ "$BURST" -gt 0 ] 2>/dev/null; then
   echo "  burst: peak waiting ${PEAK_WAITING:-?}"
 else
   skip "bounded growth burst (AXON_TEST_BURST=$BURST)"
+fi
+
+# ----------------------------------------------------------------------------------------------- anthropic dialect
+section "anthropic dialect"
+
+# ahttp METHOD PATH [JSON_BODY] [KEY] [HEADER...]: one request the way Anthropic's clients send it (x-api-key and
+# anthropic-version); body, headers and status as for http. Pass KEY='' to send no key.
+ahttp() {
+  local method=$1 path=$2 data=${3-} key=${4-$KEY} extra
+  local args=(-sS --max-time "$TIMEOUT" -X "$method" -o "$BODY" -D "$HEADERS" -w '%{http_code}' -H 'anthropic-version: 2023-06-01')
+  [ -n "$key" ] && args+=(-H "x-api-key: $key")
+  [ -n "$data" ] && args+=(-H 'Content-Type: application/json' --data-binary "$data")
+  for extra in "${@:5}"; do args+=(-H "$extra"); done
+  : >"$BODY"
+  : >"$HEADERS"
+  STATUS=$(curl "${args[@]}" "$BASE$path" 2>"$WORK/curl.err")
+  [ -n "$STATUS" ] || STATUS=000
+}
+
+# msg_body TEXT [EXTRA_JSON]: a one-user-message Messages API request for $MODEL, merged with EXTRA_JSON.
+msg_body() {
+  jq -nc --arg m "$MODEL" --arg c "$1" --argjson x "${2:-"{}"}" '{model: $m, max_tokens: 512, messages: [{role: "user", content: $c}]} + $x'
+}
+
+# is_anthropic_error TYPE [FILE]: {type: "error", error: {type: TYPE, message}, request_id}.
+is_anthropic_error() {
+  jq -e --arg t "$1" '.type == "error" and .error.type == $t and (.error.message | type == "string" and length > 0)
+    and (.request_id | type == "string" and startswith("req_")) and (has("param") | not) and (.error | has("code") | not)' "${2:-$BODY}"
+}
+
+# asse BODY OUT [HEADER...]: a streamed message; the raw SSE in OUT, the event names one per line in OUT.events,
+# each data: payload one per line in OUT.data.
+asse() {
+  local data=$1 out=$2 extra
+  local args=(-sS -N --max-time "$TIMEOUT" -X POST -o "$out" -D "$HEADERS" -w '%{http_code}' -H "x-api-key: $KEY"
+    -H 'anthropic-version: 2023-06-01' -H 'Content-Type: application/json' --data-binary "$data")
+  for extra in "${@:3}"; do args+=(-H "$extra"); done
+  : >"$HEADERS"
+  STATUS=$(curl "${args[@]}" "$BASE/v1/messages" 2>"$WORK/curl.err")
+  [ -n "$STATUS" ] || STATUS=000
+  cp "$out" "$BODY"
+  sed -n -E 's/^event: ?//p' "$out" | tr -d '\r' >"$out.events"
+  sed -n -E 's/^data: ?//p' "$out" | tr -d '\r' >"$out.data"
+}
+
+# The reply quotes the prompt with every provider: the mock echoes it, the mock upstream too (behind the
+# anthropic provider directly, behind the claude-code provider inside its conversation markup).
+APROMPT="Hello from an Anthropic client $RANDOM"
+ahttp POST /v1/messages "$(msg_body "$APROMPT" '{"system":"Be brief."}')"
+check "messages: plain answers 200" status_is 200
+save anthropic-plain.json
+check "messages: id starts with msg_" jqb '.id | type == "string" and startswith("msg_")'
+check "messages: type message, role assistant" jqb '.type == "message" and .role == "assistant"'
+check "messages: model equals the requested name" jqb --arg m "$MODEL" '.model == $m'
+check "messages: content is text blocks" jqb '(.content | length > 0) and all(.content[] | select(.type == "text"); .text | type == "string")'
+check "messages: the reply quotes the prompt" jqb --arg p "$APROMPT" '[.content[] | select(.type == "text") | .text] | join("") | contains($p)'
+check "messages: stop_reason end_turn, stop_sequence null" jqb '.stop_reason == "end_turn" and has("stop_sequence") and .stop_sequence == null'
+check "messages: usage in Anthropic's words" jqb '.usage | (.input_tokens | type == "number") and (.output_tokens > 0)
+  and (.cache_creation_input_tokens | type == "number") and (.cache_read_input_tokens | type == "number") and (has("prompt_tokens") | not)'
+check "messages: no OpenAI fields" jqb '(has("object") | not) and (has("choices") | not) and (has("conversation_id") | not)'
+check "messages: request-id header" starts_with "$(header request-id)" req_
+check "messages: x-axon-conversation-id header" starts_with "$(header x-axon-conversation-id)" conv-
+
+ahttp POST '/v1/messages?beta=true' "$(msg_body "$APROMPT")" "" "Authorization: Bearer $KEY" "anthropic-beta: interleaved-thinking-2025-05-14"
+check "messages: ?beta=true with Bearer auth and anthropic-beta answers 200" status_is 200
+
+A1=$WORK/anthropic.sse
+asse "$(msg_body "$APROMPT" '{"stream":true}')" "$A1"
+check "messages stream: answers 200" status_is 200
+check "messages stream: text/event-stream" contains "$(header content-type)" text/event-stream
+check "messages stream: every data line is JSON" jq -e -s 'length > 0' "$A1.data"
+check "messages stream: each event: names its data's type" is "$(tr '\n' ' ' <"$A1.events")" "$(jq -r '.type' "$A1.data" | tr '\n' ' ')"
+ORDER=$(tr '\n' ' ' <"$A1.events")
+DETAIL="events: $(echo "$ORDER" | cut -c1-300)"
+check "messages stream: message_start, blocks (start, deltas, stop), message_delta, message_stop" \
+  grep -qE '^message_start (ping )*(content_block_start (content_block_delta |ping )*content_block_stop (ping )*)+message_delta message_stop $' <<<"$ORDER"
+check "messages stream: block indexes count from 0" jqs "$A1.data" '[.[] | select(.type == "content_block_start") | .index] == ([.[] | select(.type == "content_block_start")] | to_entries | map(.key))'
+check "messages stream: message_start carries an empty message" jqs "$A1.data" '.[0].message | .id | startswith("msg_")'
+check "messages stream: text deltas quote the prompt" jqs "$A1.data" --arg p "$APROMPT" '[.[] | select(.type == "content_block_delta" and .delta.type == "text_delta") | .delta.text] | join("") | contains($p)'
+check "messages stream: message_delta has stop_reason and output usage" jqs "$A1.data" '[.[] | select(.type == "message_delta")][0] | .delta.stop_reason == "end_turn" and .usage.output_tokens > 0'
+check "messages stream: x-axon-conversation-id header" starts_with "$(header x-axon-conversation-id)" conv-
+check "messages stream: no [DONE] sentinel" test -z "$(grep -F '[DONE]' "$A1")"
+
+A2=$WORK/anthropic-fail.sse
+asse "$(msg_body 'MOCK_FAIL_MIDSTREAM' '{"stream":true}')" "$A2"
+check "messages stream: a failure mid-stream ends with event: error" is "$(tail -n 1 "$A2.events")" error
+check "messages stream: the error event is Anthropic's error object" jq -e -s '.[-1] | .type == "error" and (.error.type | type == "string")' "$A2.data"
+check "messages stream: no message_stop after a failure" test -z "$(grep -x message_stop "$A2.events")"
+
+ahttp POST /v1/messages "$(msg_body hello)" ""
+check "messages: missing key answers 401" status_is 401
+check "messages: 401 is authentication_error" is_anthropic_error authentication_error
+save anthropic-error-401.json
+ahttp POST /v1/messages "$(msg_body hello)" "sk-e2e-definitely-not-a-key"
+check "messages: wrong key answers 401 authentication_error" is_anthropic_error authentication_error
+ahttp POST /v1/messages "$(jq -nc --arg m "$MODEL" '{model: $m, messages: [{role: "user", content: "hi"}]}')"
+check "messages: missing max_tokens answers 400" status_is 400
+check "messages: 400 says max_tokens: Field required" jqb '.error.type == "invalid_request_error" and .error.message == "max_tokens: Field required"'
+ahttp POST /v1/messages "$(msg_body hello '{"model":"claude-e2e-no-such-model"}')"
+check "messages: unknown model answers 404 not_found_error" is_anthropic_error not_found_error
+check "messages: unknown model status 404" status_is 404
+ahttp POST /v1/messages/no-such-route "$(msg_body hello)"
+check "messages: unknown route under /v1/messages answers 404 not_found_error" is_anthropic_error not_found_error
+ahttp POST /v1/messages "$(msg_body MOCK_FAIL)"
+check "messages: MOCK_FAIL answers 502 api_error" is_anthropic_error api_error
+check "messages: MOCK_FAIL status 502" status_is 502
+
+ahttp POST /v1/messages/count_tokens "$(jq -nc --arg m "$MODEL" '{model: $m, system: "Be brief.", messages: [{role: "user", content: "one two three four"}]}')"
+check "count_tokens: answers 200" status_is 200
+check "count_tokens: {input_tokens: n}" jqb '(keys == ["input_tokens"]) and .input_tokens > 0'
+
+ahttp GET /v1/models
+check "models (anthropic-version): Anthropic's list shape" jqb '(.data | length > 0) and (.has_more == false) and (.first_id == .data[0].id) and (.last_id == .data[-1].id) and (has("object") | not)'
+check "models (anthropic-version): type, id, display_name, created_at" jqb 'all(.data[]; .type == "model" and (.id | type == "string") and (.display_name | type == "string") and (.created_at | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")))'
+check "models (anthropic-version): lists $MODEL" jqb --arg m "$MODEL" 'any(.data[]; .id == $m)'
+ahttp GET "/v1/models/$MODEL"
+check "models: GET /v1/models/:id in Anthropic's shape" jqb --arg m "$MODEL" '.type == "model" and .id == $m'
+http GET "/v1/models/$MODEL"
+check "models: GET /v1/models/:id in OpenAI's shape without anthropic-version" jqb --arg m "$MODEL" '.object == "model" and .id == $m'
+ahttp GET /v1/models/claude-e2e-no-such-model
+check "models: unknown model id answers 404 not_found_error" is_anthropic_error not_found_error
+
+ANAME="Quillon$RANDOM"
+ahttp POST /v1/messages "$(msg_body "Hello, my name is $ANAME.")"
+check "conversation header: turn 1 answers 200" status_is 200
+ACONV=$(header x-axon-conversation-id)
+check "conversation header: turn 1 names its conversation" starts_with "$ACONV" conv-
+ahttp POST /v1/messages "$(msg_body 'What is my name?')" "$KEY" "x-axon-conversation-id: $ACONV"
+check "conversation header: turn 2 answers 200" status_is 200
+check "conversation header: turn 2 keeps the conversation" is "$(header x-axon-conversation-id)" "$ACONV"
+check "conversation header: turn 2 saw turn 1" jqb --arg n "$ANAME" '[.content[] | select(.type == "text") | .text] | join("") | contains($n)'
+check "conversation header: stored as 4 messages" is "$(message_count "$ACONV")" 4
+if [ -n "$KEY2" ]; then
+  ahttp POST /v1/messages "$(msg_body 'What is my name?')" "$KEY2" "x-axon-conversation-id: $ACONV"
+  check "conversation header: another key gets 404 not_found_error" is_anthropic_error not_found_error
+  check "conversation header: another key left it unchanged" is "$(message_count "$ACONV")" 4
+fi
+ahttp POST /v1/messages "$(msg_body hello)" "$KEY" "x-axon-conversation-id: conv-e2e-does-not-exist"
+check "conversation header: unknown conversation answers 404" status_is 404
+
+WEATHER='{"name":"get_weather","description":"The weather in a city","input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}'
+case "${PROVIDER:-mock}" in
+  mock) TOOL_PROMPT="What is the weather in Paris? MOCK_TOOL" ;;
+  anthropic) TOOL_PROMPT='UPSTREAM_TOOL get_weather {"city":"Paris"}' ;;
+  *) TOOL_PROMPT="" ;;
+esac
+if [ -n "$TOOL_PROMPT" ]; then
+  ahttp POST /v1/messages "$(msg_body "$TOOL_PROMPT" "{\"tools\":[$WEATHER]}")"
+  check "tool use: stop_reason tool_use" jqb '.stop_reason == "tool_use"'
+  check "tool use: a tool_use block with id, name and an input object" jqb 'any(.content[]; .type == "tool_use" and (.id | type == "string") and .name == "get_weather" and (.input.city | type == "string"))'
+  TOOL_ID=$(jq -r '[.content[] | select(.type == "tool_use")][0].id // empty' "$BODY")
+  TOOL_ROUND=$(jq -c --arg id "$TOOL_ID" --arg p "$TOOL_PROMPT" --arg m "$MODEL" --argjson w "$WEATHER" '{model: $m, max_tokens: 512, tools: [$w],
+    messages: [{role: "user", content: $p}, {role: "assistant", content: .content},
+               {role: "user", content: [{type: "tool_result", tool_use_id: $id, content: "18C and sunny"}]}]}' "$BODY")
+  ahttp POST /v1/messages "$TOOL_ROUND"
+  check "tool use: the tool result round trip answers 200" status_is 200
+  check "tool use: the model read the tool's result" jqb '[.content[] | select(.type == "text") | .text] | join("") | contains("18C and sunny")'
+  A3=$WORK/anthropic-tool.sse
+  asse "$(msg_body "$TOOL_PROMPT" "{\"stream\":true,\"tools\":[$WEATHER]}")" "$A3"
+  check "tool use stream: input_json_delta fragments assemble the input" jqs "$A3.data" '[.[] | select(.type == "content_block_delta" and .delta.type == "input_json_delta") | .delta.partial_json] | join("") | fromjson | (.city | type == "string")'
+  check "tool use stream: stop_reason tool_use" jqs "$A3.data" 'any(.[]; .type == "message_delta" and .delta.stop_reason == "tool_use")'
+else
+  skip "tool use (the ${PROVIDER} provider's mock upstream does not call client tools)"
+fi
+
+if [ -n "$LIMITED_KEY" ]; then
+  for i in $(seq $((LIMITED_RPM + 2))); do
+    ahttp POST /v1/messages "$(msg_body "limited anthropic $i")" "$LIMITED_KEY" "x-axon-store: false"
+    [ "$STATUS" = 429 ] && break
+  done
+  check "limits: a limited key past its limit gets 429 on /v1/messages" status_is 429
+  check "limits: 429 is rate_limit_error in Anthropic's shape" is_anthropic_error rate_limit_error
+  check "limits: 429 carries Retry-After" test -n "$(header retry-after)"
+fi
+
+# The real Claude Code CLI as a client of the gateway: ANTHROPIC_BASE_URL pointed here, a clean home and config.
+CLAUDE=${AXON_TEST_CLAUDE_BIN:-$(cd "$(dirname "$0")/.." && pwd)/tools/claude-code/node_modules/.bin/claude}
+if "$CLAUDE" --version >/dev/null 2>&1; then
+  CWORK=$WORK/claude-cli
+  mkdir -p "$CWORK/home" "$CWORK/config" "$CWORK/cwd"
+  # --bare: no environment reminders in the prompt (the mock provider calls a tool whose name a prompt contains).
+  claude_client() {
+    local key=$1
+    shift
+    (cd "$CWORK/cwd" && env -i PATH=/usr/bin:/bin HOME="$CWORK/home" CLAUDE_CONFIG_DIR="$CWORK/config" \
+      ANTHROPIC_BASE_URL="$BASE" ANTHROPIC_API_KEY="$key" CLAUDE_CODE_MAX_RETRIES=0 \
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_AUTOUPDATER=1 \
+      timeout 120 "$CLAUDE" --bare --model "$MODEL" "$@")
+  }
+  CPROMPT="Say hello to the gateway $RANDOM"
+  claude_client "$KEY" -p "$CPROMPT" >"$CWORK/oneshot.txt" 2>"$CWORK/oneshot.err"
+  CRC=$?
+  DETAIL="exit $CRC; stdout: $(snippet "$CWORK/oneshot.txt"); stderr: $(snippet "$CWORK/oneshot.err")"
+  check "claude CLI -p: exits 0" is "$CRC" 0
+  DETAIL="stdout: $(snippet "$CWORK/oneshot.txt")"
+  check "claude CLI -p: prints the gateway's answer" grep -qF "$CPROMPT" "$CWORK/oneshot.txt"
+
+  claude_client "$KEY" -p "$CPROMPT" --output-format stream-json --verbose --include-partial-messages >"$CWORK/stream.jsonl" 2>"$CWORK/stream.err"
+  DETAIL="stdout: $(snippet "$CWORK/stream.jsonl"); stderr: $(snippet "$CWORK/stream.err")"
+  check "claude CLI stream-json: a successful result" jq -e -s 'any(.[]; .type == "result" and .is_error == false)' "$CWORK/stream.jsonl"
+  check "claude CLI stream-json: the result is the gateway's answer" jq -e -s --arg p "$CPROMPT" 'any(.[]; .type == "result" and (.result | contains($p)))' "$CWORK/stream.jsonl"
+  check "claude CLI stream-json: it parsed the gateway's events" jq -e -s '[.[] | select(.type == "stream_event") | .event.type] | (.[0] == "message_start") and (.[-1] == "message_stop") and any(.[]; . == "content_block_delta")' "$CWORK/stream.jsonl"
+
+  # Two turns in one process: the second request carries the first exchange (and any thinking, signed) back.
+  printf '%s\n%s\n' "$(jq -nc --arg c "My name is $ANAME." '{type: "user", message: {role: "user", content: $c}}')" \
+    '{"type":"user","message":{"role":"user","content":"What is my name?"}}' \
+    | claude_client "$KEY" -p --input-format stream-json --output-format stream-json --verbose >"$CWORK/turns.jsonl" 2>"$CWORK/turns.err"
+  DETAIL="stdout: $(snippet "$CWORK/turns.jsonl"); stderr: $(snippet "$CWORK/turns.err")"
+  check "claude CLI two turns: two successful results" jq -e -s '[.[] | select(.type == "result" and .is_error == false)] | length == 2' "$CWORK/turns.jsonl"
+  check "claude CLI two turns: the second saw the first" jq -e -s --arg n "$ANAME" '[.[] | select(.type == "result")][1].result | contains($n)' "$CWORK/turns.jsonl"
+
+  # Claude Code as users run it (its whole tool set, system prompt and environment reminders), on the provider whose
+  # upstream never calls a tool by itself and answers briefly: the mock provider would call the tools the reminders
+  # name, and behind the claude-code provider the mock upstream's echo of that prompt passes the CLI's 32000 tokens.
+  if [ "$PROVIDER" = anthropic ]; then
+    (cd "$CWORK/cwd" && env -i PATH=/usr/bin:/bin HOME="$CWORK/home" CLAUDE_CONFIG_DIR="$CWORK/config" \
+      ANTHROPIC_BASE_URL="$BASE" ANTHROPIC_API_KEY="$KEY" CLAUDE_CODE_MAX_RETRIES=0 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
+      DISABLE_AUTOUPDATER=1 timeout 120 "$CLAUDE" --model "$MODEL" -p "$CPROMPT" --output-format stream-json --verbose) \
+      >"$CWORK/full.jsonl" 2>"$CWORK/full.err"
+    DETAIL="stdout: $(snippet "$CWORK/full.jsonl"); stderr: $(snippet "$CWORK/full.err")"
+    check "claude CLI with its default tools and prompt: the gateway's answer" \
+      jq -e -s --arg p "$CPROMPT" 'any(.[]; .type == "result" and .is_error == false and (.result | contains($p)))' "$CWORK/full.jsonl"
+  fi
+
+  claude_client "sk-e2e-definitely-not-a-key" -p "hello" --output-format stream-json --verbose >"$CWORK/badkey.jsonl" 2>"$CWORK/badkey.err"
+  DETAIL="stdout: $(snippet "$CWORK/badkey.jsonl")"
+  check "claude CLI with a wrong key: reports the 401 authentication_error" jq -e -s 'any(.[]; .type == "result" and .is_error == true and .api_error_status == 401)' "$CWORK/badkey.jsonl"
+else
+  skip "the claude CLI as a client (not installed: run 'npm ci' in tools/claude-code, or set AXON_TEST_CLAUDE_BIN)"
 fi
 
 # ----------------------------------------------------------------------------------------------- conformance

@@ -69,7 +69,7 @@ YAML
   AXON_TEST_PROVIDER="$name" AXON_TEST_URL="http://127.0.0.1:$aport" AXON_TEST_KEY=sk-e2e-one AXON_TEST_KEY2=sk-e2e-two \
     AXON_TEST_LIMITED_KEY=sk-e2e-limited AXON_TEST_LIMITED_RPM=5 \
     AXON_TEST_POOL_MAX=2 AXON_TEST_BURST=12 AXON_CONFORMANCE_DIR="$ROOT/scripts/conformance" \
-    scripts/e2e-test.sh
+    AXON_TEST_CLAUDE_BIN="$CLAUDE_BIN" scripts/e2e-test.sh
   rc=$?
   kill -TERM "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
   kill "$vpid" 2>/dev/null; wait "$vpid" 2>/dev/null

@@ -43,6 +43,8 @@ public final class ApiOptions {
   public static final long DEFAULT_STREAM_STALL_TIMEOUT_MS = 30_000;
   /** ...or as soon as this much piled up unread beyond the write queue's own bound. */
   public static final long DEFAULT_STREAM_BUFFER_LIMIT_BYTES = 1024 * 1024;
+  /** A stream silent this long gets its dialect's keep-alive (Anthropic's {@code ping}; none in OpenAI's). */
+  public static final long DEFAULT_STREAM_KEEP_ALIVE_MS = 10_000;
   /** A running turn's concurrency slot frees itself this long after its node stopped renewing it (node died). */
   public static final long DEFAULT_CONCURRENCY_LEASE_MS = 60_000;
   /** Failed authentications an address may have per window before its requests are slowed down. */
@@ -69,6 +71,7 @@ public final class ApiOptions {
   private final long bodyTimeoutMs;
   private final long streamStallTimeoutMs;
   private final long streamBufferLimitBytes;
+  private final long streamKeepAliveMs;
   private final long concurrencyLeaseMs;
   private final int authFreeFailures;
   private final long authWindowMs;
@@ -96,6 +99,7 @@ public final class ApiOptions {
     bodyTimeoutMs = r.longValue("bodyTimeoutMs", DEFAULT_BODY_TIMEOUT_MS, 100, 3_600_000);
     streamStallTimeoutMs = r.longValue("streamStallTimeoutMs", DEFAULT_STREAM_STALL_TIMEOUT_MS, 100, 3_600_000);
     streamBufferLimitBytes = r.longValue("streamBufferLimitBytes", DEFAULT_STREAM_BUFFER_LIMIT_BYTES, 1024, 1L << 30);
+    streamKeepAliveMs = r.longValue("streamKeepAliveMs", DEFAULT_STREAM_KEEP_ALIVE_MS, 10, 3_600_000);
     concurrencyLeaseMs = r.longValue("concurrencyLeaseMs", DEFAULT_CONCURRENCY_LEASE_MS, 1_000, 3_600_000);
     ConfigReader auth = r.child("authFailures");
     authFreeFailures = auth.intValue("free", DEFAULT_AUTH_FREE_FAILURES, 0, 1_000_000);
@@ -167,6 +171,10 @@ public final class ApiOptions {
 
   public long streamBufferLimitBytes() {
     return streamBufferLimitBytes;
+  }
+
+  public long streamKeepAliveMs() {
+    return streamKeepAliveMs;
   }
 
   public long concurrencyLeaseMs() {

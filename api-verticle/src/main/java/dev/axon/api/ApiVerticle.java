@@ -1,14 +1,20 @@
 package dev.axon.api;
 
+import dev.axon.api.anthropic.AnthropicDialect;
+import dev.axon.api.anthropic.AnthropicRequestParser;
+import dev.axon.api.anthropic.CountTokensHandler;
+import dev.axon.api.anthropic.TokenCounter;
 import dev.axon.api.auth.AuthHandler;
 import dev.axon.api.auth.AuthThrottle;
 import dev.axon.api.chat.ChatCompletionHandler;
+import dev.axon.api.chat.ChatTurnHandler;
 import dev.axon.api.chat.ExchangeListener;
 import dev.axon.api.chat.TurnBounds;
 import dev.axon.api.cluster.ClusterView;
 import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.conversation.ConversationHandler;
 import dev.axon.api.http.ConnectionDeadlines;
+import dev.axon.api.http.Dialect;
 import dev.axon.api.http.RequestGuards;
 import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
@@ -48,7 +54,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge: OpenAI's chat completions, models and Axon's conversations, health and stats. Its
+ * The HTTP edge: OpenAI's chat completions and Anthropic's messages over the same pools, store and limits, models
+ * in either dialect, Axon's conversations, health and stats. Its
  * configuration is the {@code api} section with the {@code models} section under {@code models}. Deploy as
  * many instances as there are cores; they share the port.
  */
@@ -58,6 +65,8 @@ public class ApiVerticle extends VerticleBase {
 
   private volatile ApiOptions options;
   private volatile OpenAiRequestParser parser;
+  private volatile AnthropicDialect anthropic;
+  private volatile AnthropicRequestParser anthropicParser;
   private volatile Buffer modelsBody;
   private volatile TurnBounds turnBounds;
   private TurnClient turns;
@@ -103,6 +112,7 @@ public class ApiVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
+    router.route().handler(Dialect::mark);
     router.route().handler(new EdgeHandler(edgeOps));
     router.route().handler(deadlines);
     router.route().handler(RequestGuards::path);
@@ -112,12 +122,23 @@ public class ApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(new RateLimitHandler(vertx, tenants, () -> options.concurrencyLeaseMs()));
     router.get("/stats").handler(opsRoutes.readAccess()).handler(ops::stats);
     opsRoutes.install(router);
-    router.get("/v1/models").handler(new ModelsHandler(vertx, () -> options.models(), () -> modelsBody));
+    ModelsHandler models = new ModelsHandler(vertx, () -> options.models(), () -> modelsBody);
+    router.get("/v1/models").handler(models);
+    router.get("/v1/models/:id").handler(models::retrieve);
     router.post("/v1/chat/completions").handler(RequestGuards::jsonBody);
     router.post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
         .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs(),
             exchangeListeners, () -> turnBounds));
+    // Anthropic's Messages API over the same pools, store, limits and listeners.
+    router.post("/v1/messages").handler(RequestGuards::jsonBody);
+    router.post("/v1/messages")
+        .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
+        .handler(new ChatTurnHandler<>(() -> anthropic, turns, store, options.conversationLockMs(), exchangeListeners, () -> turnBounds));
+    router.post("/v1/messages/count_tokens").handler(RequestGuards::jsonBody);
+    router.post("/v1/messages/count_tokens")
+        .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
+        .handler(new CountTokensHandler(() -> anthropicParser, store, new TokenCounter(vertx, options.turnAcceptTimeoutMs())::count));
     router.get("/v1/conversations").handler(conversations::list);
     router.get("/v1/conversations/:id").handler(conversations);
     router.delete("/v1/conversations/:id").handler(conversations::delete);
@@ -173,8 +194,10 @@ public class ApiVerticle extends VerticleBase {
   public void apply(ApiOptions next) {
     options = next;
     parser = new OpenAiRequestParser(next.models(), next.maxChoices(), next.maxTools());
+    anthropicParser = new AnthropicRequestParser(next.models(), next.maxTools());
+    anthropic = new AnthropicDialect(anthropicParser);
     turnBounds = new TurnBounds(next.conversationMaxMessages(), next.conversationMaxBytes(), next.streamStallTimeoutMs(),
-        next.streamBufferLimitBytes());
+        next.streamBufferLimitBytes(), next.streamKeepAliveMs());
     modelsBody = OpenAiRenderer.models(next.models());
   }
 

@@ -1,5 +1,6 @@
 package dev.axon.api.auth;
 
+import dev.axon.api.http.Dialect;
 import dev.axon.api.http.Responses;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
@@ -10,13 +11,17 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
 /**
- * Lets a request through only with {@code Authorization: Bearer <known key>}; 401 in OpenAI's words otherwise.
+ * Lets a request through only with a known key, as OpenAI's clients send it ({@code Authorization: Bearer <key>})
+ * or as Anthropic's do ({@code x-api-key: <key>}, or Bearer with an auth token); when both headers are there,
+ * {@code Authorization} decides. 401 otherwise, in the words of the request's {@link Dialect}.
  * The presented key is never logged or echoed. With an {@link AuthThrottle}, an address that keeps failing has its
  * requests delayed (by a timer) before they are decided, and gets 429 when too many of them wait.
  */
 public final class AuthHandler implements Handler<RoutingContext> {
 
   private static final String KEY = "axon.apiKey";
+  /** Anthropic's key header. */
+  public static final String API_KEY_HEADER = "x-api-key";
 
   private final Supplier<ApiKeys> keys;
   private final AuthThrottle throttle;
@@ -65,19 +70,27 @@ public final class AuthHandler implements Handler<RoutingContext> {
   }
 
   private void decide(RoutingContext rc, String address) {
+    boolean anthropic = Dialect.of(rc) == Dialect.ANTHROPIC;
     String header = rc.request().getHeader("Authorization");
+    String presented;
     if (header == null || header.isBlank()) {
-      fail(rc, address, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
-          + "(i.e. Authorization: Bearer YOUR_KEY).");
-      return;
-    }
-    if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+      String apiKey = rc.request().getHeader(API_KEY_HEADER);
+      if (apiKey == null || apiKey.isBlank()) {
+        fail(rc, address, anthropic ? "x-api-key header is required"
+            : "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth "
+            + "(i.e. Authorization: Bearer YOUR_KEY).");
+        return;
+      }
+      presented = apiKey.trim();
+    } else if (header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
       fail(rc, address, "Malformed Authorization header. Expected 'Authorization: Bearer YOUR_KEY'.");
       return;
+    } else {
+      presented = header.substring(7).trim();
     }
-    ApiKey key = keys.get().find(header.substring(7).trim());
+    ApiKey key = keys.get().find(presented);
     if (key == null) {
-      fail(rc, address, "Incorrect API key provided.");
+      fail(rc, address, anthropic ? "invalid x-api-key" : "Incorrect API key provided.");
       return;
     }
     rc.put(KEY, key);

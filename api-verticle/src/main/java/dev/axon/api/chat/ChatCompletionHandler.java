@@ -1,35 +1,22 @@
 package dev.axon.api.chat;
 
-import dev.axon.api.auth.ApiKey;
-import dev.axon.api.auth.AuthHandler;
 import dev.axon.api.conversation.ConversationClient;
-import dev.axon.api.http.RequestIds;
-import dev.axon.api.http.Responses;
 import dev.axon.api.openai.OpenAiChatCall;
+import dev.axon.api.openai.OpenAiDialect;
 import dev.axon.api.openai.OpenAiRequestParser;
 import dev.axon.api.turn.TurnClient;
-import dev.axon.common.chat.ChatMessage;
-import dev.axon.common.conversation.AbortTurn;
-import dev.axon.common.conversation.OpenConversation;
-import dev.axon.common.error.AxonException;
-import dev.axon.common.json.Json;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * {@code POST /v1/chat/completions}: parse and validate, check the key may use the model, open the conversation
- * (load history and take its turn lock, or start a new one), check the turn keeps it within its bounds, then hand
- * over to a {@link ChatExchange}. Any step can end the chain with a typed
- * error, rendered once by {@link Responses#error}.
+ * {@code POST /v1/chat/completions}: the {@link ChatTurnHandler} chain with OpenAI's dialect (see
+ * {@link OpenAiDialect}).
  */
 public final class ChatCompletionHandler implements Handler<RoutingContext> {
 
-  private final Supplier<OpenAiRequestParser> parser;
-  private final ChatContext context;
+  private final ChatTurnHandler<OpenAiChatCall> chain;
 
   /**
    * @param listeners told of every completion once it ended (metering, metrics)
@@ -44,75 +31,11 @@ public final class ChatCompletionHandler implements Handler<RoutingContext> {
    */
   public ChatCompletionHandler(Supplier<OpenAiRequestParser> parser, TurnClient turns, ConversationClient store,
                                String fingerprint, long lockMs, List<ExchangeListener> listeners, Supplier<TurnBounds> bounds) {
-    this.parser = parser;
-    this.context = new ChatContext(turns, store, fingerprint, lockMs, listeners, bounds);
+    this.chain = new ChatTurnHandler<>(() -> new OpenAiDialect(parser.get(), fingerprint), turns, store, lockMs, listeners, bounds);
   }
 
   @Override
   public void handle(RoutingContext rc) {
-    ApiKey key = AuthHandler.key(rc);
-    OpenAiChatCall call;
-    try {
-      Buffer body = rc.body().buffer();
-      call = parser.get().parse(body == null ? Buffer.buffer() : body);
-    } catch (AxonException e) {
-      Responses.error(rc, e);
-      return;
-    }
-    if (!key.allows(call.clientModel(), call.request().model())) {
-      // The same answer as for a model that does not exist: a restricted key learns nothing about the others.
-      Responses.error(rc, OpenAiRequestParser.modelNotFound(call.clientModel()));
-      return;
-    }
-    TurnBounds bounds = context.bounds().get();
-    openConversation(call, key)
-        .compose(conversation -> withinBounds(call, conversation, bounds))
-        .onSuccess(conversation -> new ChatExchange(rc, context, call, key, conversation).start())
-        .onFailure(failure -> Responses.error(rc, failure));
-  }
-
-  /**
-   * A stored turn may not grow its conversation past the configured messages or bytes: the history, the request's
-   * messages and the reply (counted as one message; its size is not known before it runs). Past either limit the
-   * turn is refused with 400 before it runs, and the conversation's lock is released.
-   */
-  private Future<ConversationState> withinBounds(OpenAiChatCall call, ConversationState conversation, TurnBounds bounds) {
-    if (conversation.id() == null || !call.store()) {
-      return Future.succeededFuture(conversation);
-    }
-    List<ChatMessage> added = call.request().messages();
-    long addedBytes = 0;
-    for (ChatMessage m : added) {
-      addedBytes += Json.toBytes(m).length;
-    }
-    int messages = conversation.expectedCount() + added.size() + 1;
-    long bytes = conversation.bytes() + addedBytes;
-    String which = conversation.isNew() ? "This request would start a conversation" : "Conversation " + conversation.id();
-    AxonException refusal = null;
-    if (messages > bounds.maxConversationMessages()) {
-      refusal = AxonException.invalid(conversation.isNew() ? "messages" : "conversation_id", which + " past the limit of "
-          + bounds.maxConversationMessages() + " messages per conversation: it would hold " + messages + " messages with this turn ("
-          + conversation.expectedCount() + " stored, " + added.size() + " sent, 1 reply). Start a new conversation.");
-    } else if (bytes > bounds.maxConversationBytes()) {
-      refusal = AxonException.invalid(conversation.isNew() ? "messages" : "conversation_id", which + " past the limit of "
-          + bounds.maxConversationBytes() + " bytes per conversation: its messages would take " + bytes + " bytes with this turn ("
-          + conversation.bytes() + " stored, " + addedBytes + " sent). Start a new conversation.");
-    }
-    if (refusal == null) {
-      return Future.succeededFuture(conversation);
-    }
-    if (conversation.lockToken() != null) {
-      context.store().abort(new AbortTurn(conversation.id(), conversation.lockToken()));
-    }
-    return Future.failedFuture(refusal);
-  }
-
-  private Future<ConversationState> openConversation(OpenAiChatCall call, ApiKey key) {
-    if (call.conversationId() == null) {
-      return Future.succeededFuture(ConversationState.fresh(call.store() ? "conv-" + RequestIds.random(24) : null));
-    }
-    String token = RequestIds.random(20);
-    return context.store().open(new OpenConversation(call.conversationId(), key.ownerHash(), token, context.conversationLockMs()))
-        .map(c -> new ConversationState(c.id(), token, c.messages(), c.messageCount(), c.bytes()));
+    chain.handle(rc);
   }
 }

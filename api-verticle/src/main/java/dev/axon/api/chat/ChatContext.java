@@ -5,9 +5,9 @@ import dev.axon.api.turn.TurnClient;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** What every chat exchange of one API verticle instance shares. */
-record ChatContext(TurnClient turns, ConversationClient store, String fingerprint, long conversationLockMs,
-                   List<ExchangeListener> listeners, Supplier<TurnBounds> bounds) {
+/** What every chat exchange of one API verticle instance shares, whatever its dialect. */
+record ChatContext(TurnClient turns, ConversationClient store, long conversationLockMs, List<ExchangeListener> listeners,
+                   Supplier<TurnBounds> bounds) {
 
   ChatContext {
     listeners = List.copyOf(listeners);

@@ -5,11 +5,6 @@ import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
 import dev.axon.api.http.StreamGuard;
-import dev.axon.api.openai.ChoiceResult;
-import dev.axon.api.openai.OpenAiChatCall;
-import dev.axon.api.openai.OpenAiChunkWriter;
-import dev.axon.api.openai.OpenAiRenderer;
-import dev.axon.api.openai.ServedBy;
 import dev.axon.api.turn.TurnClient;
 import dev.axon.api.turn.TurnHandle;
 import dev.axon.api.turn.TurnListener;
@@ -31,12 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One chat completion from the moment its conversation is open: runs {@code n} turns, relays their events as
- * SSE chunks (streaming) or collects them (plain), stores the turn once every choice succeeded, and renders the
- * end. Any failure ends the exchange once: the other turns are cancelled, the conversation lock released, and
+ * One chat exchange, whatever its dialect, from the moment its conversation is open: runs {@code n} turns, relays
+ * their events through the dialect's {@link ExchangeRenderer} (streaming) or collects them (plain), stores the turn
+ * once every choice succeeded, and renders the end. Any failure ends the exchange once: the other turns are
+ * cancelled, the conversation lock released, and
  * the client gets an error (a JSON error with its status before the stream started, an error event after). The
  * stream starts with the first event, not when the sessions are acquired, so a turn that fails before its first
- * token still gets its status and Retry-After. A client that goes away cancels the turns.
+ * token still gets its status and Retry-After. A client that goes away cancels the turns. A stream silent for the
+ * bounds' keep-alive interval gets the dialect's keep-alive, when it has one (and opens for it, if the first event
+ * has not come by then).
  *
  * <p>Threading: confined to the API verticle's context.
  */
@@ -49,18 +47,16 @@ final class ChatExchange {
   private final ChatContext context;
   private final TurnClient turnClient;
   private final ConversationClient store;
-  private final String fingerprint;
-  private final OpenAiChatCall call;
+  private final ExchangeRenderer renderer;
+  private final ChatCall call;
   private final ApiKey key;
   private final ConversationState conversation;
   private final String requestId;
-  private final String completionId = "chatcmpl-" + RequestIds.random(29);
-  private final long created = System.currentTimeMillis() / 1000;
   private final ChoiceAccumulator[] choices;
   private final List<TurnHandle> turns;
   private final List<List<ChatEvent>> early;
-  private OpenAiChunkWriter chunks;
   private StreamGuard guard;
+  private long lastWriteNanos;
   private int remaining;
   private boolean allAccepted;
   private boolean opened;
@@ -72,13 +68,14 @@ final class ChatExchange {
   private long turnsEndedNanos;
   private String provider;
 
-  ChatExchange(RoutingContext rc, ChatContext context, OpenAiChatCall call, ApiKey key, ConversationState conversation) {
+  ChatExchange(RoutingContext rc, ChatContext context, ChatCall call, ApiKey key, ConversationState conversation,
+               ExchangeRenderer renderer) {
     this.rc = rc;
     this.response = rc.response();
     this.context = context;
     this.turnClient = context.turns();
     this.store = context.store();
-    this.fingerprint = context.fingerprint();
+    this.renderer = renderer;
     this.startNanos = RequestIds.startNanos(rc);
     this.call = call;
     this.key = key;
@@ -93,10 +90,7 @@ final class ChatExchange {
   void start() {
     ChatRequest request = call.request();
     if (!conversation.history().isEmpty()) {
-      List<ChatMessage> all = new ArrayList<>(conversation.history().size() + request.messages().size());
-      all.addAll(conversation.history());
-      all.addAll(request.messages());
-      request = request.withMessages(all);
+      request = request.withMessages(call.withHistory(conversation.history()));
     }
     response.closeHandler(v -> clientGone());
     List<Future<?>> accepted = new ArrayList<>(call.n());
@@ -128,6 +122,25 @@ final class ChatExchange {
       provider = turns.get(0).accepted().result().provider();
       allAccepted = true;
       if (!finished && hasEarlyEvents()) {
+        open();
+      } else if (!finished) {
+        openWhenSilent();
+      }
+    });
+  }
+
+  /**
+   * A stream whose dialect has keep-alives opens, even before the model's first event, once the sessions have been
+   * silent for the keep-alive interval: a long think before the first token (or thinking whose text is not shown)
+   * then keeps the connection and any proxy on the way alive. A failure before that still gets its HTTP status.
+   */
+  private void openWhenSilent() {
+    long intervalMs = context.bounds().get().streamKeepAliveMs();
+    if (!call.stream() || renderer.keepAlive() == null || intervalMs <= 0) {
+      return;
+    }
+    rc.vertx().setTimer(intervalMs, t -> {
+      if (!opened && !finished && !response.closed()) {
         open();
       }
     });
@@ -184,16 +197,11 @@ final class ChatExchange {
   private void open() {
     opened = true;
     if (call.stream()) {
-      chunks = new OpenAiChunkWriter(completionId, created, call.clientModel(), fingerprint, call.includeUsage(), conversation.id());
       TurnBounds bounds = context.bounds().get();
       guard = new StreamGuard(rc.vertx(), rc.request(), bounds.streamStallTimeoutMs(), bounds.streamBufferLimitBytes(), this::clientGone);
-      response.setChunked(true)
-          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-          .putHeader("Cache-Control", "no-cache")
-          .putHeader("X-Accel-Buffering", "no");
-      for (int i = 0; i < call.n(); i++) {
-        write(chunks.role(i));
-      }
+      response.setChunked(true);
+      write(renderer.openStream(response));
+      keepAlive(bounds.streamKeepAliveMs());
     }
     for (int i = 0; i < call.n() && !finished; i++) {
       List<ChatEvent> events = early.get(i);
@@ -207,10 +215,9 @@ final class ChatExchange {
   private void process(int index, ChatEvent event) {
     choices[index].add(event);
     if (call.stream()) {
-      if (event instanceof ChatEvent.TextDelta t) {
-        write(chunks.content(index, t.text()));
-      } else if (event instanceof ChatEvent.ToolCallDelta d) {
-        write(chunks.toolCall(index, d.index(), d.id(), d.name(), d.arguments()));
+      Buffer bytes = renderer.streamEvent(index, event);
+      if (bytes != null) {
+        write(bytes);
       }
     }
     if (event instanceof ChatEvent.Done && --remaining == 0) {
@@ -232,29 +239,12 @@ final class ChatExchange {
       finished = true;
       Usage usage = totalUsage();
       if (call.stream()) {
-        for (ChoiceAccumulator c : choices) {
-          write(chunks.finish(c.index, c.outcome().finishReason(), c.outcome().refusal(), servedBy(c)));
-        }
-        if (call.includeUsage()) {
-          write(chunks.usage(usage));
-        }
+        write(renderer.closeStream(List.of(choices), usage));
         if (!response.closed() && !response.ended()) {
-          response.end(OpenAiChunkWriter.done());
+          response.end();
         }
       } else {
-        List<ChoiceResult> results = new ArrayList<>(choices.length);
-        for (ChoiceAccumulator c : choices) {
-          results.add(c.result());
-        }
-        ServedBy servedBy = servedBy(choices[0]);
-        if (servedBy.provider() != null) {
-          response.putHeader("x-axon-provider", servedBy.provider());
-        }
-        if (servedBy.model() != null) {
-          response.putHeader("x-axon-served-model", servedBy.model());
-        }
-        Responses.json(rc, 200, OpenAiRenderer.completion(completionId, created, call.clientModel(), fingerprint, results, usage,
-            conversation.id(), servedBy));
+        renderer.reply(rc, List.of(choices), usage);
       }
       report(200, null, usage);
     });
@@ -275,11 +265,6 @@ final class ChatExchange {
         conversation.lockToken(), conversation.expectedCount()));
   }
 
-  private static ServedBy servedBy(ChoiceAccumulator choice) {
-    ChatEvent.Done done = choice.outcome();
-    return new ServedBy(done.provider(), done.servedModel());
-  }
-
   /** Prompt tokens are counted once (every choice saw the same prompt); completions add up. */
   private Usage totalUsage() {
     Usage first = choices[0].usage();
@@ -289,7 +274,7 @@ final class ChatExchange {
       completion += c.usage().completionTokens();
       reasoning += c.usage().reasoningTokens();
     }
-    return new Usage(first.promptTokens(), completion, first.cachedTokens(), reasoning);
+    return new Usage(first.promptTokens(), completion, first.cachedTokens(), reasoning, first.cacheWriteTokens());
   }
 
   private void fail(Throwable failure) {
@@ -304,7 +289,7 @@ final class ChatExchange {
     boolean streamed = opened && call.stream();
     if (streamed) {
       if (!response.closed() && !response.ended()) {
-        response.end(OpenAiChunkWriter.error(error));
+        response.end(renderer.streamError(error));
       }
     } else {
       Responses.error(rc, error);
@@ -373,8 +358,29 @@ final class ChatExchange {
     }
   }
 
+  /**
+   * Sends the dialect's keep-alive whenever the stream has been silent for {@code intervalMs}, until the exchange
+   * ends. A client waiting on a slow model (or a long thought) then sees the connection alive.
+   */
+  private void keepAlive(long intervalMs) {
+    Buffer probe = renderer.keepAlive();
+    if (probe == null || intervalMs <= 0) {
+      return;
+    }
+    rc.vertx().setPeriodic(intervalMs, intervalMs, timer -> {
+      if (finished || response.closed() || response.ended()) {
+        rc.vertx().cancelTimer(timer);
+        return;
+      }
+      if (System.nanoTime() - lastWriteNanos >= intervalMs * 1_000_000L) {
+        write(renderer.keepAlive());
+      }
+    });
+  }
+
   /** Writes a stream chunk, bounded by the guard: a client that stops reading gets its stream cut (see {@link StreamGuard}). */
   private void write(Buffer chunk) {
+    lastWriteNanos = System.nanoTime();
     if (guard != null) {
       guard.write(chunk);
     } else if (!response.closed() && !response.ended()) {

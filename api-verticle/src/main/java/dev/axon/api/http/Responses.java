@@ -1,5 +1,6 @@
 package dev.axon.api.http;
 
+import dev.axon.api.anthropic.AnthropicErrors;
 import dev.axon.api.openai.OpenAiErrors;
 import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.common.error.AxonException;
@@ -8,7 +9,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
-/** Ends HTTP exchanges: JSON bodies and OpenAI-shaped errors with the right status and Retry-After. */
+/**
+ * Ends HTTP exchanges: JSON bodies, and errors in the request's {@link Dialect} (OpenAI's or Anthropic's body and
+ * status) with Retry-After when the error has one.
+ */
 public final class Responses {
 
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
@@ -33,10 +37,14 @@ public final class Responses {
       }
       return;
     }
-    int status = OpenAiErrors.map(e.kind()).status();
     if (e.retryAfterSeconds() != null) {
       response.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
     }
+    if (Dialect.of(rc) == Dialect.ANTHROPIC) {
+      json(rc, AnthropicErrors.status(e.kind()), AnthropicErrors.body(e, RequestIds.of(rc)));
+      return;
+    }
+    int status = OpenAiErrors.map(e.kind()).status();
     json(rc, status == 499 ? 400 : status, OpenAiRenderer.error(e));
   }
 }

@@ -1,5 +1,6 @@
 package dev.axon.api.openai;
 
+import dev.axon.api.chat.ChatCall;
 import dev.axon.common.chat.ChatRequest;
 
 /**
@@ -13,5 +14,5 @@ import dev.axon.common.chat.ChatRequest;
  * @param store          false when the turn must not be persisted
  */
 public record OpenAiChatCall(ChatRequest request, String clientModel, boolean stream, boolean includeUsage, int n,
-                             String conversationId, boolean store) {
+                             String conversationId, boolean store) implements ChatCall {
 }

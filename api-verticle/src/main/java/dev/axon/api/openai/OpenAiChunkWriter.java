@@ -1,5 +1,6 @@
 package dev.axon.api.openai;
 
+import dev.axon.api.http.JsonWriter;
 import dev.axon.common.chat.FinishReason;
 import dev.axon.common.chat.Usage;
 import dev.axon.common.error.AxonException;

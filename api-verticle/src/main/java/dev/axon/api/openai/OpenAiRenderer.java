@@ -1,6 +1,7 @@
 package dev.axon.api.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.axon.api.http.JsonWriter;
 import dev.axon.common.catalog.ListedModel;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ContentPart;
@@ -23,7 +24,7 @@ import java.util.Map;
 public final class OpenAiRenderer {
 
   /** Stable model creation times, so {@code /v1/models} answers the same every time. */
-  private static final long MODELS_CREATED = 1_767_225_600L;
+  public static final long MODELS_CREATED = 1_767_225_600L;
 
   private OpenAiRenderer() {
   }
@@ -156,6 +157,11 @@ public final class OpenAiRenderer {
     });
   }
 
+  /** One model, as {@code GET /v1/models/:id} answers: {@code {id, object: "model", created, owned_by}}. */
+  public static Buffer model(String id, String owner, long created) {
+    return JsonWriter.buffer(g -> writeModel(g, id, owner, created));
+  }
+
   private static void writeModel(JsonGenerator g, String id, String owner, long created) throws IOException {
     g.writeStartObject();
     g.writeStringField("id", id);
@@ -222,17 +228,21 @@ public final class OpenAiRenderer {
     });
   }
 
-  /** A stored message in OpenAI's request-message shape, so a client can send it back as history. */
+  /**
+   * A stored message in OpenAI's request-message shape, so a client can send it back as history. Parts OpenAI has no
+   * words for (thinking, blocks kept verbatim for Anthropic) are left out.
+   */
   static void writeMessage(JsonGenerator g, ChatMessage m) throws IOException {
     g.writeStartObject();
     g.writeStringField("role", m.role().wire());
-    if (m.content().isEmpty() && !m.toolCalls().isEmpty()) {
+    List<ContentPart> shown = openAiParts(m.content());
+    if (shown.isEmpty() && !m.toolCalls().isEmpty()) {
       g.writeNullField("content");
-    } else if (m.isTextOnly()) {
-      g.writeStringField("content", m.text());
+    } else if (shown.stream().allMatch(p -> p instanceof ContentPart.Text)) {
+      g.writeStringField("content", shown.size() == m.content().size() ? m.text() : new ChatMessage(m.role(), shown, null, null, null).text());
     } else {
       g.writeArrayFieldStart("content");
-      for (ContentPart part : m.content()) {
+      for (ContentPart part : shown) {
         writePart(g, part);
       }
       g.writeEndArray();
@@ -251,6 +261,15 @@ public final class OpenAiRenderer {
       g.writeStringField("tool_call_id", m.toolCallId());
     }
     g.writeEndObject();
+  }
+
+  private static List<ContentPart> openAiParts(List<ContentPart> parts) {
+    for (ContentPart p : parts) {
+      if (!p.portable()) {
+        return parts.stream().filter(ContentPart::portable).toList();
+      }
+    }
+    return parts;
   }
 
   private static void writePart(JsonGenerator g, ContentPart part) throws IOException {

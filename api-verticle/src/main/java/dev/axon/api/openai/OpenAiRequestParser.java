@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.axon.api.http.JsonInput;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
 import dev.axon.common.chat.ContentPart;
@@ -574,24 +575,9 @@ public final class OpenAiRequestParser {
 
   // --- bounds ------------------------------------------------------------------------------------------------
 
-  /** Strict UTF-8: no overlong forms, no encoded surrogates, nothing past U+10FFFF (the JSON parser is lenient there). */
+  /** Strict UTF-8 (see {@link JsonInput#isUtf8}). */
   static boolean isUtf8(byte[] bytes) {
-    int i = 0;
-    while (i < bytes.length && bytes[i] >= 0) {
-      i++;
-    }
-    if (i == bytes.length) {
-      return true;
-    }
-    try {
-      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes, i, bytes.length - i));
-      return true;
-    } catch (java.nio.charset.CharacterCodingException e) {
-      return false;
-    }
+    return JsonInput.isUtf8(bytes);
   }
 
   /** 404 {@code model_not_found}, the same words for a model that does not exist and one a key may not use. */
@@ -643,18 +629,7 @@ public final class OpenAiRequestParser {
   }
 
   private static boolean hasLoneSurrogate(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-          return true;
-        }
-        i++;
-      } else if (Character.isLowSurrogate(c)) {
-        return true;
-      }
-    }
-    return false;
+    return JsonInput.hasLoneSurrogate(s);
   }
 
   // --- typed reads ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ public final class EdgeHandler implements Handler<RoutingContext> {
 
   /** The routes operations endpoints answer on; anything else is API traffic. */
   static final Set<String> OPS_PATHS = Set.of("/health", "/healthz", "/metrics", "/stats", "/stats/traffic", "/status", "/");
-  private static final Set<String> KNOWN = Set.of("/v1/chat/completions", "/v1/models");
+  private static final Set<String> KNOWN = Set.of("/v1/chat/completions", "/v1/models", "/v1/messages", "/v1/messages/count_tokens");
   private static final CharSequence CLOSE = HttpHeaders.createOptimized("close");
 
   private final EdgeOps ops;
@@ -92,6 +92,9 @@ public final class EdgeHandler implements Handler<RoutingContext> {
     }
     if (path.startsWith("/v1/conversations/") && path.indexOf('/', "/v1/conversations/".length()) < 0) {
       return "/v1/conversations/:id";
+    }
+    if (path.startsWith("/v1/models/") && path.indexOf('/', "/v1/models/".length()) < 0) {
+      return "/v1/models/:id";
     }
     Route route = rc.currentRoute();
     String template = route == null ? null : route.getPath();

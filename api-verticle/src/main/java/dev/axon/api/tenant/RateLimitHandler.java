@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Enforces a limited key's limits on every {@code /v1} request, with one round trip to the store before anything
- * else runs: every request counts against requests per minute; a chat completion also needs tokens left (per minute
+ * else runs: every request counts against requests per minute; a turn (a chat completion or a message) also needs tokens left (per minute
  * and for the day) and takes a concurrency slot, which is released when its response ends or its client goes away
  * (the same end handler covers success, failure and disconnects) and renewed while it runs, so a slot of a node that
  * died frees itself after {@code concurrencyLeaseMs}. Every response of a limited key carries the
@@ -36,6 +36,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
 
   private static final Logger log = LoggerFactory.getLogger(RateLimitHandler.class);
   private static final String CHAT = "/v1/chat/completions";
+  private static final String MESSAGES = "/v1/messages";
 
   private final Vertx vertx;
   private final TenantClient client;
@@ -55,7 +56,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
       return;
     }
     HttpServerRequest request = rc.request();
-    boolean turn = request.method() == HttpMethod.POST && CHAT.equals(rc.normalizedPath());
+    boolean turn = request.method() == HttpMethod.POST && (CHAT.equals(rc.normalizedPath()) || MESSAGES.equals(rc.normalizedPath()));
     KeyLimits limits = key.limits();
     String lease = turn && limits.concurrentRequests() > 0 ? RequestIds.random(24) : null;
     long ttl = leaseMs.getAsLong();

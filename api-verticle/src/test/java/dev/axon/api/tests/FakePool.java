@@ -7,6 +7,8 @@ import dev.axon.common.chat.Usage;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.stats.PoolHealth;
 import dev.axon.common.stats.PoolStats;
+import dev.axon.common.tokens.CountTokens;
+import dev.axon.common.tokens.TokenCount;
 import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
@@ -21,7 +23,7 @@ import java.util.function.Consumer;
 /**
  * A pool that speaks the turn protocol from a script: it answers {@code POOL_TURN} as the test says (by default
  * {@link TurnAccepted} then "Hello world" and {@code Done}), records every turn request and every cancel sent to
- * its control address, and answers pool stats and health.
+ * its control address, and answers pool stats and health, and token counts (10 per message).
  */
 final class FakePool {
 
@@ -30,6 +32,7 @@ final class FakePool {
 
   final Recorder<TurnRequest> requests = new Recorder<>();
   final Recorder<TurnCancel> cancels = new Recorder<>();
+  final Recorder<CountTokens> counts = new Recorder<>();
   private final EventBus bus;
   private volatile Consumer<Message<TurnRequest>> behaviour;
 
@@ -46,7 +49,11 @@ final class FakePool {
         }).completion(),
         bus.<TurnCancel>consumer(CONTROL, m -> cancels.record(m.body())).completion(),
         bus.consumer(Addresses.POOL_STATS, m -> m.reply(PoolStats.of("fake-pool", List.of()))).completion(),
-        bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(new PoolHealth(true, "ok"))).completion())).mapEmpty();
+        bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(new PoolHealth(true, "ok"))).completion(),
+        bus.<CountTokens>consumer(Addresses.POOL_COUNT_TOKENS, m -> {
+          counts.record(m.body());
+          m.reply(new TokenCount(10 * m.body().request().messages().size()));
+        }).completion())).mapEmpty();
   }
 
   /** From now on, every turn is handled by {@code next}. */

@@ -1,5 +1,7 @@
 package dev.axon.app.tests;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.axon.app.AxonConfig;
@@ -84,6 +86,16 @@ final class Gateway {
   OpenAIClient openai(String key) {
     return OpenAIOkHttpClient.builder()
         .baseUrl("http://" + HOST + ":" + port + "/v1")
+        .apiKey(key)
+        .maxRetries(0)
+        .timeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  /** The official Anthropic Java SDK pointed at the gateway, as {@code ANTHROPIC_BASE_URL} would point it. */
+  AnthropicClient anthropic(String key) {
+    return AnthropicOkHttpClient.builder()
+        .baseUrl("http://" + HOST + ":" + port)
         .apiKey(key)
         .maxRetries(0)
         .timeout(Duration.ofSeconds(30))

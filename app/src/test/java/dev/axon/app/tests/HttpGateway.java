@@ -6,6 +6,8 @@ import dev.axon.common.bus.Codecs;
 import dev.axon.testkit.ValkeyFixture;
 import dev.axon.testkit.anthropic.MockAnthropicServer;
 import dev.axon.testkit.openai.MockOpenAiServer;
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.vertx.core.Future;
@@ -68,6 +70,36 @@ final class HttpGateway implements AutoCloseable {
 
   OpenAIClient client(Duration timeout) {
     return OpenAIOkHttpClient.builder().baseUrl(baseUrl()).apiKey(KEY).maxRetries(0).timeout(timeout).build();
+  }
+
+  /** The official Anthropic Java SDK pointed at the gateway. */
+  AnthropicClient anthropicClient() {
+    return AnthropicOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port).apiKey(KEY).maxRetries(0)
+        .timeout(Duration.ofSeconds(20)).build();
+  }
+
+  /** A POST of a raw JSON body as an Anthropic client sends it ({@code x-api-key}, {@code anthropic-version}). */
+  HttpResponse<String> postAnthropic(String path, String body) {
+    return postAnthropic(path, body, null);
+  }
+
+  /** The same, continuing a conversation ({@code x-axon-conversation-id}). */
+  HttpResponse<String> postAnthropicWithConversation(String conversationId, String body) {
+    return postAnthropic("/v1/messages", body, conversationId);
+  }
+
+  private HttpResponse<String> postAnthropic(String path, String body, String conversationId) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .header("x-api-key", KEY).header("anthropic-version", "2023-06-01").header("content-type", "application/json");
+      if (conversationId != null) {
+        request.header("x-axon-conversation-id", conversationId);
+      }
+      return HttpClient.newHttpClient().send(request.POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A GET with the API key, as JSON. */

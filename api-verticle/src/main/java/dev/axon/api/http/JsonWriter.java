@@ -1,4 +1,4 @@
-package dev.axon.api.openai;
+package dev.axon.api.http;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -8,18 +8,18 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Streams JSON straight into bytes with Jackson's generator: no intermediate trees on the hot path. */
-final class JsonWriter {
+/** Streams JSON straight into bytes with Jackson's generator: no intermediate trees on the hot path. Every dialect's renderers use it. */
+public final class JsonWriter {
 
   @FunctionalInterface
-  interface Body {
+  public interface Body {
     void write(JsonGenerator g) throws IOException;
   }
 
   private JsonWriter() {
   }
 
-  static byte[] bytes(Body body) {
+  public static byte[] bytes(Body body) {
     try (ByteArrayBuilder out = new ByteArrayBuilder(512);
          JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
       body.write(g);
@@ -30,12 +30,12 @@ final class JsonWriter {
     }
   }
 
-  static Buffer buffer(Body body) {
+  public static Buffer buffer(Body body) {
     return Buffer.buffer(bytes(body));
   }
 
   /** Writes a string field, or null when the value is null. */
-  static void stringOrNull(JsonGenerator g, String name, String value) throws IOException {
+  public static void stringOrNull(JsonGenerator g, String name, String value) throws IOException {
     if (value == null) {
       g.writeNullField(name);
     } else {
