@@ -71,6 +71,8 @@ public final class TurnRunner {
     boolean timedOut;
     boolean retried;
     long timeoutTimer = -1;
+    /** Text deltas produced since the last message went out, sent together at the end of this event-loop turn. */
+    StringBuilder pendingText;
 
     ActiveTurn(TurnRequest request, List<Provider> chain, Acquired acquired) {
       this.request = request;
@@ -357,7 +359,35 @@ public final class TurnRunner {
     });
   }
 
+  /**
+   * Text deltas produced in one event-loop turn (the ones a provider decodes from one network read) leave as one
+   * message, at the end of that turn: nothing waits for more, so the first token is not delayed, but a reply that
+   * arrives in one read costs one bus message instead of one per delta (they cost more than decoding them). Any other
+   * event sends the pending text first, so the order holds.
+   */
   private void send(ActiveTurn turn, ChatEvent event) {
+    if (event instanceof ChatEvent.TextDelta delta) {
+      if (turn.pendingText == null) {
+        turn.pendingText = new StringBuilder(delta.text());
+        vertx.getOrCreateContext().runOnContext(v -> sendPendingText(turn));
+      } else {
+        turn.pendingText.append(delta.text());
+      }
+      return;
+    }
+    sendPendingText(turn);
+    post(turn, event);
+  }
+
+  private void sendPendingText(ActiveTurn turn) {
+    StringBuilder text = turn.pendingText;
+    turn.pendingText = null;
+    if (text != null && !turn.cancelled) {
+      post(turn, new ChatEvent.TextDelta(text.toString()));
+    }
+  }
+
+  private void post(ActiveTurn turn, ChatEvent event) {
     turn.lastSentNanos = System.nanoTime();
     bus.send(turn.request.replyTo(), new TurnEvent(turn.request.turnId(), turn.seq++, event, controlAddress), EVENTS);
   }

@@ -198,4 +198,18 @@ class AnthropicEventDecoderTest {
     assertEquals(3, done.usage().completionTokens());
     assertNull(decoder.error());
   }
+
+  @Test
+  void textDeltasTakeTheStreamingPathAndEverythingElseTheTree() {
+    List<ChatEvent> events = new ArrayList<>();
+    AnthropicEventDecoder decoder = new AnthropicEventDecoder(events::add);
+    assertTrue(decoder.acceptTextDelta(
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Caf\\u00e9 \\\"x\\\"\\n\"}}"));
+    // Field order is not fixed, and unknown fields (objects included) are skipped.
+    assertTrue(decoder.acceptTextDelta("{\"delta\":{\"text\":\"ok\",\"extra\":{\"a\":[1]},\"type\":\"text_delta\"},\"index\":0}"));
+    assertFalse(decoder.acceptTextDelta("{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\"}}"));
+    assertFalse(decoder.acceptTextDelta("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hm\"}}"));
+    assertFalse(decoder.acceptTextDelta("not json"));
+    assertEquals(List.of(new ChatEvent.TextDelta("Caf\u00e9 \"x\"\n"), new ChatEvent.TextDelta("ok")), events);
+  }
 }

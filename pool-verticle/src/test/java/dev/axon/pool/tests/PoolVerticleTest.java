@@ -106,7 +106,8 @@ class PoolVerticleTest {
           ctx.verify(() -> {
             assertWellFormed(probe);
             assertEquals(expected, probe.text());
-            assertEquals(words(expected), probe.deltas(), "one delta per word");
+            // The mock produces its words in one event-loop turn: they leave the pool as one message.
+            assertEquals(1, probe.deltas(), "the deltas of one event-loop turn are sent together");
             ChatEvent.Done done = assertInstanceOf(ChatEvent.Done.class, probe.terminal.future().result().event());
             assertEquals(FinishReason.STOP, done.finishReason());
             assertEquals(MODEL, done.servedModel());
@@ -171,14 +172,30 @@ class PoolVerticleTest {
   }
 
   @Test
+  void deltasProducedApartAreSentAsTheyComeNotHeldBack(Vertx vertx, VertxTestContext ctx) {
+    // MOCK_SLOW 30: one word every 30 ms, each in its own event-loop turn.
+    String prompt = "MOCK_SLOW 30 one two three";
+    TurnProbe.open(vertx)
+        .compose(probe -> probe.run(say(prompt)).map(t -> {
+          ctx.verify(() -> {
+            assertWellFormed(probe);
+            assertTrue(probe.text().startsWith("You said: " + prompt), probe.text());
+            assertEquals(words(probe.text()), probe.deltas(), "one delta per word");
+          });
+          return null;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   void mockFailMidstreamSendsSomeDeltasThenFailed(Vertx vertx, VertxTestContext ctx) {
     TurnProbe.open(vertx)
         .compose(probe -> probe.run(say("MOCK_FAIL_MIDSTREAM")).compose(t -> stats(vertx)).map(stats -> {
           ctx.verify(() -> {
             assertWellFormed(probe);
-            assertEquals(3, probe.deltas());
+            assertEquals(1, probe.deltas(), "the words before the failure, sent together before it");
             assertEquals("You said: MOCK_FAIL_MIDSTREAM", probe.text());
-            ChatEvent.Failed failed = assertInstanceOf(ChatEvent.Failed.class, probe.events.get(3).event());
+            ChatEvent.Failed failed = assertInstanceOf(ChatEvent.Failed.class, probe.events.get(1).event());
             assertEquals(ErrorKind.UPSTREAM_ERROR, failed.kind());
             assertEquals(stats.counters().acquire(), stats.counters().release());
             assertEquals(0, stats.counters().discard());

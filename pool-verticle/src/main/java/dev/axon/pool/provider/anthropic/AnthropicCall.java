@@ -91,7 +91,7 @@ final class AnthropicCall implements UpstreamCall {
 
     @Override
     public void onEvent(String event, String data) {
-      if ("ping".equals(event)) {
+      if ("ping".equals(event) || "content_block_delta".equals(event) && events.acceptTextDelta(data)) {
         return;
       }
       try {

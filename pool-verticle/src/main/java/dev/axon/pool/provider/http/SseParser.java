@@ -1,8 +1,8 @@
 package dev.axon.pool.provider.http;
 
 import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * An incremental {@code text/event-stream} parser: feed it the body's buffers as they arrive, it calls back once per
@@ -21,10 +21,14 @@ public final class SseParser {
   }
 
   private final Listener listener;
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+  /** The current line's bytes (a plain array: this runs once per upstream event, on the pool's event loop). */
+  private byte[] line = new byte[256];
+  private int lineLength;
   private boolean lastWasCr;
   private String event;
-  private StringBuilder data;
+  /** The event's first data line; later ones go to {@link #moreData} (rare: Anthropic and OpenAI send one). */
+  private String data;
+  private StringBuilder moreData;
 
   public SseParser(Listener listener) {
     this.listener = listener;
@@ -37,13 +41,13 @@ public final class SseParser {
     for (int i = 0; i < bytes.length; i++) {
       byte b = bytes[i];
       if (b == '\n' || b == '\r') {
-        if (b == '\n' && lastWasCr && i == start && line.size() == 0) {
+        if (b == '\n' && lastWasCr && i == start && lineLength == 0) {
           // The LF of a CRLF whose CR ended the previous buffer (or the previous byte).
           lastWasCr = false;
           start = i + 1;
           continue;
         }
-        line.write(bytes, start, i - start);
+        append(bytes, start, i - start);
         endLine();
         lastWasCr = b == '\r';
         start = i + 1;
@@ -57,57 +61,80 @@ public final class SseParser {
       }
     }
     if (start < bytes.length) {
-      line.write(bytes, start, bytes.length - start);
+      append(bytes, start, bytes.length - start);
     }
+  }
+
+  private void append(byte[] bytes, int from, int length) {
+    if (lineLength + length > line.length) {
+      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+    }
+    System.arraycopy(bytes, from, line, lineLength, length);
+    lineLength += length;
   }
 
   /** The end of the body: an event not closed by a blank line is dispatched as the SSE spec says it is not; dropped. */
   public void end() {
-    line.reset();
+    lineLength = 0;
     event = null;
     data = null;
+    moreData = null;
   }
 
   private void endLine() {
-    String text = line.toString(StandardCharsets.UTF_8);
-    line.reset();
-    if (text.isEmpty()) {
+    int length = lineLength;
+    lineLength = 0;
+    if (length == 0) {
       dispatch();
       return;
     }
-    if (text.charAt(0) == ':') {
+    if (line[0] == ':') {
       return;
     }
-    int colon = text.indexOf(':');
-    String field = colon < 0 ? text : text.substring(0, colon);
-    String value = colon < 0 ? "" : text.substring(colon + 1);
-    if (value.startsWith(" ")) {
-      value = value.substring(1);
+    int colon = 0;
+    while (colon < length && line[colon] != ':') {
+      colon++;
     }
-    switch (field) {
-      case "event":
-        event = value;
-        break;
-      case "data":
-        if (data == null) {
-          data = new StringBuilder(value.length());
-        } else {
-          data.append('\n');
+    int valueStart = Math.min(length, colon + 1);
+    if (valueStart < length && line[valueStart] == ' ') {
+      valueStart++;
+    }
+    if (field(colon, "data")) {
+      String value = new String(line, valueStart, length - valueStart, StandardCharsets.UTF_8);
+      if (data == null) {
+        data = value;
+      } else {
+        if (moreData == null) {
+          moreData = new StringBuilder(data);
         }
-        data.append(value);
-        break;
-      default:
-        break;
+        moreData.append('\n').append(value);
+      }
+    } else if (field(colon, "event")) {
+      event = new String(line, valueStart, length - valueStart, StandardCharsets.UTF_8);
     }
+  }
+
+  /** Whether the line's field name (its first {@code nameLength} bytes) is {@code name}. */
+  private boolean field(int nameLength, String name) {
+    if (nameLength != name.length()) {
+      return false;
+    }
+    for (int i = 0; i < nameLength; i++) {
+      if (line[i] != name.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void dispatch() {
     String name = event;
-    StringBuilder payload = data;
+    String payload = moreData != null ? moreData.toString() : data;
     event = null;
     data = null;
+    moreData = null;
     if (payload != null) {
-      listener.onEvent(name, payload.toString());
+      listener.onEvent(name, payload);
     }
   }
 }
