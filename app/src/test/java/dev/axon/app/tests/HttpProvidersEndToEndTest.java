@@ -117,12 +117,13 @@ class HttpProvidersEndToEndTest {
   void streamedChatRelaysDeltasAndEndsWithUsage() {
     List<ChatCompletionChunk> chunks = new ArrayList<>();
     String text;
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("gpt-4o", "stream please")
+    // UPSTREAM_SLOW: the upstream spaces its deltas, so each arrives in its own read and must be relayed on its own.
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("gpt-4o", "stream please UPSTREAM_SLOW 5")
         .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
       text = text(stream, chunks);
     }
     assertStartsWith("Hello from the mock upstream. You said: stream please", text);
-    assertTrue(chunks.size() > 5, "word by word, not one blob");
+    assertTrue(chunks.size() > 5, "word by word as the upstream sends them, not one blob");
     ChatCompletionChunk last = chunks.get(chunks.size() - 1);
     assertTrue(last.choices().isEmpty());
     assertTrue(last.usage().orElseThrow().totalTokens() > 0, "usage in the last chunk");
