@@ -106,10 +106,18 @@ public class HotPathBenchmarks {
     return out;
   }
 
+  /** A text delta read into a tree, as every other event is. */
   @Benchmark
   public void decodeAnthropicDelta(Blackhole bh) throws Exception {
     JsonNode node = Json.MAPPER.readTree(delta);
     AnthropicEventDecoder decoder = new AnthropicEventDecoder(bh::consume);
     decoder.accept(node);
+  }
+
+  /** The same text delta on the streaming path the anthropic provider takes for text deltas. */
+  @Benchmark
+  public void decodeAnthropicDeltaStreaming(Blackhole bh) {
+    AnthropicEventDecoder decoder = new AnthropicEventDecoder(bh::consume);
+    bh.consume(decoder.acceptTextDelta(DELTA));
   }
 }
