@@ -60,15 +60,15 @@ start_node() {
   local name=$1 roles=$2 hport=$3 aport=$4
   env AXON_CONF="$CONF" AXON_ROLES="$roles" AXON_CLUSTER_PORT="$hport" AXON_PORT="$aport" AXON_API_INSTANCES=1 \
     java -Xmx256m -XX:+UseSerialGC -jar app/target/axon.jar >"$WORK/$name.log" 2>&1 &
-  local pid=$!
-  PIDS+=("$pid")
-  echo "$pid"
+  echo "$!"
 }
 STORE_PID=$(start_node store store "$H1" 0)
 POOL1_PID=$(start_node pool1 pool "$H2" 0)
 POOL2_PID=$(start_node pool2 pool "$H3" 0)
 API1_PID=$(start_node api1 api "$H4" "$API1")
 API2_PID=$(start_node api2 api "$H5" "$API2")
+# start_node runs in a subshell ($(...)): its PIDS would be lost, and the nodes outlive the test.
+PIDS+=("$STORE_PID" "$POOL1_PID" "$POOL2_PID" "$API1_PID" "$API2_PID")
 log "cluster: store, pool1, pool2, api1 (:$API1), api2 (:$API2); Valkey :$VPORT"
 
 stats() { curl -s --max-time 5 -H "Authorization: Bearer sk-cluster-one" "http://127.0.0.1:$1/stats"; }

@@ -117,6 +117,10 @@ fi
 if [ "${AXON_SKIP_CLUSTER:-0}" != 1 ]; then
   log "clustered deployment test (scripts/cluster-test.sh)"
   scripts/cluster-test.sh || status=1
+  # A test that leaves its JVMs behind fails: they would hold ports and memory, and keep a CI job from ending.
+  sleep 2
+  left=$(grep -ls "AXON_CONF=$ROOT/run/cluster/" /proc/[0-9]*/environ 2>/dev/null | wc -l)
+  [ "$left" -eq 0 ] || { log "the cluster test left $left JVM(s) running"; status=1; }
 fi
 
 if [ "${AXON_SKIP_BENCH:-0}" != 1 ]; then
