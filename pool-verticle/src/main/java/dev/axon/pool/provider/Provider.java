@@ -43,6 +43,12 @@ public interface Provider {
     return null;
   }
 
+  /** Whether this provider's upstream circuit breaker is open (never, for a provider without an upstream). */
+  default boolean breakerOpen() {
+    UpstreamStats upstream = upstreamStats();
+    return upstream != null && "open".equals(upstream.breaker());
+  }
+
   /**
    * The models the provider's upstream offers, for {@code /v1/models}; empty when it lists none. Never fails: an
    * upstream that does not answer lists nothing.

@@ -3,8 +3,6 @@ package dev.axon.pool.turn;
 import dev.axon.common.bus.Replies;
 import dev.axon.common.chat.ChatRequest;
 import dev.axon.common.error.AxonException;
-import dev.axon.common.error.ErrorKind;
-import dev.axon.common.stats.UpstreamStats;
 import dev.axon.common.tokens.CountTokens;
 import dev.axon.common.tokens.TokenCount;
 import dev.axon.pool.provider.Provider;
@@ -49,7 +47,7 @@ public final class TokenCounting {
   private Future<Integer> count(ChatRequest request, List<Provider> chain, int index) {
     Provider provider = chain.get(index);
     boolean last = index == chain.size() - 1;
-    if (!last && breakerOpen(provider)) {
+    if (!last && provider.breakerOpen()) {
       return count(request, chain, index + 1);
     }
     Future<Integer> counted;
@@ -60,31 +58,11 @@ public final class TokenCounting {
     }
     return counted.recover(failure -> {
       AxonException e = AxonException.from(failure, "token count");
-      if (!last && upstreamTrouble(e.kind())) {
+      if (!last && TurnRunner.fallbackMayHelp(e.kind())) {
         log.debug("provider {} could not count tokens ({}); asking {}", provider.name(), e.getMessage(), chain.get(index + 1).name());
         return count(request, chain, index + 1);
       }
       return Future.failedFuture(e);
     });
-  }
-
-  private static boolean breakerOpen(Provider provider) {
-    UpstreamStats upstream = provider.upstreamStats();
-    return upstream != null && "open".equals(upstream.breaker());
-  }
-
-  /** Failures another provider may not share: upstream trouble, not the request itself. */
-  private static boolean upstreamTrouble(ErrorKind kind) {
-    switch (kind) {
-      case UPSTREAM_ERROR:
-      case UPSTREAM_AUTH:
-      case UPSTREAM_OVERLOADED:
-      case RATE_LIMITED:
-      case TIMEOUT:
-      case UNAVAILABLE:
-        return true;
-      default:
-        return false;
-    }
   }
 }

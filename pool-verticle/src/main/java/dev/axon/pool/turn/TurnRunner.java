@@ -7,7 +7,6 @@ import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
 import dev.axon.common.turn.TurnRequest;
-import dev.axon.common.stats.UpstreamStats;
 import dev.axon.pool.provider.Provider;
 import dev.axon.pool.session.CloseReason;
 import dev.axon.pool.session.Lease;
@@ -139,7 +138,7 @@ public final class TurnRunner {
   private Future<Acquired> acquire(TurnRequest request, List<Provider> chain, int index) {
     Provider provider = chain.get(index);
     boolean last = index == chain.size() - 1;
-    if (!last && breakerOpen(provider)) {
+    if (!last && provider.breakerOpen()) {
       log.debug("provider {} has its breaker open; trying {} for request {}", provider.name(), chain.get(index + 1).name(), request.requestId());
       return acquire(request, chain, index + 1);
     }
@@ -157,13 +156,8 @@ public final class TurnRunner {
         });
   }
 
-  private static boolean breakerOpen(Provider provider) {
-    UpstreamStats upstream = provider.upstreamStats();
-    return upstream != null && "open".equals(upstream.breaker());
-  }
-
   /** Failures that another provider may not share: upstream trouble, not the request itself. */
-  private static boolean fallbackMayHelp(ErrorKind kind) {
+  static boolean fallbackMayHelp(ErrorKind kind) {
     switch (kind) {
       case UPSTREAM_ERROR:
       case UPSTREAM_AUTH:

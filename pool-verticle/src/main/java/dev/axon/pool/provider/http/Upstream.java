@@ -159,8 +159,13 @@ public final class Upstream {
 
   /** Opens a request to {@code path} (under the base URL's path) with the common and the protocol's headers. */
   Future<HttpClientRequest> request(String path, MultiMap headers) {
-    RequestOptions request = new RequestOptions()
-        .setMethod(HttpMethod.POST)
+    return client.request(options(HttpMethod.POST, path, headers));
+  }
+
+  /** The options of a request to {@code path} under the base URL, with the protocol's headers and the user agent. */
+  private RequestOptions options(HttpMethod method, String path, MultiMap headers) {
+    return new RequestOptions()
+        .setMethod(method)
         .setHost(options.host())
         .setPort(options.port())
         .setSsl(options.ssl())
@@ -168,22 +173,11 @@ public final class Upstream {
         .setConnectTimeout(options.connectTimeoutMs())
         .setHeaders(headers)
         .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
-    return client.request(request);
   }
 
   /** A GET of {@code path} under the base URL (listing models), with the protocol's headers. */
   public Future<io.vertx.core.buffer.Buffer> get(String path, MultiMap headers, long timeoutMs) {
-    RequestOptions request = new RequestOptions()
-        .setMethod(HttpMethod.GET)
-        .setHost(options.host())
-        .setPort(options.port())
-        .setSsl(options.ssl())
-        .setURI(options.basePath() + path)
-        .setConnectTimeout(options.connectTimeoutMs())
-        .setTimeout(timeoutMs)
-        .setHeaders(headers)
-        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
-    return client.request(request).compose(r -> r.send()).compose(response -> {
+    return client.request(options(HttpMethod.GET, path, headers).setTimeout(timeoutMs)).compose(r -> r.send()).compose(response -> {
       if (response.statusCode() / 100 != 2) {
         return response.body().transform(ar -> Future.failedFuture("HTTP " + response.statusCode()));
       }
@@ -205,17 +199,7 @@ public final class Upstream {
     if (breaker.state() == CircuitBreakerState.OPEN) {
       return Future.failedFuture(rejected());
     }
-    RequestOptions request = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setHost(options.host())
-        .setPort(options.port())
-        .setSsl(options.ssl())
-        .setURI(options.basePath() + path)
-        .setConnectTimeout(options.connectTimeoutMs())
-        .setTimeout(timeoutMs)
-        .setHeaders(headers)
-        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
-    return client.request(request)
+    return client.request(options(HttpMethod.POST, path, headers).setTimeout(timeoutMs))
         .compose(r -> r.send(body))
         .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))
         .recover(e -> {
