@@ -34,6 +34,13 @@ class SseParserTest {
   }
 
   @Test
+  void longLinesAndFieldsWithoutAColon() {
+    String longData = "x".repeat(5000);
+    String text = "event: big\ndata: " + longData + "\n\ndata\n\neventual: not a field we know\ndata: y\n\n";
+    assertEquals(List.of("big|" + longData, "null|", "null|y"), parse(text.getBytes(StandardCharsets.UTF_8), 333));
+  }
+
+  @Test
   void anUnfinishedEventIsNotDispatched() {
     assertEquals(List.of("e|x"), parse("event: e\ndata: x\n\nevent: f\ndata: y\n".getBytes(StandardCharsets.UTF_8), 7));
   }

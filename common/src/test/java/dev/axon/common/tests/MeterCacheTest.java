@@ -1,0 +1,26 @@
+package dev.axon.common.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.axon.common.metrics.MeterCache;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MeterCacheTest {
+
+  @Test
+  void eachTagSetIsBuiltOnceAndInOrder() {
+    List<List<String>> built = new ArrayList<>();
+    MeterCache<Object> cache = new MeterCache<>(tags -> {
+      built.add(tags);
+      return new Object();
+    });
+    Object a = cache.get("claude-sonnet-4-6", "200");
+    assertSame(a, cache.get("claude-sonnet-4-6", "200"));
+    assertNotSame(a, cache.get("200", "claude-sonnet-4-6"), "tag order matters");
+    assertEquals(List.of(List.of("claude-sonnet-4-6", "200"), List.of("200", "claude-sonnet-4-6")), built);
+  }
+}
