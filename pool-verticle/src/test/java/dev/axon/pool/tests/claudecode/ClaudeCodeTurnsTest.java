@@ -79,7 +79,9 @@ class ClaudeCodeTurnsTest {
     ClaudeCodeHarness.Turn t = h.start(chat("Hello there"));
     ChatEvent.Done done = t.done();
     assertTrue(t.text().startsWith("Hello from the mock upstream. You said: "), t.text());
-    assertTrue(t.deltas() > 3, "streamed in pieces as the upstream sent them: " + t.events);
+    // Deltas that reach the pool in one event-loop tick leave as one, so how many pieces arrive
+    // depends on timing; that they arrive as sent, not at the end, is the next test's subject.
+    assertTrue(t.deltas() >= 1, "streamed as text deltas: " + t.events);
     assertEquals(FinishReason.STOP, done.finishReason());
     RecordedRequest upstream = h.lastTurnRequest();
     // usage is the upstream's own count (the mock counts words), not an estimate
