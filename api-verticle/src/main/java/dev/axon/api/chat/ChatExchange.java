@@ -99,7 +99,7 @@ final class ChatExchange {
       final int index = i;
       choices[i] = new ChoiceAccumulator(i);
       early.add(new ArrayList<>(2));
-      TurnHandle turn = turnClient.start(request, requestId, new TurnListener() {
+      TurnHandle turn = turnClient.start(request, call.stream(), requestId, new TurnListener() {
         @Override
         public void onEvent(ChatEvent event) {
           ChatExchange.this.onEvent(index, event);

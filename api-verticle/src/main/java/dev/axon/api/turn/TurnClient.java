@@ -88,12 +88,13 @@ public final class TurnClient {
   /**
    * Asks a pool for a turn; events go to {@code listener}. With several pools known, each but the last is asked
    * not to queue, so a saturated pool answers busy at once and the next is tried; the last may queue the turn.
-   * A pool that turns out unreachable is skipped.
+   * A pool that turns out unreachable is skipped. {@code streamed}: whether the events are relayed as they come
+   * (false: the caller waits for the whole reply).
    */
-  public TurnHandle start(ChatRequest request, String requestId, TurnListener listener) {
+  public TurnHandle start(ChatRequest request, boolean streamed, String requestId, TurnListener listener) {
     Turn turn = new Turn(instanceId + "-" + SEQUENCE.incrementAndGet(), listener);
     turns.put(turn.id, turn);
-    turn.request = new TurnRequest(turn.id, eventsAddress, requestId, request, true);
+    turn.request = new TurnRequest(turn.id, eventsAddress, requestId, request, true, streamed);
     attempt(turn, turn.request, candidates(request), 0);
     return turn;
   }
@@ -106,7 +107,7 @@ public final class TurnClient {
     boolean shared = candidates.isEmpty();
     String address = shared ? Addresses.POOL_TURN : candidates.get(index);
     boolean last = shared || index == candidates.size() - 1;
-    TurnRequest attempt = new TurnRequest(request.turnId(), request.replyTo(), request.requestId(), request.request(), last);
+    TurnRequest attempt = request.withQueue(last);
     bus.<TurnAccepted>request(address, attempt, acceptDelivery).onComplete(ar -> {
       if (ar.succeeded()) {
         turn.poolAddress = shared ? null : address;
@@ -225,7 +226,7 @@ public final class TurnClient {
       turns.remove(id);
       id = id + "r";
       turns.put(id, this);
-      request = new TurnRequest(id, request.replyTo(), request.requestId(), request.request(), true);
+      request = request.withTurnId(id);
       controlAddress = null;
       poolAddress = null;
       nextSeq = 0;

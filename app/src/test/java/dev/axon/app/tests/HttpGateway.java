@@ -53,7 +53,7 @@ final class HttpGateway implements AutoCloseable {
         .put("models", new JsonObject().put("routes", new JsonObject().put("claude-*", "anthropic").put("llama-*", "openai")))
         .put("pool", new JsonObject().put("provider", "mock").put("size", 1).put("max", 4)
             .put("anthropic", new JsonObject().put("baseUrl", anthropic.baseUrl()).put("apiKey", ANTHROPIC_KEY)
-                .put("retry", new JsonObject().put("baseDelayMs", 20)).put("headersTimeoutMs", 1500).mergeIn(anthropicOptions, true))
+                .put("retry", new JsonObject().put("baseDelayMs", 20)).put("headersTimeoutMs", 1500).put("wholeReplyTimeoutMs", 3000).mergeIn(anthropicOptions, true))
             .put("openai", new JsonObject().put("baseUrl", openai.baseUrl()).put("apiKey", OPENAI_KEY)
                 .put("retry", new JsonObject().put("baseDelayMs", 20)).mergeIn(openaiOptions, true)).mergeIn(poolOptions, true))
         .put("store", new JsonObject().put("backend", "valkey").put("valkey", new JsonObject().put("url", ValkeyFixture.shared().url())));

@@ -12,11 +12,24 @@ import dev.axon.common.chat.ChatRequest;
  * @param requestId the client request this turn serves, for logs
  * @param queue     whether the pool may queue the request until a session frees up; when false a saturated
  *                  pool answers {@code POOL_BUSY} at once, so the caller can try another pool first
+ * @param streamed  whether the caller relays the reply as it is generated; when false it waits for the whole
+ *                  reply, so a provider may ask its upstream for the whole reply in one response
  */
-public record TurnRequest(String turnId, String replyTo, String requestId, ChatRequest request, boolean queue) {
+public record TurnRequest(String turnId, String replyTo, String requestId, ChatRequest request, boolean queue,
+                          boolean streamed) {
 
-  /** A request that may wait in the pool's queue. */
+  /** A streamed request that may wait in the pool's queue. */
   public TurnRequest(String turnId, String replyTo, String requestId, ChatRequest request) {
-    this(turnId, replyTo, requestId, request, true);
+    this(turnId, replyTo, requestId, request, true, true);
+  }
+
+  /** The same request, allowed to queue or not. */
+  public TurnRequest withQueue(boolean mayQueue) {
+    return new TurnRequest(turnId, replyTo, requestId, request, mayQueue, streamed);
+  }
+
+  /** The same request under another turn id (a retry), allowed to queue. */
+  public TurnRequest withTurnId(String id) {
+    return new TurnRequest(id, replyTo, requestId, request, true, streamed);
   }
 }

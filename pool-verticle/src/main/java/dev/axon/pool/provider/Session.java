@@ -24,6 +24,15 @@ public interface Session {
    */
   Future<ChatEvent.Done> run(ChatRequest request, Consumer<ChatEvent> sink);
 
+  /**
+   * Runs one turn as {@link #run(ChatRequest, Consumer)}, knowing whether its caller relays the events as they come
+   * ({@code streamed}) or waits for the whole reply; a session may then get the whole reply in one piece. The events
+   * and the outcome are those of a streamed turn. By default every turn runs as streamed.
+   */
+  default Future<ChatEvent.Done> run(ChatRequest request, boolean streamed, Consumer<ChatEvent> sink) {
+    return run(request, sink);
+  }
+
   /** Stops the running turn promptly; does nothing when no turn runs. */
   void cancel();
 

@@ -245,7 +245,7 @@ public final class TurnRunner {
     });
     Future<ChatEvent.Done> outcome;
     try {
-      outcome = lease.session().run(turn.request.request(), event -> emit(turn, event));
+      outcome = lease.session().run(turn.request.request(), turn.request.streamed(), event -> emit(turn, event));
     } catch (RuntimeException e) {
       log.error("session {} threw while starting a turn", lease.session().id(), e);
       outcome = Future.failedFuture(new AxonException(ErrorKind.INTERNAL, "The session failed to start the turn."));

@@ -19,6 +19,7 @@ import dev.axon.common.error.ErrorKind;
 import dev.axon.common.stats.UpstreamStats;
 import dev.axon.pool.provider.Session;
 import dev.axon.pool.provider.anthropic.AnthropicProvider;
+import dev.axon.pool.provider.http.UpstreamStreaming;
 import dev.axon.testkit.anthropic.MockAnthropicServer;
 import dev.axon.testkit.anthropic.MockReply;
 import io.vertx.core.Future;
@@ -134,6 +135,60 @@ class AnthropicProviderTest {
     assertEquals(9, turn.done().usage().promptTokens());
     assertEquals(2, turn.done().usage().cachedTokens());
     assertFalse(mock.lastMessageRequest().body().getBoolean("stream"));
+  }
+
+  @Test
+  void aClientThatWaitsForTheWholeReplyGetsItFromOneUpstreamMessage() {
+    mock.enqueue(MockReply.text("one two three"));
+    ProviderHarness.Turn whole = h.runWhole(provider(), request(MODEL, "x"));
+    assertEquals("one two three", whole.text());
+    assertEquals(FinishReason.STOP, whole.done().finishReason());
+    assertFalse(mock.lastMessageRequest().body().getBoolean("stream"), "auto: not streamed for a waiting client");
+    assertEquals("application/json", mock.lastMessageRequest().header("accept"));
+
+    mock.enqueue(MockReply.text("one two three"));
+    assertEquals("one two three", h.run(provider(), request(MODEL, "x")).text());
+    assertTrue(mock.lastMessageRequest().body().getBoolean("stream"), "auto: streamed for a streaming client");
+    assertEquals("text/event-stream", mock.lastMessageRequest().header("accept"));
+  }
+
+  @Test
+  void aReplyThatMayTakeLongerThanTheApiAllowsUnstreamedIsStreamedAnyway() {
+    mock.enqueue(MockReply.text("long"));
+    h.runWhole(provider(), request(MODEL, List.of(ChatMessage.user("x")), s -> s.maxTokens(UpstreamStreaming.WHOLE_REPLY_MAX_TOKENS + 1)));
+    assertTrue(mock.lastMessageRequest().body().getBoolean("stream"));
+    mock.enqueue(MockReply.text("short"));
+    h.runWhole(provider(), request(MODEL, List.of(ChatMessage.user("x")), s -> s.maxTokens(UpstreamStreaming.WHOLE_REPLY_MAX_TOKENS)));
+    assertFalse(mock.lastMessageRequest().body().getBoolean("stream"));
+  }
+
+  @Test
+  void streamAlwaysAndNeverOverrideWhatTheClientDoes() {
+    mock.enqueue(MockReply.text("a"));
+    h.runWhole(provider(new JsonObject().put("stream", "always")), request(MODEL, "x"));
+    assertTrue(mock.lastMessageRequest().body().getBoolean("stream"));
+    mock.enqueue(MockReply.text("a"));
+    h.run(provider(new JsonObject().put("stream", "never")), request(MODEL, "x"));
+    assertFalse(mock.lastMessageRequest().body().getBoolean("stream"));
+  }
+
+  @Test
+  void aWholeReplyMayTakeLongerThanTheHeadersTimeoutButNotThanTheWholeReplyTimeout() {
+    JsonObject timeouts = new JsonObject().put("headersTimeoutMs", 150).put("wholeReplyTimeoutMs", 3000)
+        .put("retry", new JsonObject().put("maxRetries", 0));
+    mock.enqueue(MockReply.text("generated slowly").delayBeforeHeaders(600));
+    ProviderHarness.Turn whole = h.runWhole(provider(timeouts), request(MODEL, "x"));
+    assertNull(whole.failure(), "the whole reply is awaited for its generation time");
+    assertEquals("generated slowly", whole.text());
+
+    mock.enqueue(MockReply.text("generated slowly").delayBeforeHeaders(600));
+    ProviderHarness.Turn streamed = h.run(provider(timeouts), request(MODEL, "x"));
+    assertNotNull(streamed.failure(), "a stream's status line is due within headersTimeoutMs");
+    assertEquals(ErrorKind.TIMEOUT, streamed.failure().kind());
+
+    mock.enqueue(MockReply.text("too slow").delayBeforeHeaders(1500));
+    JsonObject shortWhole = timeouts.copy().put("wholeReplyTimeoutMs", 300);
+    assertEquals(ErrorKind.TIMEOUT, h.runWhole(provider(shortWhole), request(MODEL, "x")).failure().kind());
   }
 
   @Test

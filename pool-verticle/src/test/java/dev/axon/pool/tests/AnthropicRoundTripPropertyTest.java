@@ -157,7 +157,7 @@ class AnthropicRoundTripPropertyTest {
     if (r.nextInt(4) == 0) {
       body.put("service_tier", r.nextBoolean() ? "auto" : "standard_only");
     }
-    body.put("stream", true);
+    // No "stream": whether the upstream streams is the call's choice (UpstreamStreaming), not the translation's.
     return body;
   }
 

@@ -175,6 +175,18 @@ class OpenAiProviderTest {
   }
 
   @Test
+  void aClientThatWaitsForTheWholeReplyGetsAWholeCompletion() {
+    mock.enqueue(MockOpenAiReply.text("plain").usage(4, 1, 0, 0));
+    ProviderHarness.Turn turn = h.runWhole(provider(), request(MODEL, "x"));
+    assertEquals("plain", turn.text());
+    assertFalse(mock.lastChatRequest().body().getBoolean("stream"), "auto: not streamed for a waiting client");
+    assertFalse(mock.lastChatRequest().body().containsKey("stream_options"));
+    mock.enqueue(MockOpenAiReply.text("plain").usage(4, 1, 0, 0));
+    h.run(provider(), request(MODEL, "x"));
+    assertTrue(mock.lastChatRequest().body().getBoolean("stream"), "auto: streamed for a streaming client");
+  }
+
+  @Test
   void refusalsAndLengthAreKept() {
     mock.enqueue(new MockOpenAiReply().refusal("I can't do that.").finishReason("stop"));
     assertEquals("I can't do that.", h.run(provider(), request(MODEL, "x")).done().refusal());

@@ -72,10 +72,15 @@ final class ProviderHarness {
   }
 
   Turn run(Session session, ChatRequest request) {
+    return run(session, request, true);
+  }
+
+  /** A turn whose caller relays the events as they come ({@code streamed}) or waits for the whole reply. */
+  Turn run(Session session, ChatRequest request, boolean streamed) {
     List<ChatEvent> events = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
     Promise<Turn> outcome = Promise.promise();
-    context.runOnContext(v -> session.run(request, events::add).onComplete(ar -> outcome.complete(new Turn(List.copyOf(events),
+    context.runOnContext(v -> session.run(request, streamed, events::add).onComplete(ar -> outcome.complete(new Turn(List.copyOf(events),
         ar.succeeded() ? ar.result() : null, ar.failed() ? AxonException.from(ar.cause(), "test") : null,
         (System.nanoTime() - start) / 1_000_000))));
     return await(outcome.future());
@@ -83,6 +88,11 @@ final class ProviderHarness {
 
   Turn run(Provider provider, ChatRequest request) {
     return run(open(provider, request.model()), request);
+  }
+
+  /** A turn whose caller waits for the whole reply (a non-streaming client). */
+  Turn runWhole(Provider provider, ChatRequest request) {
+    return run(open(provider, request.model()), request, false);
   }
 
   /** Starts a turn and returns at once; events go to {@code events}. */

@@ -431,6 +431,15 @@ public final class MockAnthropicServer {
         stamped(response, body, reply);
       } else if (body.getBoolean("stream", false)) {
         stream(response, body, reply);
+      } else if (reply.delayPerDeltaMs > 0) {
+        // A real upstream answers a non-streamed request once the whole reply is generated: as late as its stream
+        // would have ended.
+        long deltas = reply.blocks.stream().mapToLong(block -> deltas(block).size()).sum();
+        vertx.setTimer(Math.max(1, reply.delayPerDeltaMs * deltas), t -> {
+          if (!response.closed()) {
+            json(response, 200, message(body, reply));
+          }
+        });
       } else {
         json(response, 200, message(body, reply));
       }

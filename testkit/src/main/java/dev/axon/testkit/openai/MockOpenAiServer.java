@@ -222,6 +222,15 @@ public final class MockOpenAiServer {
         error(response, reply);
       } else if (body.getBoolean("stream", false)) {
         stream(response, body, reply);
+      } else if (reply.delayPerChunkMs > 0) {
+        // A real upstream answers a non-streamed request once the whole reply is generated: as late as its stream
+        // would have ended.
+        int pieces = (reply.content == null ? 0 : reply.content.split("(?<=\\S)(?=\\s)").length) + reply.calls.size();
+        vertx.setTimer(Math.max(1, reply.delayPerChunkMs * Math.max(1, pieces)), t -> {
+          if (!response.closed()) {
+            json(response, 200, completion(body, reply));
+          }
+        });
       } else {
         json(response, 200, completion(body, reply));
       }

@@ -30,11 +30,14 @@ final class AnthropicCall implements UpstreamCall {
   private final String model;
   private final AnthropicRequestTranslator.Translation translation;
   private final Buffer body;
+  private final boolean stream;
 
-  AnthropicCall(AnthropicOptions options, String model, AnthropicRequestTranslator.Translation translation) {
+  AnthropicCall(AnthropicOptions options, String model, AnthropicRequestTranslator.Translation translation, boolean stream) {
     this.options = options;
     this.model = model;
     this.translation = translation;
+    this.stream = stream;
+    translation.body().put("stream", stream);
     this.body = Buffer.buffer(Json.toBytes(translation.body()));
   }
 
@@ -52,12 +55,17 @@ final class AnthropicCall implements UpstreamCall {
     if (!translation.betas().isEmpty()) {
       headers.set("anthropic-beta", String.join(",", translation.betas()));
     }
-    headers.set("accept", options.stream() ? "text/event-stream" : "application/json");
+    headers.set("accept", stream ? "text/event-stream" : "application/json");
   }
 
   @Override
   public Buffer body() {
     return body;
+  }
+
+  @Override
+  public boolean streamed() {
+    return stream;
   }
 
   @Override

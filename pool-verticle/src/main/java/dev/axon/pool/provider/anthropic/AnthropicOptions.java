@@ -20,7 +20,7 @@ import java.util.Map;
  * maxTokens: {claude-opus-4-6: 32000}
  * thinkingBudgets: {minimal: 1024, low: 2048, medium: 8192, high: 16384, xhigh: 32768}
  * structuredOutputs: auto        # auto | native | beta | tool
- * stream: true                   # stream from the upstream (false: whole messages)
+ * stream: auto                   # ask the upstream for a stream: auto (when the client streams), always, never
  * models: {claude-sonnet-4-6: claude-sonnet-4-6}   # served name → upstream model id (default: the same)
  * </pre>
  */
@@ -55,7 +55,6 @@ public final class AnthropicOptions {
   private final Map<String, Integer> maxTokens;
   private final Map<String, Integer> thinkingBudgets;
   private final StructuredOutputs structuredOutputs;
-  private final boolean stream;
   private final Map<String, String> models;
 
   public AnthropicOptions(JsonObject json) {
@@ -84,7 +83,6 @@ public final class AnthropicOptions {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(r.key("structuredOutputs"), "must be auto, native, beta or tool, got '" + mode + "'");
     }
-    stream = r.bool("stream", true);
     models = r.stringMap("models");
   }
 
@@ -114,9 +112,6 @@ public final class AnthropicOptions {
     return structuredOutputs;
   }
 
-  public boolean stream() {
-    return stream;
-  }
 
   /** The upstream's id for a served model. */
   public String upstreamModel(String model) {

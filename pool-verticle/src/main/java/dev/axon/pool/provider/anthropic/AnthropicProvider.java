@@ -87,8 +87,10 @@ public final class AnthropicProvider implements Provider {
     return Future.succeededFuture(new HttpSession(vertx, "anthropic-" + IDS.incrementAndGet(), upstream, this::prepare));
   }
 
-  private UpstreamCall prepare(ChatRequest request) {
-    return new AnthropicCall(options, request.model(), translator.translate(request));
+  private UpstreamCall prepare(ChatRequest request, boolean clientStreams) {
+    AnthropicRequestTranslator.Translation translation = translator.translate(request);
+    boolean stream = options.http().streaming().streams(clientStreams, translation.plan().maxTokens());
+    return new AnthropicCall(options, request.model(), translation, stream);
   }
 
   /**

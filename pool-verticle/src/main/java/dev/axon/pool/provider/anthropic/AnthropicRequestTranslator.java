@@ -311,7 +311,6 @@ public final class AnthropicRequestTranslator {
     if (tier != null) {
       body.put("service_tier", tier);
     }
-    body.put("stream", options.stream());
     return new Translation(body, List.copyOf(betas),
         new TurnPlan(List.copyOf(gatewayStops), jsonTool, jsonObjectFilter, thinking, maxTokens, explicit != null && explicit.on()));
   }

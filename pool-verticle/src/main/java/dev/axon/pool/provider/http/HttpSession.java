@@ -21,7 +21,8 @@ public final class HttpSession implements Session {
   /** Turns a canonical request into the upstream's request; fails with {@code INVALID_REQUEST} when it cannot. */
   @FunctionalInterface
   public interface CallFactory {
-    UpstreamCall prepare(ChatRequest request);
+    /** {@code streamed}: whether the caller relays the reply as it comes (see {@link UpstreamStreaming}). */
+    UpstreamCall prepare(ChatRequest request, boolean streamed);
   }
 
   private final Vertx vertx;
@@ -45,12 +46,17 @@ public final class HttpSession implements Session {
 
   @Override
   public Future<ChatEvent.Done> run(ChatRequest request, Consumer<ChatEvent> sink) {
+    return run(request, true, sink);
+  }
+
+  @Override
+  public Future<ChatEvent.Done> run(ChatRequest request, boolean streamed, Consumer<ChatEvent> sink) {
     if (closed) {
       return Future.failedFuture(new AxonException(ErrorKind.UNAVAILABLE, "The session is closed."));
     }
     UpstreamCall call;
     try {
-      call = calls.prepare(request);
+      call = calls.prepare(request, streamed);
     } catch (AxonException e) {
       return Future.failedFuture(e);
     }

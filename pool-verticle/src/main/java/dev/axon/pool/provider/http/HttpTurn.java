@@ -203,7 +203,8 @@ public final class HttpTurn {
           return;
         }
         request = ar.result();
-        arm(upstream.options().headersTimeoutMs(), "no response");
+        HttpUpstreamOptions sentOptions = upstream.options();
+        arm(call.streamed() ? sentOptions.headersTimeoutMs() : sentOptions.wholeReplyTimeoutMs(), "no response");
         request.send(call.body()).onComplete(sent -> {
           if (over) {
             return;

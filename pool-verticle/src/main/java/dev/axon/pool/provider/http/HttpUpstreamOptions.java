@@ -12,7 +12,8 @@ import java.net.URISyntaxException;
  *
  * <pre>
  * baseUrl: https://api.anthropic.com   apiKey: ...
- * connectTimeoutMs: 10000   headersTimeoutMs: 60000   idleTimeoutMs: 120000
+ * connectTimeoutMs: 10000   headersTimeoutMs: 60000   idleTimeoutMs: 120000   wholeReplyTimeoutMs: 600000
+ * stream: auto                        # see {@link UpstreamStreaming}
  * maxConnections: 64   keepAliveSeconds: 60   http2: true   h2c: false
  * retry:   {maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8000, budgetMs: 15000}
  * breaker: {maxFailures: 5, windowMs: 10000, resetTimeoutMs: 30000}
@@ -28,6 +29,11 @@ public final class HttpUpstreamOptions {
   public static final long DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
   /** How long a response body (a stream) may stay silent before the request is abandoned with a timeout. */
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+  /**
+   * How long a non-streamed request may take to answer: the upstream answers once the whole reply is generated, so
+   * this is a bound on generation, not on silence (Anthropic's own bound for non-streamed requests is 10 minutes).
+   */
+  public static final long DEFAULT_WHOLE_REPLY_TIMEOUT_MS = 600_000;
   /** HTTP/1.1 connections kept to the upstream at most (HTTP/2 multiplexes over a few). */
   public static final int DEFAULT_MAX_CONNECTIONS = 64;
   /** An idle kept-alive connection is closed after this many seconds. */
@@ -53,6 +59,8 @@ public final class HttpUpstreamOptions {
   private final long connectTimeoutMs;
   private final long headersTimeoutMs;
   private final long idleTimeoutMs;
+  private final long wholeReplyTimeoutMs;
+  private final UpstreamStreaming streaming;
   private final int maxConnections;
   private final int keepAliveSeconds;
   private final boolean http2;
@@ -88,6 +96,8 @@ public final class HttpUpstreamOptions {
     connectTimeoutMs = r.longValue("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, 1, 600_000);
     headersTimeoutMs = r.longValue("headersTimeoutMs", DEFAULT_HEADERS_TIMEOUT_MS, 1, 3_600_000);
     idleTimeoutMs = r.longValue("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 1, 3_600_000);
+    wholeReplyTimeoutMs = r.longValue("wholeReplyTimeoutMs", DEFAULT_WHOLE_REPLY_TIMEOUT_MS, 1, 3_600_000);
+    streaming = UpstreamStreaming.read(r);
     maxConnections = r.intValue("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000);
     keepAliveSeconds = r.intValue("keepAliveSeconds", DEFAULT_KEEP_ALIVE_SECONDS, 0, 86_400);
     http2 = r.bool("http2", true);
@@ -145,6 +155,16 @@ public final class HttpUpstreamOptions {
 
   public long idleTimeoutMs() {
     return idleTimeoutMs;
+  }
+
+  /** How long a non-streamed request may wait for its response (the whole reply). */
+  public long wholeReplyTimeoutMs() {
+    return wholeReplyTimeoutMs;
+  }
+
+  /** When turns ask the upstream for a stream. */
+  public UpstreamStreaming streaming() {
+    return streaming;
   }
 
   public int maxConnections() {

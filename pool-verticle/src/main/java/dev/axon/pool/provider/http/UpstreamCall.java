@@ -21,6 +21,12 @@ public interface UpstreamCall {
   /** The request body. */
   Buffer body();
 
+  /**
+   * Whether the upstream was asked for a stream; when not, its status line comes only once the whole reply is
+   * generated, so the wait for it is bounded by {@code wholeReplyTimeoutMs} instead of {@code headersTimeoutMs}.
+   */
+  boolean streamed();
+
   /** A fresh decoder for one attempt's successful response, emitting to {@code sink}. */
   ResponseDecoder decoder(Consumer<ChatEvent> sink);
 

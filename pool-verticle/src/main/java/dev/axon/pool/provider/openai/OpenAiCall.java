@@ -30,11 +30,13 @@ final class OpenAiCall implements UpstreamCall {
   private final OpenAiOptions options;
   private final String model;
   private final Buffer body;
+  private final boolean stream;
 
-  OpenAiCall(OpenAiOptions options, String model, Buffer body) {
+  OpenAiCall(OpenAiOptions options, String model, Buffer body, boolean stream) {
     this.options = options;
     this.model = model;
     this.body = body;
+    this.stream = stream;
   }
 
   @Override
@@ -47,12 +49,17 @@ final class OpenAiCall implements UpstreamCall {
     if (options.http().apiKey() != null) {
       headers.set("authorization", "Bearer " + options.http().apiKey());
     }
-    headers.set("accept", options.stream() ? "text/event-stream" : "application/json");
+    headers.set("accept", stream ? "text/event-stream" : "application/json");
   }
 
   @Override
   public Buffer body() {
     return body;
+  }
+
+  @Override
+  public boolean streamed() {
+    return stream;
   }
 
   @Override

@@ -15,7 +15,7 @@ import java.util.Map;
  * maxTokensField: max_tokens      # or max_completion_tokens (OpenAI's reasoning models want that one)
  * developerRole: system           # how developer messages are sent: system (widest support) or developer
  * streamUsage: true               # ask for usage in streams (stream_options.include_usage)
- * stream: true                    # stream from the upstream (false: whole completions)
+ * stream: auto                    # ask the upstream for a stream: auto (when the client streams), always, never
  * listModels: true                # merge the upstream's GET /models into /v1/models
  * listModelsCacheMs: 60000
  * models: {llama-3-70b: meta-llama/Meta-Llama-3-70B-Instruct}   # served name → upstream model id
@@ -31,7 +31,6 @@ public final class OpenAiOptions {
   private final String maxTokensField;
   private final String developerRole;
   private final boolean streamUsage;
-  private final boolean stream;
   private final boolean listModels;
   private final long listModelsCacheMs;
   private final Map<String, String> models;
@@ -49,7 +48,6 @@ public final class OpenAiOptions {
       throw new ConfigException(r.key("developerRole"), "must be system or developer, got '" + developerRole + "'");
     }
     streamUsage = r.bool("streamUsage", true);
-    stream = r.bool("stream", true);
     listModels = r.bool("listModels", true);
     listModelsCacheMs = r.longValue("listModelsCacheMs", DEFAULT_LIST_MODELS_CACHE_MS, 0, 86_400_000);
     models = r.stringMap("models");
@@ -71,9 +69,6 @@ public final class OpenAiOptions {
     return streamUsage;
   }
 
-  public boolean stream() {
-    return stream;
-  }
 
   public boolean listModels() {
     return listModels;

@@ -88,8 +88,10 @@ public final class OpenAiProvider implements Provider {
     return Future.succeededFuture(new HttpSession(vertx, "openai-" + IDS.incrementAndGet(), upstream, this::prepare));
   }
 
-  private UpstreamCall prepare(ChatRequest request) {
-    return new OpenAiCall(options, request.model(), Buffer.buffer(Json.toBytes(writer.write(request))));
+  private UpstreamCall prepare(ChatRequest request, boolean clientStreams) {
+    Integer cap = request.sampling().maxTokens();
+    boolean stream = options.http().streaming().streams(clientStreams, cap == null ? -1 : cap);
+    return new OpenAiCall(options, request.model(), Buffer.buffer(Json.toBytes(writer.write(request, stream))), stream);
   }
 
   @Override

@@ -38,7 +38,8 @@ public final class OpenAiRequestWriter {
     this.options = options;
   }
 
-  public ObjectNode write(ChatRequest request) {
+  /** The upstream's request body; {@code stream}: whether to ask for a stream (with usage, when configured). */
+  public ObjectNode write(ChatRequest request, boolean stream) {
     ObjectNode body = F.objectNode();
     body.put("model", options.upstreamModel(request.model()));
     ArrayNode messages = body.putArray("messages");
@@ -133,8 +134,8 @@ public final class OpenAiRequestWriter {
         md.put(e.getKey(), e.getValue());
       }
     }
-    body.put("stream", options.stream());
-    if (options.stream() && options.streamUsage()) {
+    body.put("stream", stream);
+    if (stream && options.streamUsage()) {
       body.putObject("stream_options").put("include_usage", true);
     }
     return body;
