@@ -1,7 +1,9 @@
--- Append a finished turn, refresh the TTL, release the lock and count the conversation as live, atomically.
--- KEYS: meta, messages, lock, and the live set unless it lives in another cluster slot (then the caller adds it)
--- ARGV: ownerHash, lockToken ('' for a new conversation), model, nowSeconds, ttlSeconds, id, expectedCount,
---       message JSON...
+-- Append a finished turn, refresh the TTL, release the lock, count the conversation as live and list it in its owner's
+-- index, atomically (owner_index.lua comes first).
+-- KEYS: meta, messages, lock, then — unless they live in other cluster slots (then the caller writes them) — the live
+--       set, the owner index and the owner expiry set
+-- ARGV: ownerHash, lockToken ('' for a new conversation), model, nowSeconds, ttlSeconds, id, expectedCount, nowMs,
+--       expiryMs, message JSON...
 local created = 0
 if ARGV[2] == '' then
   if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -21,8 +23,8 @@ else
     return {'conflict'}
   end
 end
-local added = #ARGV - 7
-for i = 8, #ARGV do
+local added = #ARGV - 9
+for i = 10, #ARGV do
   redis.call('RPUSH', KEYS[2], ARGV[i])
 end
 local count = redis.call('HINCRBY', KEYS[1], 'count', added)
@@ -32,5 +34,6 @@ redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('DEL', KEYS[3])
 if KEYS[4] then
   redis.call('ZADD', KEYS[4], tonumber(ARGV[4]) + tonumber(ARGV[5]), ARGV[6])
+  index_owner(KEYS[5], KEYS[6], ARGV[6], ARGV[8], ARGV[9], ARGV[8], ARGV[5])
 end
 return {'ok', count, created}

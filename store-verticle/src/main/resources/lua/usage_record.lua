@@ -1,8 +1,11 @@
--- Add one request and its tokens to a day's usage hash (per key, or the gateway-wide totals), kept 90 days.
--- KEYS: usage hash   ARGV: model, prompt, completion, cached, ttlSeconds
-redis.call('HINCRBY', KEYS[1], 'requests:' .. ARGV[1], 1)
-redis.call('HINCRBY', KEYS[1], 'prompt:' .. ARGV[1], ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'completion:' .. ARGV[1], ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'cached:' .. ARGV[1], ARGV[4])
-redis.call('EXPIRE', KEYS[1], ARGV[5])
+-- Add one request and its tokens to a day's usage hashes (the key's, and the gateway-wide totals when they share a
+-- slot with it: outside a cluster), kept 90 days.
+-- KEYS: usage hash...   ARGV: model, prompt, completion, cached, ttlSeconds
+for _, key in ipairs(KEYS) do
+  redis.call('HINCRBY', key, 'requests:' .. ARGV[1], 1)
+  redis.call('HINCRBY', key, 'prompt:' .. ARGV[1], ARGV[2])
+  redis.call('HINCRBY', key, 'completion:' .. ARGV[1], ARGV[3])
+  redis.call('HINCRBY', key, 'cached:' .. ARGV[1], ARGV[4])
+  redis.call('EXPIRE', key, ARGV[5])
+end
 return 1

@@ -67,6 +67,21 @@ public final class ValkeyFixture {
     return LocalServers.command(host, port, line);
   }
 
+  /**
+   * How many times the server has run {@code command} ({@code INFO commandstats}; commands a script runs count
+   * under their own names, the script under {@code evalsha} / {@code eval}).
+   */
+  public long calls(String command) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command.toLowerCase(java.util.Locale.ROOT) + ":calls=(\\d+)")
+        .matcher(LocalServers.bulk(host, port, "INFO commandstats"));
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  /** Scripts run so far: a measure of round trips, since Axon writes through scripts. */
+  public long scriptCalls() {
+    return calls("evalsha") + calls("eval");
+  }
+
   /** A free TCP port on this machine. */
   public static int freePort() {
     return LocalServers.freePort();

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * Usage in Valkey, one hash per key and day, {@code axon:usage:{<key name>}:<YYYY-MM-DD>}, and one per day for all
  * keys, {@code axon:usage:all:{<YYYY-MM-DD>}}, with the fields {@code requests:<model>}, {@code prompt:<model>},
  * {@code completion:<model>} and {@code cached:<model>} (atomic {@code HINCRBY}s), each hash expiring
- * {@value UsageMeter#RETENTION_DAYS} days after its day. The two hashes sit in different cluster slots, so they
- * are written by two commands sent together.
+ * {@value UsageMeter#RETENTION_DAYS} days after its day. Outside a cluster one script call writes both hashes; in a
+ * cluster they sit in different slots, so two calls are sent together.
  */
 final class ValkeyUsageMeter implements UsageMeter {
 
@@ -35,10 +35,12 @@ final class ValkeyUsageMeter implements UsageMeter {
   private final Redis redis;
   private volatile StoreOptions options;
   private final ValkeyClients.Guard guard;
+  private final boolean clustered;
 
   ValkeyUsageMeter(StoreOptions options, Redis redis) {
     this.redis = redis;
     this.options = new StoreOptions(options);
+    this.clustered = options.getMode().equals("cluster");
     this.guard = new ValkeyClients.Guard(log, "usage meter", () -> this.options.getCommandTimeoutMs());
   }
 
@@ -63,6 +65,9 @@ final class ValkeyUsageMeter implements UsageMeter {
     long ttl = (RETENTION_DAYS + 1) * 86_400L - Math.floorMod(now, 86_400_000L) / 1000;
     List<String> args = List.of(usage.model(), Integer.toString(usage.promptTokens()), Integer.toString(usage.completionTokens()),
         Integer.toString(usage.cachedTokens()), Long.toString(ttl));
+    if (!clustered) {
+      return guard.guard(RECORD.run(redis, List.of(keyDay(usage.subject(), day), allDay(day)), args), "record").mapEmpty();
+    }
     return Future.all(
             guard.guard(RECORD.run(redis, List.of(keyDay(usage.subject(), day)), args), "record"),
             guard.guard(RECORD.run(redis, List.of(allDay(day)), args), "record"))

@@ -28,16 +28,23 @@ public final class LuaScript {
     this.sha = sha1(source);
   }
 
-  /** The script {@code /lua/<name>} from the class path. */
-  public static LuaScript load(String name) {
-    try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing script /lua/" + name);
+  /**
+   * The script {@code /lua/<name>} from the class path; with several names, their sources one after the other (Lua
+   * has no includes: a script shares a function by loading its file first).
+   */
+  public static LuaScript load(String... names) {
+    StringBuilder source = new StringBuilder();
+    for (String name : names) {
+      try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing script /lua/" + name);
+        }
+        source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
+    return new LuaScript(source.toString());
   }
 
   public Future<Response> run(Redis redis, List<String> keys, List<String> args) {

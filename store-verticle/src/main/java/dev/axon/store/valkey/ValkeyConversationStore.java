@@ -39,10 +39,10 @@ public final class ValkeyConversationStore implements ConversationStore {
 
   private static final LuaScript OPEN = LuaScript.load("open.lua");
   private static final LuaScript GET = LuaScript.load("get.lua");
-  private static final LuaScript COMMIT = LuaScript.load("commit.lua");
+  private static final LuaScript COMMIT = LuaScript.load("owner_index.lua", "commit.lua");
   private static final LuaScript ABORT = LuaScript.load("abort.lua");
   private static final LuaScript COUNT = LuaScript.load("count.lua");
-  private static final LuaScript INDEX = LuaScript.load("index.lua");
+  private static final LuaScript INDEX = LuaScript.load("owner_index.lua", "index.lua");
   private static final LuaScript LIST = LuaScript.load("list.lua");
   private static final LuaScript DELETE = LuaScript.load("delete.lua");
   private static final LuaScript UNINDEX = LuaScript.load("unindex.lua");
@@ -104,11 +104,13 @@ public final class ValkeyConversationStore implements ConversationStore {
     String id = request.id();
     long nowMs = System.currentTimeMillis();
     long now = nowMs / 1000;
+    long expiryMs = nowMs + options.getConversationTtlSeconds() * 1000;
     List<String> keys = new ArrayList<>(ConversationKeys.all(id));
     if (!liveSetApart) {
       keys.add(ConversationKeys.LIVE_SET);
+      keys.addAll(ConversationKeys.owner(request.ownerHash()));
     }
-    List<String> args = new ArrayList<>(7 + request.messages().size());
+    List<String> args = new ArrayList<>(9 + request.messages().size());
     args.add(request.ownerHash());
     args.add(request.lockToken() == null ? "" : request.lockToken());
     args.add(request.model());
@@ -116,17 +118,17 @@ public final class ValkeyConversationStore implements ConversationStore {
     args.add(Long.toString(options.getConversationTtlSeconds()));
     args.add(id);
     args.add(Integer.toString(request.expectedCount()));
+    args.add(Long.toString(nowMs));
+    args.add(Long.toString(expiryMs));
     for (ChatMessage message : request.messages()) {
       args.add(Json.toString(message));
     }
     Future<Response> committed = guard(COMMIT.run(redis, keys, args), "commit");
-    // The owner's index lives in another slot; like the live set in a cluster, it is written alongside the script,
-    // not after it, so the turn still costs one round trip of waiting.
-    Future<Void> indexed = index(request.ownerHash(), id, nowMs);
     if (liveSetApart) {
-      committed = Future.all(committed, markLive(id, now), indexed).map(all -> all.resultAt(0));
-    } else {
-      committed = Future.all(committed, indexed).map(all -> all.resultAt(0));
+      // In a cluster the live set and the owner's index live in other slots: they are written alongside the script,
+      // not after it, so the turn still costs one round trip of waiting.
+      committed = Future.all(committed, markLive(id, now), index(request.ownerHash(), id, nowMs, expiryMs))
+          .map(all -> all.resultAt(0));
     }
     return committed.map(response -> {
       String status = response.get(0).toString();
@@ -228,10 +230,10 @@ public final class ValkeyConversationStore implements ConversationStore {
     });
   }
 
-  /** Lists the conversation in its owner's index (created now if new) and notes its new expiry. Never fails the turn. */
-  private Future<Void> index(String owner, String id, long nowMs) {
+  /** In a cluster: lists the conversation in its owner's index (created now if new) and notes its new expiry. Never fails the turn. */
+  private Future<Void> index(String owner, String id, long nowMs, long expiryMs) {
     long ttlSeconds = options.getConversationTtlSeconds();
-    return INDEX.run(redis, ConversationKeys.owner(owner), List.of(id, Long.toString(nowMs), Long.toString(nowMs + ttlSeconds * 1000),
+    return INDEX.run(redis, ConversationKeys.owner(owner), List.of(id, Long.toString(nowMs), Long.toString(expiryMs),
             Long.toString(nowMs), Long.toString(ttlSeconds)))
         .timeout(options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()

@@ -39,6 +39,23 @@ class ValkeyConversationStoreTest extends ConversationStoreContract {
   }
 
   @Test
+  void aStoredTurnIsOneScriptCallThatAlsoListsItForItsOwner(Vertx vertx, VertxTestContext ctx) {
+    String owner = "owner-rt-" + java.util.UUID.randomUUID();
+    long[] before = new long[1];
+    create(vertx, newId(), owner, "the first call caches the script")
+        .compose(r -> {
+          before[0] = VALKEY.scriptCalls();
+          return create(vertx, newId(), owner, "hello", "hi");
+        })
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertEquals(1, VALKEY.scriptCalls() - before[0], "one round trip: the commit, the live set and the owner's index");
+          assertEquals(":2", VALKEY.command("ZCARD axon:owner:{" + owner + "}:conversations"));
+          assertEquals(":2", VALKEY.command("ZCARD axon:owner:{" + owner + "}:expiry"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void theOwnersIndexSharesItsHashTagAndExpiredConversationsLeaveIt(Vertx vertx, VertxTestContext ctx) {
     String owner = "owner-exp-" + java.util.UUID.randomUUID();
     String id = newId();

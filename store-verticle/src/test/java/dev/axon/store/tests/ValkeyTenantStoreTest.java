@@ -50,6 +50,26 @@ class ValkeyTenantStoreTest extends TenantStoreContract {
   }
 
   @Test
+  void aTurnsUsageIsOneScriptCallForTheKeyAndTheTotals(Vertx vertx, VertxTestContext ctx) {
+    String s = subject();
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    String totals = "axon:usage:all:{" + today + "}";
+    long[] before = new long[2];
+    ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-haiku-4-5", KeyLimits.NONE, 1, 1, 0))
+        .compose(v -> {
+          before[0] = VALKEY.scriptCalls();
+          before[1] = Long.parseLong(VALKEY.command("HINCRBY " + totals + " prompt:claude-haiku-4-5 0").substring(1));
+          return ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-haiku-4-5", KeyLimits.NONE, 5, 2, 0));
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(1, VALKEY.scriptCalls() - before[0], "one round trip outside a cluster");
+          assertEquals(":6", VALKEY.command("HINCRBY axon:usage:{" + s + "}:" + today + " prompt:claude-haiku-4-5 0"));
+          assertEquals(":" + (before[1] + 5), VALKEY.command("HINCRBY " + totals + " prompt:claude-haiku-4-5 0"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void twoStoreNodesShareOneLimit(Vertx vertx, VertxTestContext ctx) {
     String s = subject();
     KeyLimits limits = new KeyLimits(4, 0, 0, 0);
