@@ -67,7 +67,8 @@ public final class Main {
       fail(failure, vertx);
       return;
     }
-    log.info("Axon ready in {} ms (roles {})", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.roles());
+    log.info("Axon ready in {} ms (roles {}, {} transport)", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        config.roles(), vertx.isNativeTransportEnabled() ? "native" : "NIO");
     Vertx running = vertx;
     // Other ways out (System.exit elsewhere) still close Vert.x; SIGTERM and SIGINT drain first.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
