@@ -57,6 +57,12 @@ class StdoutWriterTest {
     return ("line " + i + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
+  private static void writeLines(StdoutWriter writer, int n) {
+    for (int i = 0; i < n; i++) {
+      writer.write(line(i));
+    }
+  }
+
   private static List<String> expected(int n) {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -87,9 +93,7 @@ class StdoutWriterTest {
   void linesThatQueueUpWhileOneIsWrittenLeaveTogetherInOrder() throws InterruptedException {
     Sink sink = new Sink(true);
     StdoutWriter writer = new StdoutWriter(sink, 10_000);
-    for (int i = 0; i < 2000; i++) {
-      writer.write(line(i));
-    }
+    writeLines(writer, 2000);
     sink.release.countDown();
     await(sink, 2000);
     assertEquals(expected(2000), sink.lines());
@@ -101,11 +105,7 @@ class StdoutWriterTest {
   void aFullQueueMakesTheCallerWriteInsteadOfLosingTheLine() throws InterruptedException {
     Sink sink = new Sink(true);
     StdoutWriter writer = new StdoutWriter(sink, 4);
-    Thread logger = new Thread(() -> {
-      for (int i = 0; i < 50; i++) {
-        writer.write(line(i));
-      }
-    });
+    Thread logger = new Thread(() -> writeLines(writer, 50));
     logger.start();
     Thread.sleep(200);
     assertTrue(logger.isAlive(), "the caller waits on the write only once the queue is full");
@@ -123,9 +123,7 @@ class StdoutWriterTest {
   void closingWritesWhatIsQueuedAndLaterLinesDirectly() throws InterruptedException {
     Sink sink = new Sink(false);
     StdoutWriter writer = new StdoutWriter(sink, 10_000);
-    for (int i = 0; i < 500; i++) {
-      writer.write(line(i));
-    }
+    writeLines(writer, 500);
     writer.close(1000);
     writer.write(line(500));
     assertEquals(expected(501), sink.lines(), "nothing left in the queue, the last line written by its caller");

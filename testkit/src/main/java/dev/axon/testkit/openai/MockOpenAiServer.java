@@ -41,6 +41,8 @@ public final class MockOpenAiServer {
 
   private static final Pattern ERROR = Pattern.compile("UPSTREAM_ERROR\\s+(\\d{3})");
   private static final Pattern SLOW = Pattern.compile("UPSTREAM_SLOW\\s+(\\d{1,6})");
+  /** Where a streamed reply is cut into word deltas: before each run of whitespace that follows a word. */
+  private static final Pattern WORD_END = Pattern.compile("(?<=\\S)(?=\\s)");
   private static final Pattern TOOL = Pattern.compile("UPSTREAM_TOOL\\s+([A-Za-z0-9_-]+)\\s+(\\{.*\\})", Pattern.DOTALL);
   private static final long CREATED = 1_767_225_600L;
 
@@ -225,7 +227,7 @@ public final class MockOpenAiServer {
       } else if (reply.delayPerChunkMs > 0) {
         // A real upstream answers a non-streamed request once the whole reply is generated: as late as its stream
         // would have ended.
-        int pieces = (reply.content == null ? 0 : reply.content.split("(?<=\\S)(?=\\s)").length) + reply.calls.size();
+        int pieces = (reply.content == null ? 0 : WORD_END.split(reply.content).length) + reply.calls.size();
         vertx.setTimer(Math.max(1, reply.delayPerChunkMs * Math.max(1, pieces)), t -> {
           if (!response.closed()) {
             json(response, 200, completion(body, reply));
@@ -312,7 +314,7 @@ public final class MockOpenAiServer {
       }
     }
     Integer cap = body.getInteger("max_completion_tokens", body.getInteger("max_tokens"));
-    String[] words = text.split("(?<=\\S)(?=\\s)");
+    String[] words = WORD_END.split(text);
     if (cap != null && words.length > cap) {
       StringBuilder kept = new StringBuilder();
       for (int i = 0; i < cap; i++) {
@@ -427,7 +429,7 @@ public final class MockOpenAiServer {
       deltas.add(new JsonObject().put("reasoning_content", reply.reasoning));
     }
     if (reply.content != null) {
-      for (String word : reply.content.split("(?<=\\S)(?=\\s)")) {
+      for (String word : WORD_END.split(reply.content)) {
         if (!word.isEmpty()) {
           deltas.add(new JsonObject().put("content", word));
         }
