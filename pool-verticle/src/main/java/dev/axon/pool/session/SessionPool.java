@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * {@code maxTurns}, discard it when it died, otherwise reset it (after the caller is gone, off the request
  * path) and offer it again. Start-up failures back off exponentially instead of respawning in a storm.
  *
+ * <p>Recycling stays off the request path: a session in its last {@link #successorLead() tenth} of
+ * {@code maxTurns} is leaving, and a leaving session does not count towards {@code size} or {@code max}, so its
+ * successor warms beside it while it serves its last turns. Without that, a pool at capacity (a pool of one, or
+ * every session busy) would make the request after the recycle wait for a whole process start.
+ *
  * <p>Threading: all state is confined to the pool verticle's context; every method must be called on it.
  * Waiting callers are promises with timers, never blocked threads.
  */
@@ -338,6 +343,27 @@ public final class SessionPool {
     });
   }
 
+  /** Turns before {@code maxTurns} from which a session is leaving: a tenth of them (none below ten turns). */
+  private int successorLead() {
+    return settings.maxTurns() / 10;
+  }
+
+  /** In its last turns: its successor may warm beside it (see the class comment). */
+  private boolean leaving(PooledSession entry) {
+    return entry.turns >= settings.maxTurns() - successorLead();
+  }
+
+  /** Live sessions that are not leaving: what {@code size} and {@code max} bound. */
+  private int staying() {
+    int n = 0;
+    for (PooledSession s : live) {
+      if (!leaving(s)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Sessions being started or reset: each will serve a waiting caller soon. */
   private int comingBack() {
     int n = starting;
@@ -351,7 +377,7 @@ public final class SessionPool {
 
   /** Callers that sessions now warming or resetting, plus those the pool may start now, will serve. */
   private int servableWithoutQueueing() {
-    int room = backingOff() ? 0 : Math.max(0, settings.max() - live.size() - starting);
+    int room = backingOff() ? 0 : Math.max(0, settings.max() - staying() - starting);
     return comingBack() + room;
   }
 
@@ -362,7 +388,7 @@ public final class SessionPool {
 
   /** Starts sessions until the pool holds its minimum. */
   private void ensureMinimum() {
-    while (!closed && !backingOff() && live.size() + starting < settings.size()) {
+    while (!closed && !backingOff() && staying() + starting < settings.size()) {
       startOne();
     }
   }
@@ -370,7 +396,7 @@ public final class SessionPool {
   /** Starts sessions for waiting callers that no warming or resetting session will serve, up to {@code max}. */
   private void grow() {
     int needed = waiters.size() - comingBack();
-    while (needed > 0 && !closed && !backingOff() && live.size() + starting < settings.max()) {
+    while (needed > 0 && !closed && !backingOff() && staying() + starting < settings.max()) {
       startOne();
       needed--;
     }
@@ -450,10 +476,13 @@ public final class SessionPool {
     }
     long now = System.currentTimeMillis();
     List<PooledSession> extra = new ArrayList<>();
-    int remaining = live.size();
+    int remaining = staying();
     for (PooledSession entry : idle) {
       if (remaining <= settings.size()) {
         break;
+      }
+      if (leaving(entry)) {
+        continue; // its recycle is near anyway, and its successor may be the one idling
       }
       if (remaining + starting > settings.max() || now - entry.stateSinceMs >= idleForMs) {
         extra.add(entry);
@@ -461,12 +490,12 @@ public final class SessionPool {
       }
     }
     extra.forEach(entry -> retire(entry, CloseReason.IDLE_TRIM));
-    int excess = live.size() + starting - settings.max();
+    int excess = staying() + starting - settings.max();
     for (PooledSession s : live) {
       if (excess <= 0) {
         break;
       }
-      if (s.state != SessionState.IDLE && !s.retireOnReturn) {
+      if (s.state != SessionState.IDLE && !s.retireOnReturn && !leaving(s)) {
         s.retireOnReturn = true;
         excess--;
       }

@@ -29,7 +29,9 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -281,6 +283,50 @@ class SessionPoolTest {
         assertEquals(1, provider.openNow.get());
       });
       return Future.succeededFuture();
+    });
+  }
+
+  @Test
+  void aSessionsSuccessorWarmsDuringItsLastTurnsSoNoRequestWaitsForARecycle(Vertx vertx, VertxTestContext ctx) {
+    // A pool of one at capacity: before, the request after each recycle waited for a whole process start.
+    ScriptedProvider provider = new ScriptedProvider(vertx);
+    provider.openDelayMs = 30;
+    int maxTurns = 50; // leaving for its last 5 turns, each held 30 ms: 150 ms for a 30 ms start
+    int turns = 120;
+    Map<String, Integer> served = new HashMap<>();
+    onContext(vertx, ctx, () -> {
+      SessionPool pool = pool(vertx, provider, limits(1, 1).maxTurns(maxTurns));
+      pool.warm();
+      return eventually(vertx, 3000, "the first session warm", () -> pool.stats().idle() == 1)
+          .compose(v -> sequentialTurns(vertx, pool, served, turns))
+          .map(v -> {
+            ctx.verify(() -> {
+              PoolCounters c = pool.stats().counters();
+              assertEquals(0, c.miss(), "every acquire found an idle session, the recycles included");
+              assertEquals(turns, c.acquire());
+              assertTrue(c.recycle() >= 2, () -> "recycled " + c.recycle() + " times");
+              assertEquals(2, provider.peakOpen.get(), "one successor beside the leaving session, never more");
+              served.forEach((id, n) -> assertTrue(n <= maxTurns - 1, () -> id + " served " + n + " turns"));
+              assertTrue(provider.log.indexOf("open s2") < provider.log.indexOf("close s1"), () -> "s2 warmed before s1 left: " + provider.log);
+            });
+            return null;
+          });
+    });
+  }
+
+  /** {@code left} turns one after another, each holding its session 30 ms; every acquire must be served at once. */
+  private static Future<Void> sequentialTurns(Vertx vertx, SessionPool pool, Map<String, Integer> served, int left) {
+    if (left == 0) {
+      return Future.succeededFuture();
+    }
+    Future<Lease> lease = pool.acquire("r" + left);
+    if (!lease.succeeded()) {
+      return Future.failedFuture(new AssertionError("turn " + left + " before the end had to wait: " + pool.stats()));
+    }
+    served.merge(lease.result().session().id(), 1, Integer::sum);
+    return delay(vertx, 30).compose(v -> {
+      pool.release(lease.result());
+      return sequentialTurns(vertx, pool, served, left - 1);
     });
   }
 
