@@ -48,6 +48,7 @@ public final class Main {
       reader.close();
     }
     config.logLevels().apply();
+    vertxOptions.setEventLoopPoolSize(config.eventLoops());
     Observability observability = Observability.create(config.opsOptions(), config.tracingOptions());
     Vertx vertx = null;
     ConfigWatcher watcher;
@@ -67,8 +68,9 @@ public final class Main {
       fail(failure, vertx);
       return;
     }
-    log.info("Axon ready in {} ms (roles {}, {} transport)", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-        config.roles(), vertx.isNativeTransportEnabled() ? "native" : "NIO");
+    log.info("Axon ready in {} ms (roles {}, {} transport, {} event loop(s), {} API instance(s))",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.roles(),
+        vertx.isNativeTransportEnabled() ? "native" : "NIO", config.eventLoops(), config.apiInstances());
     Vertx running = vertx;
     // Other ways out (System.exit elsewhere) still close Vert.x; SIGTERM and SIGINT drain first.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -28,6 +28,7 @@ class EnvOverridesTest {
     env.put("AXON_HOST", "127.0.0.1");
     env.put("AXON_API_KEYS", "sk-one, sk-two");
     env.put("AXON_API_INSTANCES", "3");
+    env.put("AXON_EVENT_LOOPS", "2");
     env.put("AXON_DEFAULT_MODEL", "claude-haiku-4-5");
     env.put("AXON_PROVIDER", "mock");
     env.put("AXON_POOL_SIZE", "5");
@@ -89,6 +90,7 @@ class EnvOverridesTest {
     AxonConfig checked = new AxonConfig(config);
     assertEquals(Set.of("api", "pool"), checked.roles());
     assertEquals(3, checked.apiInstances());
+    assertEquals(2, checked.eventLoops());
     assertTrue(checked.cluster().enabled());
     assertEquals("prod", checked.cluster().name());
     assertEquals("10.0.0.5", checked.cluster().host());
