@@ -1,9 +1,10 @@
--- Append a finished turn, refresh the TTL, release the lock, count the conversation as live and list it in its owner's
--- index, atomically (owner_index.lua comes first).
+-- Append a finished turn, refresh the TTL, release the lock, count the conversation as live, list it in its owner's
+-- index and meter the turn's usage, atomically (owner_index.lua and usage_add.lua come first).
 -- KEYS: meta, messages, lock, then — unless they live in other cluster slots (then the caller writes them) — the live
---       set, the owner index and the owner expiry set
+--       set, the owner index, the owner expiry set and the usage hashes
 -- ARGV: ownerHash, lockToken ('' for a new conversation), model, nowSeconds, ttlSeconds, id, expectedCount, nowMs,
---       expiryMs, message JSON...
+--       expiryMs, usage model ('' when the caller meters elsewhere), prompt, completion, cached, usage ttlSeconds,
+--       message JSON...
 local created = 0
 if ARGV[2] == '' then
   if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -23,8 +24,8 @@ else
     return {'conflict'}
   end
 end
-local added = #ARGV - 9
-for i = 10, #ARGV do
+local added = #ARGV - 14
+for i = 15, #ARGV do
   redis.call('RPUSH', KEYS[2], ARGV[i])
 end
 local count = redis.call('HINCRBY', KEYS[1], 'count', added)
@@ -35,5 +36,8 @@ redis.call('DEL', KEYS[3])
 if KEYS[4] then
   redis.call('ZADD', KEYS[4], tonumber(ARGV[4]) + tonumber(ARGV[5]), ARGV[6])
   index_owner(KEYS[5], KEYS[6], ARGV[6], ARGV[8], ARGV[9], ARGV[8], ARGV[5])
+  if ARGV[10] ~= '' then
+    add_usage({unpack(KEYS, 7)}, ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14])
+  end
 end
 return {'ok', count, created}

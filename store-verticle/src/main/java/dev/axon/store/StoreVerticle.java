@@ -6,6 +6,7 @@ import dev.axon.common.cluster.Announcer;
 import dev.axon.common.cluster.NodeId;
 import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.conversation.AbortTurn;
+import dev.axon.common.conversation.CommitResult;
 import dev.axon.common.conversation.CommitTurn;
 import dev.axon.common.conversation.DeleteConversation;
 import dev.axon.common.conversation.ListConversations;
@@ -76,7 +77,7 @@ public class StoreVerticle extends VerticleBase {
     consumers.add(bus.<GetConversation>consumer(Addresses.STORE_GET,
         m -> Replies.reply(m, timed("get", () -> store.get(m.body())), log, "conversation store")));
     consumers.add(bus.<CommitTurn>consumer(Addresses.STORE_COMMIT,
-        m -> Replies.reply(m, timed("commit", () -> store.commit(m.body())), log, "conversation store")));
+        m -> Replies.reply(m, timed("commit", () -> commit(m.body())), log, "conversation store")));
     consumers.add(bus.<AbortTurn>consumer(Addresses.STORE_ABORT,
         m -> Replies.reply(m, timed("abort", () -> store.abort(m.body())), log, "conversation store")));
     consumers.add(bus.<ListConversations>consumer(Addresses.STORE_LIST,
@@ -89,12 +90,8 @@ public class StoreVerticle extends VerticleBase {
         m -> Replies.reply(m, timed("rate_renew", () -> limiter.renew(m.body())), log, "rate limiter")));
     consumers.add(bus.<RateLimitRelease>consumer(Addresses.STORE_RATE_RELEASE,
         m -> Replies.reply(m, timed("rate_release", () -> limiter.release(m.body())), log, "rate limiter")));
-    consumers.add(bus.<RecordUsage>consumer(Addresses.STORE_USAGE_RECORD, m -> {
-      RecordUsage usage = m.body();
-      Replies.reply(m, timed("usage_record", () -> Future.all(meter.record(usage),
-          limiter.charge(usage.subject(), usage.limits(), (long) usage.promptTokens() + usage.completionTokens())).mapEmpty()),
-          log, "usage meter");
-    }));
+    consumers.add(bus.<RecordUsage>consumer(Addresses.STORE_USAGE_RECORD,
+        m -> Replies.reply(m, timed("usage_record", () -> meter(m.body(), false)), log, "usage meter")));
     consumers.add(bus.<UsageQuery>consumer(Addresses.STORE_USAGE_QUERY,
         m -> Replies.reply(m, timed("usage_query", () -> meter.query(m.body())), log, "usage meter")));
     consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_STORE, m -> {
@@ -122,6 +119,27 @@ public class StoreVerticle extends VerticleBase {
       return Future.succeededFuture();
     }));
     return Future.all(ready);
+  }
+
+  /**
+   * Stores a turn and meters the usage it carries once it is stored: in the commit's own call when the store can
+   * (one round trip), else beside it. The reply does not wait for the metering, as a client's response never waited
+   * for its {@link RecordUsage}; a metering failure is logged.
+   */
+  private Future<CommitResult> commit(CommitTurn turn) {
+    Future<CommitResult> committed = store.commit(turn);
+    RecordUsage usage = turn.usage();
+    if (usage == null) {
+      return committed;
+    }
+    return committed.onSuccess(r -> meter(usage, store.metersUsage())
+        .onFailure(e -> log.warn("usage of a stored turn not metered: {}", e.getMessage())));
+  }
+
+  /** Meters one exchange (unless {@code recorded} already) and charges its tokens to the key's token limits. */
+  private Future<Void> meter(RecordUsage usage, boolean recorded) {
+    Future<Void> charged = limiter.charge(usage.subject(), usage.limits(), (long) usage.promptTokens() + usage.completionTokens());
+    return recorded ? charged : Future.all(meter.record(usage), charged).mapEmpty();
   }
 
   /** Runs one store command, timed by outcome. */

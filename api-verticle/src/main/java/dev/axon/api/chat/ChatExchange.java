@@ -14,6 +14,7 @@ import dev.axon.common.chat.ChatRequest;
 import dev.axon.common.chat.Usage;
 import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitTurn;
+import dev.axon.common.tenant.RecordUsage;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import io.vertx.core.Future;
@@ -50,6 +51,8 @@ final class ChatExchange {
   private final ExchangeRenderer renderer;
   private final ChatCall call;
   private final ApiKey key;
+  /** The usage went to the store with the turn's commit: the exchange's listeners must not meter it again. */
+  private boolean usageMetered;
   private final ConversationState conversation;
   private final String requestId;
   private final ChoiceAccumulator[] choices;
@@ -261,8 +264,15 @@ final class ChatExchange {
     List<ChatMessage> messages = new ArrayList<>(call.request().messages().size() + 1);
     messages.addAll(call.request().messages());
     messages.add(choices[0].toMessage());
+    // The usage rides with the commit: one store round trip writes the turn and meters it. It counts as metered from
+    // the moment it is sent, so a client leaving during the commit does not get it metered twice; a refused commit
+    // meters nothing, and the exchange's failure then meters it as any other.
+    Usage usage = totalUsage();
+    RecordUsage metering = new RecordUsage(key.name(), call.request().model(), key.limits(), usage.promptTokens(),
+        usage.completionTokens(), usage.cachedTokens());
+    usageMetered = true;
     return store.commit(new CommitTurn(conversation.id(), key.ownerHash(), call.clientModel(), messages,
-        conversation.lockToken(), conversation.expectedCount()));
+        conversation.lockToken(), conversation.expectedCount(), metering)).onFailure(e -> usageMetered = false);
   }
 
   /** Prompt tokens are counted once (every choice saw the same prompt); completions add up. */
@@ -321,7 +331,7 @@ final class ChatExchange {
     }
     ExchangeSummary summary = new ExchangeSummary(requestId, key.name(), key.ownerHash(), call.clientModel(), call.request().model(),
         servedModel, servedProvider, conversation.id(), call.stream(), call.n(), status, error, usage,
-        startNanos, acceptedNanos, firstEventNanos, System.nanoTime(), turnsStartedNanos, turnsEndedNanos);
+        startNanos, acceptedNanos, firstEventNanos, System.nanoTime(), turnsStartedNanos, turnsEndedNanos, usageMetered);
     rc.put(ExchangeSummary.CONTEXT_KEY, summary);
     for (ExchangeListener listener : context.listeners()) {
       try {

@@ -19,12 +19,13 @@ import dev.axon.common.error.ErrorKind;
  * @param turnsStartedNanos when the turns were sent to the pool, 0 when none was
  * @param turnsEndedNanos   when the last turn ended (its final event, its failure, or the client leaving), 0 when none
  *                          was sent: from start to end the exchange waited on the pool and the provider
+ * @param usageMetered      the usage was metered already, with the turn's commit (one store round trip for both)
  */
 public record ExchangeSummary(String requestId, String keyName, String ownerHash, String clientModel, String model,
                               String servedModel, String provider, String conversationId, boolean stream, int n,
                               int status, ErrorKind error, Usage usage,
                               long startNanos, long acceptedNanos, long firstEventNanos, long endNanos,
-                              long turnsStartedNanos, long turnsEndedNanos) {
+                              long turnsStartedNanos, long turnsEndedNanos, boolean usageMetered) {
 
   /** The key under which the summary is left in the routing context for handlers that run at the response's end. */
   public static final String CONTEXT_KEY = "axon.exchange";
@@ -35,7 +36,7 @@ public record ExchangeSummary(String requestId, String keyName, String ownerHash
                          int status, ErrorKind error, Usage usage,
                          long startNanos, long acceptedNanos, long firstEventNanos, long endNanos) {
     this(requestId, keyName, ownerHash, clientModel, model, servedModel, provider, conversationId, stream, n, status, error,
-        usage, startNanos, acceptedNanos, firstEventNanos, endNanos, 0, 0);
+        usage, startNanos, acceptedNanos, firstEventNanos, endNanos, 0, 0, false);
   }
 
   public double latencyMs() {

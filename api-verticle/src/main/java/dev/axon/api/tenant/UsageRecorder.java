@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Meters every finished chat completion from its {@link ExchangeSummary}: one request and its prompt, completion
  * and cached tokens for the key and the model it resolved to, and the tokens charged to the key's token limits.
- * Sent to the store after the response; a failure is logged (once per outage), never seen by the client.
+ * Sent to the store after the response; a failure is logged (once per outage), never seen by the client. A stored
+ * turn was metered with its commit already ({@link ExchangeSummary#usageMetered()}) and is skipped.
  */
 public final class UsageRecorder implements ExchangeListener {
 
@@ -31,7 +32,7 @@ public final class UsageRecorder implements ExchangeListener {
 
   @Override
   public void onExchange(ExchangeSummary summary) {
-    if (summary.model() == null || summary.keyName() == null) {
+    if (summary.model() == null || summary.keyName() == null || summary.usageMetered()) {
       return;
     }
     Usage usage = summary.usage() == null ? Usage.ZERO : summary.usage();

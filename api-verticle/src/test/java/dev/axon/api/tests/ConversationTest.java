@@ -15,6 +15,8 @@ import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
+import dev.axon.common.tenant.KeyLimits;
+import dev.axon.common.tenant.RecordUsage;
 import dev.axon.testkit.OpenAiSchemas;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -54,8 +56,11 @@ class ConversationTest extends ApiTestBase {
       assertEquals(expected, pool.requests.get(0).request().messages(), "history first, then the new messages");
 
       CommitTurn commit = store.commits.get(0);
+      JsonObject usage = r.bodyAsJsonObject().getJsonObject("usage");
       assertEquals(new CommitTurn(CONV, ownerHash(KEY_A), "gpt-4o",
-          List.of(ChatMessage.user("What is my name?"), ChatMessage.assistant("Your name is Ada.")), open.lockToken(), HISTORY.size()), commit);
+          List.of(ChatMessage.user("What is my name?"), ChatMessage.assistant("Your name is Ada.")), open.lockToken(), HISTORY.size(),
+          new RecordUsage("key-1", "claude-sonnet-4-6", KeyLimits.NONE, usage.getInteger("prompt_tokens"),
+              usage.getInteger("completion_tokens"), 0)), commit, "the turn's usage rides with its commit");
       assertEquals(0, store.aborts.size(), "the commit releases the lock");
       ctx.completeNow();
     })));

@@ -50,6 +50,7 @@ class TenantsTest {
   static final String TPM = "sk-axon-tpm-" + RUN;
   static final String HAIKU = "sk-axon-haiku-" + RUN;
   static final String METER = "sk-axon-meter-" + RUN;
+  static final String FOLD = "sk-axon-fold-" + RUN;
   static final String ADMIN = "sk-axon-admin-" + RUN;
   static final String RELOAD = "sk-axon-reload-" + RUN;
   static final ValkeyFixture VALKEY = ValkeyFixture.shared();
@@ -70,6 +71,7 @@ class TenantsTest {
             .add(key("tpm", TPM, new JsonObject().put("tokensPerMinute", 20)))
             .add(key("haiku", HAIKU, new JsonObject().put("models", new JsonArray().add("claude-haiku-4-5"))))
             .add(key("meter", METER, null))
+            .add(key("fold", FOLD, null))
             .add(key("admin", ADMIN, null).put("admin", true))
             .add(key("reload", RELOAD, new JsonObject().put("requestsPerMinute", 100))))
         .put("conversations", new JsonObject().put("maxMessages", 4).put("maxBytes", 4096))
@@ -347,6 +349,33 @@ class TenantsTest {
     assertTrue(big.getString("message").contains("4096 bytes"), big::encode);
     assertEquals(200, gateway.chat(KEY_A, request("x".repeat(5000)).put("store", false)).statusCode(),
         "a turn that is not stored is not bounded by conversation limits");
+  }
+
+  @Test
+  void aStoredTurnCostsOneValkeyReadAndOneWriteItsUsageIncluded() {
+    List<HttpResponse<Buffer>> turns = new ArrayList<>();
+    for (String text : List.of("remember this", "and this too")) {
+      turns.add(gateway.chat(FOLD, request(text)));
+    }
+    // A continued turn first: a script the server has not cached yet costs one more call (EVALSHA, then EVAL).
+    turns.add(gateway.chat(FOLD, request("go on").put("conversation_id", turns.get(0).bodyAsJsonObject().getString("conversation_id"))));
+    sleep(300); // what these exchanges send after their response has landed
+    long before = VALKEY.scriptCalls();
+    turns.add(gateway.chat(FOLD, request("and on").put("conversation_id", turns.get(1).bodyAsJsonObject().getString("conversation_id"))));
+    sleep(300); // the usage used to follow the response in a call of its own: it would be counted by now
+    assertEquals(2, VALKEY.scriptCalls() - before, "one read (open and lock), one write (commit with the usage)");
+    long prompt = 0;
+    for (HttpResponse<Buffer> r : turns) {
+      assertEquals(200, r.statusCode(), r::bodyAsString);
+      prompt += r.bodyAsJsonObject().getJsonObject("usage").getLong("prompt_tokens");
+    }
+    long expected = prompt;
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    JsonObject total = eventually(() -> {
+      JsonObject t = gateway.fetch("/v1/usage?from=" + today + "&to=" + today, FOLD).bodyAsJsonObject().getJsonObject("total");
+      return t.getLong("requests") == 4 ? t : null;
+    });
+    assertEquals(expected, total.getLong("prompt_tokens"), "every turn metered, each once");
   }
 
   @Test

@@ -21,16 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Usage in Valkey, one hash per key and day, {@code axon:usage:{<key name>}:<YYYY-MM-DD>}, and one per day for all
- * keys, {@code axon:usage:all:{<YYYY-MM-DD>}}, with the fields {@code requests:<model>}, {@code prompt:<model>},
- * {@code completion:<model>} and {@code cached:<model>} (atomic {@code HINCRBY}s), each hash expiring
- * {@value UsageMeter#RETENTION_DAYS} days after its day. Outside a cluster one script call writes both hashes; in a
- * cluster they sit in different slots, so two calls are sent together.
+ * Usage in Valkey, in the hashes {@link UsageHashes} names, with the fields {@code requests:<model>},
+ * {@code prompt:<model>}, {@code completion:<model>} and {@code cached:<model>} (atomic {@code HINCRBY}s). Outside a
+ * cluster one script call writes both hashes; in a cluster they sit in different slots, so two calls are sent
+ * together. A stored turn's usage is usually written by the conversation store's commit instead (one round trip).
  */
 final class ValkeyUsageMeter implements UsageMeter {
 
   private static final Logger log = LoggerFactory.getLogger(ValkeyUsageMeter.class);
-  private static final LuaScript RECORD = LuaScript.load("usage_record.lua");
+  private static final LuaScript RECORD = LuaScript.load("usage_add.lua", "usage_record.lua");
 
   private final Redis redis;
   private volatile StoreOptions options;
@@ -44,14 +43,6 @@ final class ValkeyUsageMeter implements UsageMeter {
     this.guard = new ValkeyClients.Guard(log, "usage meter", () -> this.options.getCommandTimeoutMs());
   }
 
-  static String keyDay(String subject, String day) {
-    return "axon:usage:{" + subject + "}:" + day;
-  }
-
-  static String allDay(String day) {
-    return "axon:usage:all:{" + day + "}";
-  }
-
   @Override
   public void reconfigure(StoreOptions next) {
     this.options = new StoreOptions(next);
@@ -60,17 +51,14 @@ final class ValkeyUsageMeter implements UsageMeter {
   @Override
   public Future<Void> record(RecordUsage usage) {
     long now = System.currentTimeMillis();
-    String day = LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L)).toString();
-    // Kept RETENTION_DAYS full days after the day itself.
-    long ttl = (RETENTION_DAYS + 1) * 86_400L - Math.floorMod(now, 86_400_000L) / 1000;
-    List<String> args = List.of(usage.model(), Integer.toString(usage.promptTokens()), Integer.toString(usage.completionTokens()),
-        Integer.toString(usage.cachedTokens()), Long.toString(ttl));
+    List<String> keys = UsageHashes.keys(usage.subject(), now);
+    List<String> args = UsageHashes.args(usage, now);
     if (!clustered) {
-      return guard.guard(RECORD.run(redis, List.of(keyDay(usage.subject(), day), allDay(day)), args), "record").mapEmpty();
+      return guard.guard(RECORD.run(redis, keys, args), "record").mapEmpty();
     }
     return Future.all(
-            guard.guard(RECORD.run(redis, List.of(keyDay(usage.subject(), day)), args), "record"),
-            guard.guard(RECORD.run(redis, List.of(allDay(day)), args), "record"))
+            guard.guard(RECORD.run(redis, List.of(keys.get(0)), args), "record"),
+            guard.guard(RECORD.run(redis, List.of(keys.get(1)), args), "record"))
         .mapEmpty();
   }
 
@@ -84,7 +72,7 @@ final class ValkeyUsageMeter implements UsageMeter {
     }
     List<Future<Response>> reads = new ArrayList<>(days.size());
     for (LocalDate day : days) {
-      String key = query.subject() == null ? allDay(day.toString()) : keyDay(query.subject(), day.toString());
+      String key = query.subject() == null ? UsageHashes.allDay(day.toString()) : UsageHashes.keyDay(query.subject(), day.toString());
       reads.add(guard.guard(redis.send(Request.cmd(Command.HGETALL).arg(key)), "query"));
     }
     return Future.all(reads).map(all -> {

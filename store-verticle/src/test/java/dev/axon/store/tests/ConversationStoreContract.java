@@ -19,6 +19,11 @@ import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.stats.StoreStats;
+import dev.axon.common.tenant.KeyLimits;
+import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.UsageQuery;
+import dev.axon.common.tenant.UsageRecord;
+import dev.axon.common.tenant.UsageReport;
 import dev.axon.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -27,6 +32,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -171,6 +178,48 @@ abstract class ConversationStoreContract {
             assertEquals(2, ((Conversation) body).messageCount());
             ctx.completeNow();
           })));
+        })));
+  }
+
+  /** A commit of {@code texts} that carries the usage of its exchange for {@code subject}. */
+  static Future<CommitResult> createMetered(Vertx vertx, String id, String subject, int prompt, int completion, String lockToken) {
+    return ask(vertx, Addresses.STORE_COMMIT, new CommitTurn(id, OWNER, "claude-sonnet-4-6", List.of(ChatMessage.user("metered")),
+        lockToken, 0, new RecordUsage(subject, "claude-haiku-4-5", KeyLimits.NONE, prompt, completion, 0)));
+  }
+
+  /** The usage of {@code subject} today, once it shows {@code requests} requests (metering follows the commit). */
+  static Future<UsageRecord> usageOnce(Vertx vertx, String subject, long requests) {
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    Future<UsageRecord> attempt = ask(vertx, Addresses.STORE_USAGE_QUERY, new UsageQuery(subject, today, today))
+        .map(r -> ((UsageReport) r).records().stream().findFirst().orElse(null));
+    return attempt.compose(record -> record != null && record.requests() >= requests
+        ? Future.succeededFuture(record)
+        : pause(vertx, 20).compose(v -> usageOnce(vertx, subject, requests)));
+  }
+
+  @Test
+  void aStoredTurnMetersTheUsageItCarriesAndARefusedOneMetersNothing(Vertx vertx, VertxTestContext ctx) {
+    String subject = "meter-" + UUID.randomUUID();
+    String id = newId();
+    createMetered(vertx, id, subject, 11, 7, null)
+        .compose(r -> usageOnce(vertx, subject, 1))
+        .compose(record -> {
+          ctx.verify(() -> {
+            assertEquals("claude-haiku-4-5", record.model());
+            assertEquals(List.of(1L, 11L, 7L), List.of(record.requests(), record.promptTokens(), record.completionTokens()));
+          });
+          // The same id again: refused (it exists), so nothing is metered.
+          return createMetered(vertx, id, subject, 100, 100, null).map(r -> (Object) r).recover(e -> {
+            ctx.verify(() -> assertEquals(ErrorKind.CONFLICT, kindOf(e)));
+            return Future.succeededFuture();
+          });
+        })
+        .compose(v -> createMetered(vertx, newId(), subject, 1, 2, null))
+        .compose(r -> usageOnce(vertx, subject, 2))
+        .onComplete(ctx.succeeding(record -> ctx.verify(() -> {
+          assertEquals(List.of(2L, 12L, 9L), List.of(record.requests(), record.promptTokens(), record.completionTokens()),
+              "the refused commit added nothing");
+          ctx.completeNow();
         })));
   }
 

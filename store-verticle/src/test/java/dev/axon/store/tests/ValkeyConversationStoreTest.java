@@ -56,6 +56,27 @@ class ValkeyConversationStoreTest extends ConversationStoreContract {
   }
 
   @Test
+  void aStoredTurnCarryingItsUsageIsStillOneScriptCall(Vertx vertx, VertxTestContext ctx) {
+    String subject = "meter-rt-" + java.util.UUID.randomUUID();
+    long[] before = new long[1];
+    createMetered(vertx, newId(), subject, 3, 4, null)
+        .compose(r -> {
+          before[0] = VALKEY.scriptCalls();
+          return createMetered(vertx, newId(), subject, 5, 6, null);
+        })
+        .compose(r -> usageOnce(vertx, subject, 2))
+        .onComplete(ctx.succeeding(record -> ctx.verify(() -> {
+          assertEquals(1, VALKEY.scriptCalls() - before[0], "one round trip: the commit with its usage");
+          assertEquals(8L, record.promptTokens());
+          assertEquals(10L, record.completionTokens());
+          String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+          long ttl = Long.parseLong(VALKEY.command("TTL axon:usage:{" + subject + "}:" + day).substring(1));
+          assertTrue(ttl > 90 * 86_400L, "usage kept 90 days after its day, TTL " + ttl);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void theOwnersIndexSharesItsHashTagAndExpiredConversationsLeaveIt(Vertx vertx, VertxTestContext ctx) {
     String owner = "owner-exp-" + java.util.UUID.randomUUID();
     String id = newId();
