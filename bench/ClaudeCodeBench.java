@@ -40,8 +40,10 @@ import java.util.regex.Pattern;
  *       CLI turns alone leave it interpreted (measured: 6.1–6.8 ms pooled overhead without this, 1.3–3.7 ms with it);</li>
  *   <li>each measured step starts after a quiet gap, so none shares the two cores with the previous step's
  *       background work (the pooled session's reset after release runs in the CLI right after each request);</li>
- *   <li>warm-up plus measured turns stay within one session's life ({@code maxTurns} 200), so both sides are
- *       processes of the same age.</li>
+ *   <li>300 warm-up turns: with 100, the gateway's JIT was still compiling the claude-code path during the
+ *       measurement, on the cores the CLI needs (17.8 ms of gateway CPU per turn, about half of it C2; 9.8–14.8 ms
+ *       after 300); the script raises the gateway's {@code maxTurns} so warm-up plus measured turns stay within one
+ *       session's life, and both sides are processes of the same age.</li>
  * </ul>
  */
 public final class ClaudeCodeBench {
