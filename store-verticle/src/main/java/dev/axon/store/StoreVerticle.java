@@ -91,7 +91,7 @@ public class StoreVerticle extends VerticleBase {
     consumers.add(bus.<RateLimitRelease>consumer(Addresses.STORE_RATE_RELEASE,
         m -> Replies.reply(m, timed("rate_release", () -> limiter.release(m.body())), log, "rate limiter")));
     consumers.add(bus.<RecordUsage>consumer(Addresses.STORE_USAGE_RECORD,
-        m -> Replies.reply(m, timed("usage_record", () -> meter(m.body(), false)), log, "usage meter")));
+        m -> Replies.reply(m, timed("usage_record", () -> meterAndCharge(m.body(), false)), log, "usage meter")));
     consumers.add(bus.<UsageQuery>consumer(Addresses.STORE_USAGE_QUERY,
         m -> Replies.reply(m, timed("usage_query", () -> meter.query(m.body())), log, "usage meter")));
     consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_STORE, m -> {
@@ -132,12 +132,12 @@ public class StoreVerticle extends VerticleBase {
     if (usage == null) {
       return committed;
     }
-    return committed.onSuccess(r -> meter(usage, store.metersUsage())
+    return committed.onSuccess(r -> meterAndCharge(usage, store.metersUsage())
         .onFailure(e -> log.warn("usage of a stored turn not metered: {}", e.getMessage())));
   }
 
   /** Meters one exchange (unless {@code recorded} already) and charges its tokens to the key's token limits. */
-  private Future<Void> meter(RecordUsage usage, boolean recorded) {
+  private Future<Void> meterAndCharge(RecordUsage usage, boolean recorded) {
     Future<Void> charged = limiter.charge(usage.subject(), usage.limits(), (long) usage.promptTokens() + usage.completionTokens());
     return recorded ? charged : Future.all(meter.record(usage), charged).mapEmpty();
   }

@@ -51,8 +51,6 @@ final class ChatExchange {
   private final ExchangeRenderer renderer;
   private final ChatCall call;
   private final ApiKey key;
-  /** The usage went to the store with the turn's commit: the exchange's listeners must not meter it again. */
-  private boolean usageMetered;
   private final ConversationState conversation;
   private final String requestId;
   private final ChoiceAccumulator[] choices;
@@ -64,6 +62,8 @@ final class ChatExchange {
   private boolean allAccepted;
   private boolean opened;
   private boolean finished;
+  /** The usage went to the store with the turn's commit: the exchange's listeners must not meter it again. */
+  private boolean usageMetered;
   private final long startNanos;
   private long acceptedNanos;
   private long firstEventNanos;

@@ -113,9 +113,9 @@ public final class ValkeyConversationStore implements ConversationStore {
     if (!liveSetApart) {
       keys.add(ConversationKeys.LIVE_SET);
       keys.addAll(ConversationKeys.owner(request.ownerHash()));
-      if (meters) {
-        keys.addAll(UsageHashes.keys(request.usage().subject(), nowMs));
-      }
+    }
+    if (meters) {
+      keys.addAll(UsageHashes.keys(request.usage().subject(), nowMs));
     }
     List<String> args = new ArrayList<>(14 + request.messages().size());
     args.add(request.ownerHash());

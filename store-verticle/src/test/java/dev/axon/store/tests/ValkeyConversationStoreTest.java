@@ -8,9 +8,11 @@ import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.stats.StoreStats;
 import dev.axon.testkit.ValkeyFixture;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -38,17 +40,19 @@ class ValkeyConversationStoreTest extends ConversationStoreContract {
     })));
   }
 
+  /** The script calls {@code step} makes, once it is done. */
+  static Future<Long> scriptCallsOf(Supplier<Future<?>> step) {
+    long before = VALKEY.scriptCalls();
+    return step.get().map(r -> VALKEY.scriptCalls() - before);
+  }
+
   @Test
   void aStoredTurnIsOneScriptCallThatAlsoListsItForItsOwner(Vertx vertx, VertxTestContext ctx) {
     String owner = "owner-rt-" + java.util.UUID.randomUUID();
-    long[] before = new long[1];
     create(vertx, newId(), owner, "the first call caches the script")
-        .compose(r -> {
-          before[0] = VALKEY.scriptCalls();
-          return create(vertx, newId(), owner, "hello", "hi");
-        })
-        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-          assertEquals(1, VALKEY.scriptCalls() - before[0], "one round trip: the commit, the live set and the owner's index");
+        .compose(r -> scriptCallsOf(() -> create(vertx, newId(), owner, "hello", "hi")))
+        .onComplete(ctx.succeeding(calls -> ctx.verify(() -> {
+          assertEquals(1L, calls, "one round trip: the commit, the live set and the owner's index");
           assertEquals(":2", VALKEY.command("ZCARD axon:owner:{" + owner + "}:conversations"));
           assertEquals(":2", VALKEY.command("ZCARD axon:owner:{" + owner + "}:expiry"));
           ctx.completeNow();
@@ -58,15 +62,15 @@ class ValkeyConversationStoreTest extends ConversationStoreContract {
   @Test
   void aStoredTurnCarryingItsUsageIsStillOneScriptCall(Vertx vertx, VertxTestContext ctx) {
     String subject = "meter-rt-" + java.util.UUID.randomUUID();
-    long[] before = new long[1];
+    long[] calls = new long[1];
     createMetered(vertx, newId(), subject, 3, 4, null)
-        .compose(r -> {
-          before[0] = VALKEY.scriptCalls();
-          return createMetered(vertx, newId(), subject, 5, 6, null);
+        .compose(r -> scriptCallsOf(() -> createMetered(vertx, newId(), subject, 5, 6, null)))
+        .compose(n -> {
+          calls[0] = n;
+          return usageOnce(vertx, subject, 2);
         })
-        .compose(r -> usageOnce(vertx, subject, 2))
         .onComplete(ctx.succeeding(record -> ctx.verify(() -> {
-          assertEquals(1, VALKEY.scriptCalls() - before[0], "one round trip: the commit with its usage");
+          assertEquals(1, calls[0], "one round trip: the commit with its usage");
           assertEquals(8L, record.promptTokens());
           assertEquals(10L, record.completionTokens());
           String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
