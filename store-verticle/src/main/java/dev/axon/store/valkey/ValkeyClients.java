@@ -26,7 +26,10 @@ public final class ValkeyClients {
   private ValkeyClients() {
   }
 
-  /** A pooled client for the configured mode; it reconnects by itself when the server returns. */
+  /**
+   * A client for the configured mode that pipelines every command down one connection ({@link PipelinedRedis}); it
+   * reconnects by itself when the server returns.
+   */
   public static Redis create(Vertx vertx, StoreOptions options) {
     RedisOptions redisOptions = new RedisOptions();
     switch (options.getMode()) {
@@ -40,14 +43,14 @@ public final class ValkeyClients {
       default:
         redisOptions.setConnectionString(options.getValkeyUrl());
     }
-    return Redis.createClient(vertx, redisOptions
+    return new PipelinedRedis(Redis.createClient(vertx, redisOptions
         .setMaxPoolSize(options.getMaxPoolSize())
         .setMaxPoolWaiting(1024)
         .setMaxWaitingHandlers(4096)
         .setNetClientOptions(new NetClientOptions()
             .setConnectTimeout((int) options.getConnectTimeoutMs())
             .setTcpNoDelay(true)
-            .setTcpKeepAlive(true)));
+            .setTcpKeepAlive(true))));
   }
 
   /**

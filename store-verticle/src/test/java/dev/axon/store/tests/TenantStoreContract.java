@@ -254,6 +254,30 @@ abstract class TenantStoreContract {
         .onComplete(ctx.succeeding(r -> ctx.completeNow()));
   }
 
+  /**
+   * Usage records leave after the response, with nothing holding the next request back, so a busy gateway sends them
+   * faster than one at a time per connection: none may be lost. (The pooled Valkey client queued them for a
+   * connection, and past 1,024 waiting commands refused the rest.)
+   */
+  @Test
+  void aBurstOfUsageRecordsIsMeteredInFull(Vertx vertx, VertxTestContext ctx) {
+    String s = subject();
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    int burst = 3000;
+    List<Future<Object>> records = new ArrayList<>();
+    for (int i = 0; i < burst; i++) {
+      records.add(ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-haiku-4-5", KeyLimits.NONE, 2, 1, 0)));
+    }
+    Future.join(records)
+        .compose(all -> ask(vertx, Addresses.STORE_USAGE_QUERY, new UsageQuery(s, today, today)))
+        .onComplete(ctx.succeeding(report -> ctx.verify(() -> {
+          long failed = records.stream().filter(Future::failed).count();
+          assertEquals(0, failed, "records refused: " + records.stream().filter(Future::failed).findFirst().map(f -> f.cause().getMessage()).orElse(""));
+          assertEquals(List.of(new UsageRecord(today, "claude-haiku-4-5", burst, 2L * burst, burst, 0)), ((UsageReport) report).records());
+          ctx.completeNow();
+        })));
+  }
+
   private static long sum(UsageReport report, String model) {
     return report.records().stream().filter(r -> r.model().equals(model)).mapToLong(UsageRecord::requests).sum();
   }
