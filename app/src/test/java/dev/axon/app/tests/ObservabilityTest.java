@@ -78,8 +78,9 @@ class ObservabilityTest {
     // The store, on Valkey, by Axon and by the Redis client itself.
     assertEquals(2, value(text, "axon_store_command_seconds_count", Map.of("backend", "valkey", "command", "commit", "outcome", "ok")));
     assertTrue(value(text, "vertx_redis_processing_time_seconds_count", Map.of()) >= 3, "the Redis client's own timings");
-    // Vert.x: HTTP server, event bus (per-instance addresses collapsed), JVM.
-    assertTrue(value(text, "vertx_http_server_requests_total", Map.of()) >= 3);
+    // Vert.x's own HTTP server meters are off (the edge's say the same for less); the event bus (per-instance
+    // addresses collapsed); the JVM.
+    assertFalse(text.contains("vertx_http_server_requests_total"), "Vert.x's HTTP server meters are off");
     assertTrue(value(text, "axon_eventbus_messages_total", Map.of("address", "axon.turn.events.*", "direction", "sent")) > 0, "turn events");
     assertTrue(value(text, "axon_eventbus_messages_total", Map.of("address", "axon.store.conversation.commit", "direction", "sent")) >= 2);
     assertTrue(value(text, "axon_eventbus_messages_total", Map.of("address", "axon.store.conversation.commit", "direction", "received")) >= 2);
