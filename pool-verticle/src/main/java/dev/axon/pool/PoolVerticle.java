@@ -25,6 +25,8 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,8 @@ public class PoolVerticle extends VerticleBase {
   /** Cancels for running turns: still heard while they drain, so a caller whose client left can free its session. */
   private MessageConsumer<TurnCancel> cancels;
   private final Map<String, Provider> providers = new LinkedHashMap<>();
+  private static final int MAX_REMEMBERED_CHAINS = 1024;
+  private final Map<String, List<Provider>> chains = new HashMap<>();
   private PoolOptions options;
   private PoolRegistry pools;
   private TurnRunner runner;
@@ -141,13 +145,26 @@ public class PoolVerticle extends VerticleBase {
     });
   }
 
-  /** The providers to try for a model, in order: its own, then its fallbacks. */
+  /**
+   * The providers to try for a model, in order: its own, then its fallbacks. Remembered per model until the
+   * configuration changes (matching the routes for every turn showed in profiles); model names come from clients,
+   * so the memory is bounded.
+   */
   private List<Provider> providerChain(String model) {
+    List<Provider> known = chains.get(model);
+    if (known != null) {
+      return known;
+    }
     List<Provider> chain = new ArrayList<>();
     for (String name : options.providerChain(model)) {
       chain.add(providers.get(name));
     }
-    return chain;
+    if (chains.size() >= MAX_REMEMBERED_CHAINS) {
+      chains.clear();
+    }
+    List<Provider> remembered = Collections.unmodifiableList(chain);
+    chains.put(model, remembered);
+    return remembered;
   }
 
   /**
@@ -164,6 +181,7 @@ public class PoolVerticle extends VerticleBase {
       return;
     }
     options = next;
+    chains.clear();
     for (String name : next.providersInUse()) {
       Provider provider = providers.get(name);
       if (provider == null) {
