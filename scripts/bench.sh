@@ -46,11 +46,13 @@ cleanup() { for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done; wai
 trap cleanup EXIT
 
 if [ "$MODE" = smoke ]; then
-  SECONDS_PER=1; WARMUP=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_CHUNKS=20
+  SECONDS_PER=1; WARMUP=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_FAST_WARMUP=5; STREAM_CHUNKS=20
 else
-  # 300 warm-up streams (30,000 chunks) per path: with 50, the JIT was still compiling the streaming path during the
-  # measurement, and the relay p99 measured 1.6–3.1 ms where the warm path gives 0.8–1.3 ms.
-  SECONDS_PER=10; WARMUP=5; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=30; STREAM_WARMUP=300; STREAM_CHUNKS=100
+  # Warm-up per streaming path: 3,000 unpaced streams (a few seconds) compile what runs once per stream, as in a
+  # gateway that has served many; 100 paced ones then settle the timing. With only 300 paced streams the per-stream
+  # code still ran in C1 and the first chunk of a stream took over 1 ms in a third of the streams. 60 measured streams
+  # (6,000 chunks) per path.
+  SECONDS_PER=10; WARMUP=5; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
 fi
 GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
 # Gateways start as scripts/run.sh starts them: from the class-data archive of the jar (built here when missing).
@@ -100,6 +102,8 @@ echo "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"conten
 echo "{\"model\":\"claude-sonnet-4-6\",\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"$PROMPT\"}]}" >"$WORK/openai-nostore.json"
 echo "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":512,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH $STREAM_CHUNKS 2\"}]}" >"$WORK/anthropic-stream.json"
 echo "{\"model\":\"claude-sonnet-4-6\",\"stream\":true,\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH $STREAM_CHUNKS 2\"}]}" >"$WORK/openai-stream.json"
+echo "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":512,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH $STREAM_CHUNKS 0\"}]}" >"$WORK/anthropic-stream-fast.json"
+echo "{\"model\":\"claude-sonnet-4-6\",\"stream\":true,\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH $STREAM_CHUNKS 0\"}]}" >"$WORK/openai-stream-fast.json"
 echo "{\"model\":\"claude-sonnet-4-6\",\"stream\":true,\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH 20 500\"}]}" >"$WORK/openai-slow-stream.json"
 
 # wrk_run name url body auth connections → one JSON line in $WORK/$name.json
@@ -141,10 +145,13 @@ wrk_run mockgw-c64 "$MOCKGW" "$WORK/openai-nostore.json" "$AUTH" 64 >>"$RESULTS"
 wrk_run vertx-c64 "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" 64 >>"$RESULTS"
 
 log "3/5 streaming: time to first byte and per-chunk relay delay ($STREAM_CHUNKS-chunk replies), then $STREAMS open streams"
-java -jar "$BENCH_JAR" stream url="$UPSTREAM" body="$WORK/anthropic-stream.json" requests="$STREAM_REQUESTS" warmup="$STREAM_WARMUP" \
-  | jq -c '. + {name: "stream-direct"}' >>"$RESULTS"
-java -jar "$BENCH_JAR" stream url="$GATEWAY" body="$WORK/openai-stream.json" header="Authorization:$AUTH" requests="$STREAM_REQUESTS" warmup="$STREAM_WARMUP" \
-  | jq -c '. + {name: "stream-gateway"}' >>"$RESULTS"
+# One probe measures both paths, their streams alternating, so both see the same moments of the shared machine. Its
+# JVM must not pause mid-measurement: with the default collector and heap its own young collections (13–23 ms on
+# 2 cores) were most of the chunks over 1 ms. With a 768 MB young generation it allocates less than that in a run.
+java -XX:+UseParallelGC -Xms1g -Xmn768m -jar "$BENCH_JAR" stream requests="$STREAM_REQUESTS" warmup="$STREAM_WARMUP" fastWarmup="$STREAM_FAST_WARMUP" \
+  name=stream-direct url="$UPSTREAM" body="$WORK/anthropic-stream.json" fastBody="$WORK/anthropic-stream-fast.json" \
+  vs.name=stream-gateway vs.url="$GATEWAY" vs.body="$WORK/openai-stream.json" vs.fastBody="$WORK/openai-stream-fast.json" \
+  vs.header="Authorization:$AUTH" >>"$RESULTS"
 java -jar "$BENCH_JAR" streams url="$GATEWAY" body="$WORK/openai-slow-stream.json" header="Authorization:$AUTH" \
   streams="$STREAMS" rampSeconds=5 pid="$GA_PID" | jq -c '. + {name: "streams-gateway"}' >>"$RESULTS"
 
