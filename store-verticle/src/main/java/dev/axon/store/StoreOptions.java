@@ -16,7 +16,10 @@ public final class StoreOptions {
   public static final String DEFAULT_VALKEY_URL = "redis://localhost:6379";
   /** Seven days: a conversation untouched this long is forgotten. Refreshed on every write. */
   public static final long DEFAULT_CONVERSATION_TTL_SECONDS = 604_800;
-  /** Connections to Valkey; each pipelines many commands. */
+  /**
+   * Connections the Valkey client may open (in a cluster, one per master); commands are pipelined down one per store
+   * verticle.
+   */
   public static final int DEFAULT_MAX_POOL_SIZE = 8;
   /** A command that takes longer makes the request fail fast with 503 instead of hanging. */
   public static final long DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
