@@ -122,6 +122,26 @@ class PoolVerticleTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  /** The pool remembers each model's provider chain: a configuration change must still move the model at once. */
+  @Test
+  void aConfigurationChangeMovesAModelToItsNewProvider(Vertx vertx, VertxTestContext ctx) {
+    JsonObject next = config().put("provider", "anthropic")
+        .put("anthropic", new JsonObject().put("baseUrl", "http://127.0.0.1:9").put("apiKey", "sk-ant-test"));
+    TurnProbe.open(vertx)
+        .compose(before -> before.run(say("first")).map(t -> before.accepted.provider()))
+        .compose(first -> {
+          ctx.verify(() -> assertEquals("mock", first));
+          vertx.eventBus().publish(Addresses.CONFIG_POOL, next);
+          return delay(vertx, 100);
+        })
+        .compose(v -> TurnProbe.open(vertx))
+        .compose(after -> after.start(say("second")))
+        .onComplete(ctx.succeeding(accepted -> ctx.verify(() -> {
+          assertEquals("anthropic", accepted.provider());
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void concurrentTurnsEachGetTheirOwnReply(Vertx vertx, VertxTestContext ctx) {
     int turns = 4;
