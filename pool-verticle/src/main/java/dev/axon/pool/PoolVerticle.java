@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public class PoolVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(PoolVerticle.class);
+  private static final int MAX_REMEMBERED_CHAINS = 1024;
 
   private final String instanceId = UUID.randomUUID().toString();
   private final PoolMetrics metrics;
@@ -49,7 +50,6 @@ public class PoolVerticle extends VerticleBase {
   /** Cancels for running turns: still heard while they drain, so a caller whose client left can free its session. */
   private MessageConsumer<TurnCancel> cancels;
   private final Map<String, Provider> providers = new LinkedHashMap<>();
-  private static final int MAX_REMEMBERED_CHAINS = 1024;
   private final Map<String, List<Provider>> chains = new HashMap<>();
   private PoolOptions options;
   private PoolRegistry pools;
