@@ -23,6 +23,15 @@ import org.slf4j.Logger;
  */
 public final class ValkeyClients {
 
+  /**
+   * Commands in flight on one connection. All of a store verticle's commands share one pipelined connection, so this
+   * is its whole queue: it must hold what a busy gateway sends while Valkey is slow (10,000 turns a second for the
+   * 2 s command timeout is 20,000 commands, twice that in a cluster, where a usage record is two). At 4,096 a burst
+   * of 5,000 usage records was partly refused ("Redis waiting queue is full"); a waiting command costs a few hundred
+   * bytes.
+   */
+  static final int MAX_IN_FLIGHT = 65_536;
+
   private ValkeyClients() {
   }
 
@@ -46,7 +55,7 @@ public final class ValkeyClients {
     return new PipelinedRedis(Redis.createClient(vertx, redisOptions
         .setMaxPoolSize(options.getMaxPoolSize())
         .setMaxPoolWaiting(1024)
-        .setMaxWaitingHandlers(4096)
+        .setMaxWaitingHandlers(MAX_IN_FLIGHT)
         .setNetClientOptions(new NetClientOptions()
             .setConnectTimeout((int) options.getConnectTimeoutMs())
             .setTcpNoDelay(true)
