@@ -20,9 +20,9 @@ import dev.axon.common.tenant.RecordUsage;
 import dev.axon.common.tenant.UsageQuery;
 import dev.axon.store.ratelimit.RateLimiter;
 import dev.axon.store.usage.UsageMeter;
+import dev.axon.store.valkey.PipelinedRedis;
 import dev.axon.store.valkey.ValkeyClients;
 import dev.axon.store.valkey.ValkeyConversationStore;
-import io.vertx.redis.client.Redis;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -44,6 +44,8 @@ public class StoreVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(StoreVerticle.class);
 
+  /** The Valkey client the three components share; null for the memory backend. */
+  private PipelinedRedis redis;
   private ConversationStore store;
   private RateLimiter limiter;
   private UsageMeter meter;
@@ -65,8 +67,7 @@ public class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     StoreOptions options = new StoreOptions(config());
-    // One Valkey client for the three components (null for the memory backend).
-    Redis redis = "memory".equals(options.getBackend()) ? null : ValkeyClients.create(vertx, options);
+    redis = "memory".equals(options.getBackend()) ? null : ValkeyClients.create(vertx, options);
     store = redis == null ? ConversationStore.create(vertx, options) : new ValkeyConversationStore(options, redis);
     limiter = RateLimiter.create(options, redis);
     meter = UsageMeter.create(options, redis);
@@ -100,6 +101,9 @@ public class StoreVerticle extends VerticleBase {
         limiter.reconfigure(next);
         meter.reconfigure(next);
         store.reconfigure(next);
+        if (redis != null) {
+          redis.reconfigure(next);
+        }
         log.info("store configuration applied");
       } catch (RuntimeException e) {
         log.error("configuration change rejected by the store: {}", e.getMessage());

@@ -37,9 +37,10 @@ public final class ValkeyClients {
 
   /**
    * A client for the configured mode that pipelines every command down one connection ({@link PipelinedRedis}); it
-   * reconnects by itself when the server returns.
+   * reconnects by itself when the server returns, and replaces a connection that stops answering. Call on the store
+   * verticle's context: the watchdog's timer belongs to it.
    */
-  public static Redis create(Vertx vertx, StoreOptions options) {
+  public static PipelinedRedis create(Vertx vertx, StoreOptions options) {
     RedisOptions redisOptions = new RedisOptions();
     switch (options.getMode()) {
       case "cluster":
@@ -52,14 +53,14 @@ public final class ValkeyClients {
       default:
         redisOptions.setConnectionString(options.getValkeyUrl());
     }
-    return new PipelinedRedis(Redis.createClient(vertx, redisOptions
+    return new PipelinedRedis(vertx, Redis.createClient(vertx, redisOptions
         .setMaxPoolSize(options.getMaxPoolSize())
         .setMaxPoolWaiting(1024)
         .setMaxWaitingHandlers(MAX_IN_FLIGHT)
         .setNetClientOptions(new NetClientOptions()
             .setConnectTimeout((int) options.getConnectTimeoutMs())
             .setTcpNoDelay(true)
-            .setTcpKeepAlive(true))));
+            .setTcpKeepAlive(true))), options);
   }
 
   /**
