@@ -76,6 +76,34 @@ class SlowClientTest extends ApiTestBase {
     }));
   }
 
+  /** The idle timeout counts from a connection's last request, not from its first. */
+  @Test
+  void aBusyKeepAliveConnectionOutlivesTheTimeoutAndClosesOnceIdle(Vertx vertx, VertxTestContext ctx) {
+    int requests = 8;
+    long everyMs = HEADERS_TIMEOUT_MS * 3 / 8;
+    connect(vertx).onComplete(ctx.succeeding(socket -> {
+      StringBuilder got = new StringBuilder();
+      AtomicLong sent = new AtomicLong();
+      long[] lastSentAt = new long[1];
+      socket.handler(b -> got.append(b.toString()));
+      long ticker = vertx.setPeriodic(1, everyMs, t -> {
+        if (sent.get() < requests) {
+          sent.incrementAndGet();
+          lastSentAt[0] = System.nanoTime();
+          socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+      });
+      socket.closeHandler(v -> ctx.verify(() -> {
+        vertx.cancelTimer(ticker);
+        int answered = got.toString().split("HTTP/1.1 200", -1).length - 1;
+        assertTrue(answered == requests, "answered " + answered + " of " + requests + " before the close");
+        long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastSentAt[0]);
+        assertTrue(idleMs >= HEADERS_TIMEOUT_MS - 50 && idleMs < HEADERS_TIMEOUT_MS + 2_000, "closed " + idleMs + " ms after the last request");
+        ctx.completeNow();
+      }));
+    }));
+  }
+
   @Test
   void aBodyThatTricklesHasItsConnectionClosed(Vertx vertx, VertxTestContext ctx) {
     long started = System.nanoTime();

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,8 @@ public final class TurnRunner {
   private long heartbeatMs;
   private DeliveryOptions heartbeatDelivery;
   private final Map<String, ActiveTurn> active = new HashMap<>();
+  /** The deadline sweep's timer while armed, else -1. */
+  private long deadlineSweep = -1;
 
   private static final class ActiveTurn {
     final TurnRequest request;
@@ -69,7 +72,8 @@ public final class TurnRunner {
     boolean cancelled;
     boolean timedOut;
     boolean retried;
-    long timeoutTimer = -1;
+    /** {@link System#nanoTime()} by which the running session must have finished; 0 while none runs. */
+    long deadlineNanos;
     /** Text deltas produced since the last message went out, sent together at the end of this event-loop turn. */
     StringBuilder pendingText;
 
@@ -237,12 +241,40 @@ public final class TurnRunner {
     }
   }
 
+  /**
+   * Arms the deadline sweep unless it is armed: it stops the sessions of turns past their deadline, and runs again while
+   * turns run. One timer for all turns, checking a quarter of the timeout (at most a second) apart, instead of one
+   * timer armed and cancelled per turn (1.2 % of the event loop at load).
+   */
+  private void sweepDeadlines() {
+    if (deadlineSweep >= 0) {
+      return;
+    }
+    deadlineSweep = vertx.setTimer(Math.max(10, Math.min(1000, turnTimeoutMs / 4)), t -> {
+      deadlineSweep = -1;
+      long now = System.nanoTime();
+      boolean running = false;
+      for (ActiveTurn turn : active.values()) {
+        if (turn.deadlineNanos == 0) {
+          continue;
+        }
+        if (now - turn.deadlineNanos >= 0 && !turn.timedOut) {
+          turn.timedOut = true;
+          turn.lease.session().cancel();
+        } else {
+          running = true;
+        }
+      }
+      if (running) {
+        sweepDeadlines();
+      }
+    });
+  }
+
   private void run(ActiveTurn turn) {
     Lease lease = turn.lease;
-    turn.timeoutTimer = vertx.setTimer(turnTimeoutMs, t -> {
-      turn.timedOut = true;
-      lease.session().cancel();
-    });
+    turn.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(turnTimeoutMs);
+    sweepDeadlines();
     Future<ChatEvent.Done> outcome;
     try {
       outcome = lease.session().run(turn.request.request(), turn.request.streamed(), event -> emit(turn, event));
@@ -262,7 +294,7 @@ public final class TurnRunner {
   }
 
   private void finish(ActiveTurn turn, Lease lease, AsyncResult<ChatEvent.Done> ar) {
-    vertx.cancelTimer(turn.timeoutTimer);
+    turn.deadlineNanos = 0;
     if (ar.succeeded() || turn.cancelled) {
       turn.trace.end(ar.failed() ? ar.cause() : null);
     }

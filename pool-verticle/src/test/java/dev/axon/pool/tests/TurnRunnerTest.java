@@ -196,6 +196,24 @@ class TurnRunnerTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  /** One sweep times every turn out and stops when none runs: a turn that starts later is timed all the same. */
+  @Test
+  void aTurnStartedAfterTheDeadlineSweepWentQuietStillTimesOut(Vertx vertx, VertxTestContext ctx) {
+    ScriptedProvider provider = new ScriptedProvider(vertx).thenRun(RunMode.OK, RunMode.HANG);
+    deploy(vertx, provider, 200)
+        .compose(p -> TurnProbe.open(vertx))
+        .compose(first -> first.run(say("hi")).map(t -> first))
+        .compose(first -> delay(vertx, 500))
+        .compose(v -> TurnProbe.open(vertx))
+        .compose(second -> second.run(say("again")).map(t -> second))
+        .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
+          assertWellFormed(second);
+          ChatEvent.Failed failed = assertInstanceOf(ChatEvent.Failed.class, second.terminal.future().result().event());
+          assertEquals(ErrorKind.TIMEOUT, failed.kind());
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void vanishedCallerIsNoticedByTheHeartbeatAndItsTurnStopped(Vertx vertx, VertxTestContext ctx) {
     ScriptedProvider provider = new ScriptedProvider(vertx).thenRun(RunMode.HANG);
