@@ -102,6 +102,38 @@ abstract class ConversationStoreContract {
         })));
   }
 
+  /** A client may start a conversation with a long history: all of it is kept, in order (the script appends in batches). */
+  @Test
+  void aLongFirstTurnIsStoredWhole(Vertx vertx, VertxTestContext ctx) {
+    String id = newId();
+    String[] texts = new String[2_501];
+    for (int i = 0; i < texts.length; i++) {
+      texts[i] = "message " + i;
+    }
+    create(vertx, id, OWNER, texts)
+        .compose(result -> {
+          ctx.verify(() -> assertEquals(texts.length, result.messageCount()));
+          return ask(vertx, Addresses.STORE_GET, new GetConversation(id, OWNER));
+        })
+        .compose(body -> {
+          Conversation c = (Conversation) body;
+          ctx.verify(() -> {
+            assertEquals(texts.length, c.messageCount());
+            for (int i = 0; i < texts.length; i++) {
+              assertEquals("message " + i, c.messages().get(i).text());
+            }
+          });
+          return ask(vertx, Addresses.STORE_OPEN, new OpenConversation(id, OWNER, "t1", 60_000));
+        })
+        .compose(opened -> ask(vertx, Addresses.STORE_COMMIT, new CommitTurn(id, OWNER, "claude-sonnet-4-6",
+            List.of(ChatMessage.user("one more"), ChatMessage.assistant("and its answer")), "t1", texts.length)))
+        .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
+          assertEquals(texts.length + 2, ((CommitResult) result).messageCount());
+          assertFalse(((CommitResult) result).created());
+          ctx.completeNow();
+        })));
+  }
+
   @Test
   void anotherOwnerSeesNothing(Vertx vertx, VertxTestContext ctx) {
     String id = newId();
