@@ -2,7 +2,7 @@
 # Axon's benchmark. Starts everything it needs on loopback (Valkey, the mock Anthropic upstream, a minimal Vert.x
 # server, gateways), runs bounded loads, stops everything, and prints one table, also written to
 # bench/results/latest.md and bench/results/latest.json. Every figure is measured side by side with its baseline
-# in the same run, so the ratios hold on a noisy machine.
+# in the same run (the non-streaming ones in turn with it, in rounds), so the ratios hold on a noisy machine.
 #
 #   scripts/bench.sh            the full benchmark (about 13 minutes; the claude CLI part when it is installed)
 #   scripts/bench.sh --smoke    a few seconds of each part, to keep the benchmark working (CI runs this)
@@ -46,13 +46,16 @@ cleanup() { for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done; wai
 trap cleanup EXIT
 
 if [ "$MODE" = smoke ]; then
-  SECONDS_PER=1; WARMUP=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_FAST_WARMUP=5; STREAM_CHUNKS=20
+  SECONDS_PER=1; WARMUP=1; ROUNDS=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_FAST_WARMUP=5; STREAM_CHUNKS=20
 else
   # Warm-up per streaming path: 3,000 unpaced streams (a few seconds) compile what runs once per stream, as in a
   # gateway that has served many; 100 paced ones then settle the timing. With only 300 paced streams the per-stream
   # code still ran in C1 and the first chunk of a stream took over 1 ms in a third of the streams. 60 measured streams
   # (6,000 chunks) per path.
-  SECONDS_PER=10; WARMUP=5; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
+  # A figure and its baseline are measured in turn, ROUNDS times over, and each reports the median of its rounds: on
+  # this shared VM one 10 s run after the other saw different machines (the minimal server measured 61,500 and
+  # 84,100 requests/s in one run, minutes apart).
+  SECONDS_PER=10; WARMUP=5; ROUNDS=3; ROUND_SECONDS=5; ROUND_WARMUP=2; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
 fi
 GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
 # Gateways start as scripts/run.sh starts them: from the class-data archive of the jar (built here when missing).
@@ -115,6 +118,24 @@ wrk_run() {
     | tail -1 >"$WORK/$name.json"
   jq -c --arg n "$name" --argjson c "$c" '. + {name: $n, connections: $c}' "$WORK/$name.json" 2>/dev/null || echo "{\"name\":\"$name\",\"failed\":true}"
 }
+# interleaved connections "name|url|body|auth"... → each spec run in turn, ROUNDS times over ($ROUND_SECONDS s each),
+# every round's line and then, per name, one line with the median of its rounds (rps, p50, p99, p99.9)
+interleaved() {
+  local c=$1 i spec name url body auth; shift
+  for i in $(seq 1 "$ROUNDS"); do
+    for spec in "$@"; do
+      IFS='|' read -r name url body auth <<<"$spec"
+      WARMUP=${ROUND_WARMUP:-$WARMUP} SECONDS_PER=${ROUND_SECONDS:-$SECONDS_PER} wrk_run "$name-r$i" "$url" "$body" "$auth" "$c" | tee -a "$WORK/rounds.jsonl"
+    done
+  done
+  for spec in "$@"; do
+    IFS='|' read -r name _ <<<"$spec"
+    jq -s -c --arg n "$name" --argjson c "$c" '[.[] | select(.name | startswith($n + "-r"))] as $r
+      | def med(f): ($r | map(f) | sort | .[(length - 1) / 2 | floor]);
+      {name: $n, connections: $c, rounds: ($r | length), rps: med(.rps), p50: med(.p50), p99: med(.p99), p999: med(.p999),
+       requests: ($r | map(.requests // 0) | add), errors: ($r | map(.errors // 0) | add), non2xx: ($r | map(.non2xx // 0) | add)}' "$WORK/rounds.jsonl"
+  done
+}
 AUTH="Bearer sk-bench"
 UPSTREAM="http://127.0.0.1:$MPORT/v1/messages"
 GATEWAY="http://127.0.0.1:$GA/v1/chat/completions"
@@ -136,13 +157,12 @@ wrk_run limit-upstream "$UPSTREAM" "$WORK/anthropic.json" "" 64 >>"$RESULTS"
 
 log "2/5 gateway overhead, non-streaming: gateway → anthropic provider → mock upstream, against the upstream directly"
 for c in $CONCURRENCY; do
-  wrk_run "direct-c$c" "$UPSTREAM" "$WORK/anthropic.json" "" "$c" >>"$RESULTS"
-  wrk_run "gateway-valkey-c$c" "$GATEWAY" "$WORK/openai.json" "$AUTH" "$c" >>"$RESULTS"
-  wrk_run "gateway-nostore-c$c" "$GATEWAY" "$WORK/openai-nostore.json" "$AUTH" "$c" >>"$RESULTS"
+  interleaved "$c" "direct-c$c|$UPSTREAM|$WORK/anthropic.json|" "gateway-valkey-c$c|$GATEWAY|$WORK/openai.json|$AUTH" \
+    "gateway-nostore-c$c|$GATEWAY|$WORK/openai-nostore.json|$AUTH" >>"$RESULTS"
 done
 log "   gateway with the mock provider and the in-memory store, against the minimal server"
-wrk_run mockgw-c64 "$MOCKGW" "$WORK/openai-nostore.json" "$AUTH" 64 >>"$RESULTS"
-wrk_run vertx-c64 "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" 64 >>"$RESULTS"
+interleaved 64 "mockgw-c64|$MOCKGW|$WORK/openai-nostore.json|$AUTH" \
+  "vertx-c64|http://127.0.0.1:$BPORT/v1/chat/completions|$WORK/openai.json|" >>"$RESULTS"
 
 log "3/5 streaming: time to first byte and per-chunk relay delay ($STREAM_CHUNKS-chunk replies), then $STREAMS open streams"
 # One probe measures both paths, one after the other, each with its streams back to back. It keeps the JVM's default
@@ -205,6 +225,8 @@ MD=$OUT/latest.md
   echo
   echo "## 2. Gateway overhead, non-streaming (gateway → anthropic provider → mock upstream vs. the upstream directly)"
   echo
+  echo "Each figure is the median of $ROUNDS rounds of ${ROUND_SECONDS:-$SECONDS_PER} s, the three paths of a row run in turn in each round (every round in latest.json)."
+  echo
   echo "| connections | direct req/s | gateway+Valkey req/s | gateway, no store req/s | direct p50/p99/p99.9 ms | gateway+Valkey p50/p99/p99.9 ms | gateway, no store p50/p99/p99.9 ms |"
   echo "| ---: | ---: | ---: | ---: | --- | --- | --- |"
   for c in $CONCURRENCY; do
@@ -212,7 +234,7 @@ MD=$OUT/latest.md
     echo "| $c | $(r $d .rps) | $(r $g .rps) ($(pct "$(r $g .rps)" "$(r $d .rps)")%) | $(r $n .rps) | $(r $d .p50) / $(r $d .p99) / $(r $d .p999) | $(r $g .p50) / $(r $g .p99) / $(r $g .p999) | $(r $n .p50) / $(r $n .p99) / $(r $n .p999) |"
   done
   echo
-  echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server ($(pct "$(r mockgw-c64 .rps)" "$(r vertx-c64 .rps)")%)."
+  echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server ($(pct "$(r mockgw-c64 .rps)" "$(r vertx-c64 .rps)")%; medians of $ROUNDS rounds run in turn)."
   echo
   echo "## 3. Streaming"
   echo
