@@ -254,19 +254,27 @@ public final class TurnRunner {
       deadlineSweep = -1;
       long now = System.nanoTime();
       boolean running = false;
+      List<ActiveTurn> late = null;
       for (ActiveTurn turn : active.values()) {
         if (turn.deadlineNanos == 0) {
           continue;
         }
         if (now - turn.deadlineNanos >= 0 && !turn.timedOut) {
-          turn.timedOut = true;
-          turn.lease.session().cancel();
+          late = late == null ? new ArrayList<>() : late;
+          late.add(turn);
         } else {
           running = true;
         }
       }
       if (running) {
         sweepDeadlines();
+      }
+      // Stopped after the walk: a session may end its turn at once, and the turn leaves the map it walked.
+      if (late != null) {
+        for (ActiveTurn turn : late) {
+          turn.timedOut = true;
+          turn.lease.session().cancel();
+        }
       }
     });
   }

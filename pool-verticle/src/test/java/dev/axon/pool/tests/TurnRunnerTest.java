@@ -196,6 +196,24 @@ class TurnRunnerTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  /** Turns past their deadline in the same sweep all time out (a session may end its turn while the sweep walks them). */
+  @Test
+  void severalTurnsPastTheirDeadlineAllTimeOut(Vertx vertx, VertxTestContext ctx) {
+    ScriptedProvider provider = new ScriptedProvider(vertx).thenRun(RunMode.HANG, RunMode.HANG, RunMode.HANG);
+    Codecs.register(vertx);
+    vertx.deployVerticle(new RunnerVerticle(provider, new PoolSettings(3, 3, 200, 5_000, 10, 1_000, 0, 60_000), 200, 100))
+        .compose(id -> statsWhen(vertx, 2000, "warm", s -> s.idle() == 3))
+        .compose(v -> Future.all(TurnProbe.open(vertx), TurnProbe.open(vertx), TurnProbe.open(vertx)))
+        .compose(probes -> Future.all(probes.<TurnProbe>list().stream().map(p -> p.run(say("hi")).map(t -> p)).toList()))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          for (TurnProbe probe : all.<TurnProbe>list()) {
+            ChatEvent.Failed failed = assertInstanceOf(ChatEvent.Failed.class, probe.terminal.future().result().event());
+            assertEquals(ErrorKind.TIMEOUT, failed.kind());
+          }
+          ctx.completeNow();
+        })));
+  }
+
   /** One sweep times every turn out and stops when none runs: a turn that starts later is timed all the same. */
   @Test
   void aTurnStartedAfterTheDeadlineSweepWentQuietStillTimesOut(Vertx vertx, VertxTestContext ctx) {
