@@ -2,6 +2,7 @@ package dev.axon.testkit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
@@ -24,10 +25,11 @@ public final class StallingProxy {
   /** A proxy to {@code host:port}, listening on a free loopback port. */
   public static Future<StallingProxy> start(Vertx vertx, String host, int port) {
     NetServer server = vertx.createNetServer();
+    NetClient client = vertx.createNetClient();
     StallingProxy proxy = new StallingProxy(server);
     server.connectHandler(in -> {
       in.pause();
-      vertx.createNetClient().connect(port, host).onComplete(connected -> {
+      client.connect(port, host).onComplete(connected -> {
         if (connected.failed()) {
           in.close();
           return;
