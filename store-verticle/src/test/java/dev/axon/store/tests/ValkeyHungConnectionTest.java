@@ -59,8 +59,9 @@ class ValkeyHungConnectionTest {
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalledAt[0]);
-          // The watchdog gives up within the command timeout and a period or two of its own.
-          assertTrue(recoveredMs < 4 * COMMAND_TIMEOUT_MS + 1000, "recovered in " + recoveredMs + " ms");
+          // The watchdog gives up within the command timeout and a period or two of its own (about 1 s here); the
+          // bound leaves room for a slow machine, and without the watchdog nothing recovers at all.
+          assertTrue(recoveredMs < 5_000, "recovered in " + recoveredMs + " ms");
           proxy[0].close();
           ctx.completeNow();
         })));
