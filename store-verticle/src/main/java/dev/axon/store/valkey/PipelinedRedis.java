@@ -96,12 +96,11 @@ public final class PipelinedRedis implements Redis {
 
   /** A connection that failed or closed: given back to the client, whose pool discards it. */
   private void drop(Line l) {
-    l.setAside = false;
     Future<Line> current = line;
     if (current != null && current.succeeded() && current.result() == l) {
       line = null;
     }
-    l.connection.close();
+    l.giveBack();
   }
 
   /**
@@ -138,8 +137,10 @@ public final class PipelinedRedis implements Redis {
     long answered;
     long answeredAtLastLook;
     long quietSince = System.nanoTime();
-    /** Set aside by the watchdog: closed once nothing waits on it any more. */
+    /** Set aside by the watchdog: given back once nothing waits on it any more. */
     boolean setAside;
+    /** Given back to the client's pool: a lease may be given back only once (a second time throws). */
+    boolean givenBack;
     final Handler<AsyncResult<Object>> answer = done -> answered();
 
     Line(RedisConnection connection) {
@@ -155,7 +156,14 @@ public final class PipelinedRedis implements Redis {
     private void answered() {
       answered++;
       if (--inFlight == 0 && setAside) {
-        setAside = false;
+        giveBack();
+      }
+    }
+
+    /** Closes the pooled connection once, whichever of its failure, its end or its last answer comes first. */
+    void giveBack() {
+      if (!givenBack) {
+        givenBack = true;
         connection.close();
       }
     }
