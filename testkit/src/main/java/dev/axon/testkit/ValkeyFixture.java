@@ -77,6 +77,13 @@ public final class ValkeyFixture {
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 
+  /** Reads the server has made from its clients' sockets so far ({@code INFO stats}): a measure of system calls. */
+  public long readsProcessed() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("total_reads_processed:(\\d+)")
+        .matcher(LocalServers.bulk(host, port, "INFO stats"));
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
   /** Scripts run so far: a measure of round trips, since Axon writes through scripts. */
   public long scriptCalls() {
     return calls("evalsha") + calls("eval");

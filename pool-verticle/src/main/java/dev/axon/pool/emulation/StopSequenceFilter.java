@@ -1,5 +1,6 @@
 package dev.axon.pool.emulation;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,8 +20,17 @@ public final class StopSequenceFilter {
   private String matched;
 
   public StopSequenceFilter(List<String> stops) {
-    this.stops = stops.stream().filter(s -> s != null && !s.isEmpty()).toList();
-    this.longest = this.stops.stream().mapToInt(String::length).max().orElse(0);
+    // Every turn builds one, nearly always without stop sequences: no streams for an empty list.
+    List<String> kept = new ArrayList<>(stops.size());
+    int max = 0;
+    for (String s : stops) {
+      if (s != null && !s.isEmpty()) {
+        kept.add(s);
+        max = Math.max(max, s.length());
+      }
+    }
+    this.stops = kept;
+    this.longest = max;
   }
 
   /** Whether there is anything to enforce. */

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * most {@code maxPoolSize} commands in flight. Usage records leave after the response, without back-pressure, so under
  * load they queued for a connection until the pool's wait queue overflowed: at 64 connections through the
  * {@code anthropic} provider, 2.6 % of the requests went unmetered ({@code ConnectionPoolTooBusyException}), and the
- * failures' stack traces alone were 1.6 % of the event loop. Pipelined, commands wait only for Valkey, which reads
- * what arrived together in one go.
+ * failures' stack traces alone were 1.6 % of the event loop. Pipelined, commands wait only for Valkey, and those sent
+ * in one event-loop pass leave in one write ({@link FlushCoalescing}), which Valkey reads in one go.
  *
  * <p>A connection that fails or closes is dropped, and the next command opens another (through the client, so
  * Sentinel and cluster modes find their servers as before); commands in flight on it fail, and the store's guard
@@ -86,6 +86,7 @@ public final class PipelinedRedis implements Redis {
     }
     Future<Line> opening = client.connect().map(c -> {
       Line l = new Line(c);
+      FlushCoalescing.install(c);
       c.exceptionHandler(e -> drop(l));
       c.endHandler(v -> drop(l));
       return l;

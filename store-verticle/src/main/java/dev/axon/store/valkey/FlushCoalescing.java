@@ -1,0 +1,74 @@
+package dev.axon.store.valkey;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.impl.PooledRedisConnection;
+import io.vertx.redis.client.impl.RedisStandaloneConnection;
+import java.lang.reflect.Field;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets the commands a store verticle sends in one event-loop pass leave in one system call.
+ *
+ * <p>The Redis client writes and flushes every command on its own: a {@code send} per command on the gateway, and a
+ * {@code read} per command on Valkey, although at load the event loop commits dozens of turns per pass (it wakes
+ * rarely and handles many sockets each time). Netty's {@link FlushConsolidationHandler}, put in front of the
+ * connection's pipeline, holds a flush made outside a read until the event loop's queued tasks have run, and a flush
+ * made while the connection reads its replies until the read is over: what was written meanwhile leaves together.
+ * Commands keep their own replies and failures, and a command alone waits for nothing (its flush runs as soon as the
+ * current pass ends).
+ *
+ * <p>The client does not expose its socket, so it is read from the connection once (a private field of Vert.x's
+ * standalone connection). Where that fails — another client version, a cluster connection, which spans several
+ * sockets — commands are flushed one by one as before.
+ */
+final class FlushCoalescing {
+
+  private static final Logger log = LoggerFactory.getLogger(FlushCoalescing.class);
+  static final String HANDLER = "axon-flush-coalescing";
+  /** Flushes held at most before one goes out anyway, bounding what waits in the socket's buffer. */
+  private static final int MAX_HELD_FLUSHES = 256;
+  private static final Field SOCKET = socketField();
+
+  private FlushCoalescing() {
+  }
+
+  /** Installs the handler on the connection's socket; true when it is there. */
+  static boolean install(RedisConnection connection) {
+    NetSocketInternal socket = socketOf(connection);
+    if (socket == null) {
+      return false;
+    }
+    ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+    if (pipeline.get(HANDLER) == null) {
+      pipeline.addFirst(HANDLER, new FlushConsolidationHandler(MAX_HELD_FLUSHES, true));
+    }
+    return true;
+  }
+
+  private static NetSocketInternal socketOf(RedisConnection connection) {
+    if (SOCKET == null || !(connection instanceof PooledRedisConnection pooled)
+        || !(pooled.actual() instanceof RedisStandaloneConnection standalone)) {
+      return null;
+    }
+    try {
+      return SOCKET.get(standalone) instanceof NetSocketInternal socket ? socket : null;
+    } catch (IllegalAccessException e) {
+      return null;
+    }
+  }
+
+  private static Field socketField() {
+    try {
+      Field f = RedisStandaloneConnection.class.getDeclaredField("netSocket");
+      f.setAccessible(true);
+      return f;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.info("Valkey commands are flushed one by one: {}", e.toString());
+      return null;
+    }
+  }
+}
