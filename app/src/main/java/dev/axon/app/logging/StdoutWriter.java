@@ -5,10 +5,8 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import io.netty.util.internal.PlatformDependent;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -17,6 +15,10 @@ import java.util.concurrent.locks.LockSupport;
  * queued up, writes it through one buffer and flushes once. At a few lines per second each line is written at once;
  * under load, hundreds of lines share one system call.
  *
+ * <p>The queue is lock-free (Netty's bounded multi-producer queue): with a lock, each event loop's offer contended with
+ * the writer's drain and woke it through the lock (1–2 % of an event loop at load). The writer parks when it finds
+ * nothing, and only then does a caller wake it.
+ *
  * <p>No line is lost and memory stays bounded: when the queue is full (stdout slower than the logging for long), the
  * caller writes its line itself, as a synchronous appender would. At JVM exit a shutdown hook writes what is still
  * queued, and lines logged after that are written directly.
@@ -24,20 +26,21 @@ import java.util.concurrent.locks.LockSupport;
 public final class StdoutWriter {
 
   private static final int QUEUE_LINES = 16_384;
-  private static final int BATCH_LINES = 512;
   private static final long EXIT_FLUSH_MS = 2_000;
   private static final int GATHER_NANOS = 500_000;
 
   private static volatile StdoutWriter instance;
 
   private final OutputStream out;
-  private final BlockingQueue<byte[]> queue;
+  private final Queue<byte[]> queue;
   private final Thread thread;
   private volatile boolean direct;
+  /** The writer is parked, or about to, until a line comes: the next caller unparks it. */
+  private volatile boolean idle;
 
   StdoutWriter(OutputStream out, int queueLines) {
     this.out = new BufferedOutputStream(out, 64 * 1024);
-    this.queue = new ArrayBlockingQueue<>(queueLines);
+    this.queue = PlatformDependent.newFixedMpscQueue(queueLines);
     this.thread = new Thread(this::run, "axon-stdout");
     thread.setDaemon(true);
     thread.start();
@@ -69,7 +72,9 @@ public final class StdoutWriter {
       }
     } else if (direct) {
       // closed while this line was queued: nobody else will take it
-      drainAndFlush(new ArrayList<>());
+      drainAndFlush();
+    } else if (idle) {
+      LockSupport.unpark(thread);
     }
   }
 
@@ -82,39 +87,35 @@ public final class StdoutWriter {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    drainAndFlush(new ArrayList<>());
+    drainAndFlush();
   }
 
   private void run() {
-    List<byte[]> batch = new ArrayList<>(BATCH_LINES);
-    while (!direct) {
-      byte[] first;
-      try {
-        first = queue.poll(1, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        break;
-      }
-      if (first == null) {
+    while (!direct && !Thread.currentThread().isInterrupted()) {
+      if (queue.isEmpty()) {
+        idle = true;
+        // Checked again once idle is visible: a line offered before a caller could see it would wait a whole second.
+        if (queue.isEmpty()) {
+          LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+        }
+        idle = false;
         continue;
       }
-      batch.add(first);
       do {
-        drainAndFlush(batch);
-        // Lines keep coming: let them gather for a moment. While this thread is not waiting on the queue, a logging
-        // thread's offer wakes nobody, so under load the event loops make no system call to log.
+        drainAndFlush();
+        // Lines keep coming: let them gather for a moment. While this thread is not idle, a logging thread's offer
+        // wakes nobody, so under load the event loops make no system call to log.
         LockSupport.parkNanos(GATHER_NANOS);
       } while (!queue.isEmpty() && !direct);
     }
   }
 
-  private void drainAndFlush(List<byte[]> batch) {
+  private void drainAndFlush() {
     synchronized (out) {
-      do {
-        for (byte[] line : batch) {
-          writeQuietly(line);
-        }
-        batch.clear();
-      } while (queue.drainTo(batch, BATCH_LINES) > 0);
+      byte[] line;
+      while ((line = queue.poll()) != null) {
+        writeQuietly(line);
+      }
       flushQuietly();
     }
   }

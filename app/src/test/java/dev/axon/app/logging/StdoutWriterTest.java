@@ -128,4 +128,21 @@ class StdoutWriterTest {
     writer.write(line(500));
     assertEquals(expected(501), sink.lines(), "nothing left in the queue, the last line written by its caller");
   }
+
+  @Test
+  void aLineAfterAQuietSpellWakesTheWriter() throws InterruptedException {
+    Sink sink = new Sink(false);
+    StdoutWriter writer = new StdoutWriter(sink, 16);
+    long started = System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      Thread.sleep(100);
+      writer.write(line(i));
+      await(sink, i + 1);
+    }
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertEquals(expected(3), sink.lines());
+    // The idle writer parks for up to a second: a line that did not wake it would wait out most of that, three times.
+    assertTrue(ms < 1_500, "three lines after quiet spells took " + ms + " ms");
+    writer.close(1000);
+  }
 }
