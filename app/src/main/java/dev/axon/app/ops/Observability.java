@@ -10,12 +10,8 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.core.Vertx;
@@ -41,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a Prometheus registry that Vert.x's own meters (HTTP server and client, event bus, net, pools, JVM, Redis
  *       client) and Axon's (edge, pools, store) share, scraped by {@code GET /metrics} on this node — every node of a
  *       cluster serves its own;</li>
- *   <li>an OpenTelemetry tracer for Vert.x: W3C propagation only (no SDK, nothing recorded) by default, the
- *       autoconfigured SDK with an OTLP/HTTP exporter when {@code tracing.exporter} is {@code otlp};</li>
+ *   <li>a tracer for Vert.x: W3C propagation only ({@link W3cPropagation}, nothing recorded) by default, the
+ *       OpenTelemetry tracer with the autoconfigured SDK and an OTLP/HTTP exporter when {@code tracing.exporter} is
+ *       {@code otlp};</li>
  *   <li>the node's drain state and the per-node objects each verticle gets ({@link #edge()}, {@link #poolMetrics()},
  *       {@link #storeMetrics()}).</li>
  * </ul>
@@ -55,6 +52,8 @@ public final class Observability {
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
   private final TracingOptions tracing;
+  /** The tracer when tracing only propagates (no exporter); null otherwise. */
+  private final W3cPropagation propagation;
   private final Drain drain = new Drain();
   // Made on first use, after Vert.x has set up the registry (its meter filters must come before any meter).
   private EdgeOps edge;
@@ -70,16 +69,14 @@ public final class Observability {
       prometheus = null;
       registry = new CompositeMeterRegistry();
     }
-    if (!tracing.enabled()) {
-      sdk = null;
-      openTelemetry = null;
-    } else if (tracing.exporting()) {
+    if (tracing.exporting()) {
       sdk = autoconfigured(tracing);
       openTelemetry = sdk;
+      propagation = null;
     } else {
       sdk = null;
-      openTelemetry = OpenTelemetry.propagating(ContextPropagators.create(
-          TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())));
+      openTelemetry = null;
+      propagation = tracing.enabled() ? W3cPropagation.register() : null;
     }
   }
 
@@ -106,6 +103,8 @@ public final class Observability {
     if (openTelemetry != null) {
       options.setTracingOptions(new OpenTelemetryOptions());
       builder.withTracer(new OpenTelemetryTracingFactory(openTelemetry));
+    } else if (propagation != null) {
+      builder.withTracer(tracingOptions -> propagation);
     }
     return builder.with(options);
   }
@@ -135,7 +134,8 @@ public final class Observability {
   public synchronized EdgeOps edge() {
     if (edge == null) {
       Supplier<String> scrape = prometheus == null ? null : prometheus::scrape;
-      edge = new EdgeOps(registry, scrape, drain, openTelemetry == null ? null : Observability::currentTraceId);
+      edge = new EdgeOps(registry, scrape, drain,
+          openTelemetry != null ? Observability::currentTraceId : propagation != null ? W3cPropagation::currentTraceId : null);
     }
     return edge;
   }
@@ -152,11 +152,6 @@ public final class Observability {
       storeMetrics = StoreMetrics.of(registry);
     }
     return storeMetrics;
-  }
-
-  /** The tracer, or null when tracing is off. */
-  public OpenTelemetry openTelemetry() {
-    return openTelemetry;
   }
 
   /** Flushes and stops the span exporter (if any) and closes the registry. */
