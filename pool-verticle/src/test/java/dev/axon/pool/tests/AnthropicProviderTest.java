@@ -174,7 +174,9 @@ class AnthropicProviderTest {
 
   @Test
   void aWholeReplyMayTakeLongerThanTheHeadersTimeoutButNotThanTheWholeReplyTimeout() {
-    JsonObject timeouts = new JsonObject().put("headersTimeoutMs", 150).put("wholeReplyTimeoutMs", 3000)
+    // The attempt's first timer (connect + headers, 350 ms) fires before a whole reply is due: it must wait out the
+    // rest rather than time the reply out.
+    JsonObject timeouts = new JsonObject().put("connectTimeoutMs", 200).put("headersTimeoutMs", 150).put("wholeReplyTimeoutMs", 3000)
         .put("retry", new JsonObject().put("maxRetries", 0));
     mock.enqueue(MockReply.text("generated slowly").delayBeforeHeaders(600));
     ProviderHarness.Turn whole = h.runWhole(provider(timeouts), request(MODEL, "x"));

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,6 +176,8 @@ public final class HttpTurn {
     private boolean over;
     private boolean draining;
     private long timer = -1;
+    /** When the running timer fires (System.nanoTime()). */
+    private long timerFiresAt;
     private long timeoutMs;
     private long lastActivityNanos;
     private String waitingFor;
@@ -321,11 +324,25 @@ public final class HttpTurn {
       op.tryFail(failure);
     }
 
+    /**
+     * Times out the attempt after {@code ms} without activity. A running timer that fires no later than that is kept
+     * (when it fires, the rest is waited out): an attempt arms three times (connecting, sent, answered), and
+     * cancelling and scheduling each time cost more than the one timer.
+     */
     private void arm(long ms, String what) {
-      cancelTimer();
       timeoutMs = ms;
       waitingFor = what;
-      lastActivityNanos = System.nanoTime();
+      long now = System.nanoTime();
+      lastActivityNanos = now;
+      if (timer >= 0 && timerFiresAt - (now + TimeUnit.MILLISECONDS.toNanos(ms)) <= 0) {
+        return;
+      }
+      cancelTimer();
+      schedule(ms, now);
+    }
+
+    private void schedule(long ms, long now) {
+      timerFiresAt = now + TimeUnit.MILLISECONDS.toNanos(ms);
       timer = vertx.setTimer(ms, this::onTimer);
     }
 
@@ -337,12 +354,13 @@ public final class HttpTurn {
         }
         return;
       }
-      long silentMs = (System.nanoTime() - lastActivityNanos) / 1_000_000;
+      long now = System.nanoTime();
+      long silentMs = (now - lastActivityNanos) / 1_000_000;
       if (silentMs >= timeoutMs) {
         log.debug("{}: {} from the upstream for {} ms", label, waitingFor, silentMs);
         fail(AttemptFailure.timeout(waitingFor, timeoutMs));
       } else {
-        timer = vertx.setTimer(Math.max(1, timeoutMs - silentMs), this::onTimer);
+        schedule(Math.max(1, timeoutMs - silentMs), now);
       }
     }
 
