@@ -37,6 +37,23 @@ class ValkeyHungConnectionTest {
 
   @Test
   void aConnectionThatStopsAnsweringIsReplaced(Vertx vertx, VertxTestContext ctx) {
+    // The watchdog gives up within the command timeout and a period or two of its own (about 1 s here); the bound
+    // leaves room for a slow machine, and without the watchdog nothing recovers at all.
+    stallAndRecover(vertx, ctx, COMMAND_TIMEOUT_MS, null, 5_000);
+  }
+
+  @Test
+  void theWatchdogTakesAReloadedCommandTimeout(Vertx vertx, VertxTestContext ctx) {
+    // Started with a 10 s timeout, reloaded to 300 ms: with the old bound the first stalled command alone would wait
+    // 10 s, and the watchdog longer.
+    stallAndRecover(vertx, ctx, 10_000, COMMAND_TIMEOUT_MS, 5_000);
+  }
+
+  /**
+   * Deploys a store through a proxy with {@code timeoutMs} (reloaded to {@code reloadedMs} when not null), records
+   * once, stalls the proxy, and expects a timeout and then a recovery within {@code boundMs} of the stall.
+   */
+  private static void stallAndRecover(Vertx vertx, VertxTestContext ctx, long timeoutMs, Long reloadedMs, long boundMs) {
     Codecs.register(vertx);
     RecordUsage usage = new RecordUsage("key-hung", "claude-haiku-4-5", KeyLimits.NONE, 1, 1, 0);
     StallingProxy[] proxy = new StallingProxy[1];
@@ -44,11 +61,14 @@ class ValkeyHungConnectionTest {
     StallingProxy.start(vertx, VALKEY.host(), VALKEY.port())
         .compose(p -> {
           proxy[0] = p;
-          JsonObject config = new JsonObject().put("backend", "valkey").put("valkey", new JsonObject()
-              .put("url", "redis://127.0.0.1:" + p.port()).put("commandTimeoutMs", COMMAND_TIMEOUT_MS).put("connectTimeoutMs", 300));
-          return vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(config));
+          return vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(config(p, timeoutMs)));
         })
-        .compose(id -> record(vertx, usage))
+        .compose(id -> {
+          if (reloadedMs != null) {
+            vertx.eventBus().publish(Addresses.CONFIG_STORE, config(proxy[0], reloadedMs));
+          }
+          return record(vertx, usage);
+        })
         .compose(v -> {
           proxy[0].stall();
           stalledAt[0] = System.nanoTime();
@@ -59,12 +79,15 @@ class ValkeyHungConnectionTest {
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stalledAt[0]);
-          // The watchdog gives up within the command timeout and a period or two of its own (about 1 s here); the
-          // bound leaves room for a slow machine, and without the watchdog nothing recovers at all.
-          assertTrue(recoveredMs < 5_000, "recovered in " + recoveredMs + " ms");
+          assertTrue(recoveredMs < boundMs, "recovered in " + recoveredMs + " ms");
           proxy[0].close();
           ctx.completeNow();
         })));
+  }
+
+  private static JsonObject config(StallingProxy proxy, long commandTimeoutMs) {
+    return new JsonObject().put("backend", "valkey").put("valkey", new JsonObject()
+        .put("url", "redis://127.0.0.1:" + proxy.port()).put("commandTimeoutMs", commandTimeoutMs).put("connectTimeoutMs", 300));
   }
 
   private static Future<Object> record(Vertx vertx, RecordUsage usage) {
