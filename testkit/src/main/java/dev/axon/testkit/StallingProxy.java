@@ -1,7 +1,9 @@
 package dev.axon.testkit;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -12,6 +14,7 @@ import java.util.List;
  * A TCP proxy on loopback whose open connections can be made to hang: after {@link #stall()} they swallow every byte
  * in both directions and never close, like a peer gone behind a firewall that drops packets, while connections made
  * afterwards pass through again. For testing what a client does with a connection that neither answers nor fails.
+ * {@link #hold()} is the recoverable kind: requests still reach the server, its answers wait until {@link #release()}.
  */
 public final class StallingProxy {
 
@@ -55,6 +58,20 @@ public final class StallingProxy {
     }
   }
 
+  /** Holds back what the server sends on every connection open now, until {@link #release()}. */
+  public void hold() {
+    synchronized (links) {
+      links.forEach(Link::hold);
+    }
+  }
+
+  /** Delivers what was held back, then lets the answers through again. */
+  public void release() {
+    synchronized (links) {
+      links.forEach(Link::release);
+    }
+  }
+
   public Future<Void> close() {
     synchronized (links) {
       links.forEach(Link::close);
@@ -66,6 +83,10 @@ public final class StallingProxy {
     final NetSocket in;
     final NetSocket out;
     volatile boolean stalled;
+    /** The context both sockets of the link run on (the link is made there). */
+    final Context context = Vertx.currentContext();
+    /** What the server sent while held; null when answers pass. Touched on the link's context only. */
+    Buffer held;
 
     Link(NetSocket in, NetSocket out) {
       this.in = in;
@@ -79,7 +100,12 @@ public final class StallingProxy {
         }
       });
       out.handler(b -> {
-        if (!stalled) {
+        if (stalled) {
+          return;
+        }
+        if (held != null) {
+          held.appendBuffer(b);
+        } else {
           in.write(b);
         }
       });
@@ -91,6 +117,27 @@ public final class StallingProxy {
         }
       });
       in.resume();
+    }
+
+    void hold() {
+      onServerSide(() -> {
+        if (held == null) {
+          held = Buffer.buffer();
+        }
+      });
+    }
+
+    void release() {
+      onServerSide(() -> {
+        if (held != null) {
+          in.write(held);
+          held = null;
+        }
+      });
+    }
+
+    private void onServerSide(Runnable action) {
+      context.runOnContext(v -> action.run());
     }
 
     void close() {

@@ -49,6 +49,45 @@ class ValkeyHungConnectionTest {
     stallAndRecover(vertx, ctx, 10_000, COMMAND_TIMEOUT_MS, 5_000);
   }
 
+  @Test
+  void aConnectionSetAsideIsGivenBackOnceItsServerAnswersAgain(Vertx vertx, VertxTestContext ctx) {
+    // One pooled connection: while the set-aside one is held, no other can be opened, so the store recovers only if
+    // the held connection goes back to the pool once its answers arrive.
+    Codecs.register(vertx);
+    RecordUsage usage = new RecordUsage("key-held", "claude-haiku-4-5", KeyLimits.NONE, 1, 1, 0);
+    StallingProxy[] proxy = new StallingProxy[1];
+    long[] releasedAt = new long[1];
+    StallingProxy.start(vertx, VALKEY.host(), VALKEY.port())
+        .compose(p -> {
+          proxy[0] = p;
+          JsonObject config = config(p, COMMAND_TIMEOUT_MS);
+          config.getJsonObject("valkey").put("maxPoolSize", 1);
+          return vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(config));
+        })
+        .compose(id -> record(vertx, usage))
+        .compose(v -> {
+          proxy[0].hold();
+          return record(vertx, usage).transform(ar -> {
+            ctx.verify(() -> assertEquals(ErrorKind.UNAVAILABLE, ((AxonException) ar.cause()).kind(), "a held connection times out"));
+            // long enough for the watchdog to set it aside (the timeout and two of its periods)
+            Promise<Void> later = Promise.promise();
+            vertx.setTimer(1_500, t -> later.complete());
+            return later.future();
+          });
+        })
+        .compose(v -> {
+          proxy[0].release();
+          releasedAt[0] = System.nanoTime();
+          return untilRecorded(vertx, usage, 40);
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - releasedAt[0]);
+          assertTrue(recoveredMs < 3_000, "recovered " + recoveredMs + " ms after the release");
+          proxy[0].close();
+          ctx.completeNow();
+        })));
+  }
+
   /**
    * Deploys a store through a proxy with {@code timeoutMs} (reloaded to {@code reloadedMs} when not null), records
    * once, stalls the proxy, and expects a timeout and then a recovery within {@code boundMs} of the stall.
