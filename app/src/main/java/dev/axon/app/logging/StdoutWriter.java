@@ -1,11 +1,11 @@
 package dev.axon.app.logging;
 
+import io.netty.util.internal.PlatformDependent;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
