@@ -9,12 +9,12 @@ import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.tenant.KeyLimits;
 import dev.axon.common.tenant.RecordUsage;
+import dev.axon.store.StoreOptions;
 import dev.axon.store.StoreVerticle;
 import dev.axon.testkit.StallingProxy;
 import dev.axon.testkit.ValkeyFixture;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +34,7 @@ class ValkeyHungConnectionTest {
 
   static final ValkeyFixture VALKEY = ValkeyFixture.shared();
   static final long COMMAND_TIMEOUT_MS = 300;
+  static final RecordUsage USAGE = new RecordUsage("key-hung", "claude-haiku-4-5", KeyLimits.NONE, 1, 1, 0);
 
   @Test
   void aConnectionThatStopsAnsweringIsReplaced(Vertx vertx, VertxTestContext ctx) {
@@ -53,32 +54,25 @@ class ValkeyHungConnectionTest {
   void aConnectionSetAsideIsGivenBackOnceItsServerAnswersAgain(Vertx vertx, VertxTestContext ctx) {
     // One pooled connection: while the set-aside one is held, no other can be opened, so the store recovers only if
     // the held connection goes back to the pool once its answers arrive.
-    Codecs.register(vertx);
-    RecordUsage usage = new RecordUsage("key-held", "claude-haiku-4-5", KeyLimits.NONE, 1, 1, 0);
     StallingProxy[] proxy = new StallingProxy[1];
     long[] releasedAt = new long[1];
-    StallingProxy.start(vertx, VALKEY.host(), VALKEY.port())
+    storeBehindProxy(vertx, COMMAND_TIMEOUT_MS, 1)
         .compose(p -> {
           proxy[0] = p;
-          JsonObject config = config(p, COMMAND_TIMEOUT_MS);
-          config.getJsonObject("valkey").put("maxPoolSize", 1);
-          return vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(config));
+          return record(vertx);
         })
-        .compose(id -> record(vertx, usage))
         .compose(v -> {
           proxy[0].hold();
-          return record(vertx, usage).transform(ar -> {
+          return record(vertx).transform(ar -> {
             ctx.verify(() -> assertEquals(ErrorKind.UNAVAILABLE, ((AxonException) ar.cause()).kind(), "a held connection times out"));
             // long enough for the watchdog to set it aside (the timeout and two of its periods)
-            Promise<Void> later = Promise.promise();
-            vertx.setTimer(1_500, t -> later.complete());
-            return later.future();
+            return vertx.timer(1_500);
           });
         })
         .compose(v -> {
           proxy[0].release();
           releasedAt[0] = System.nanoTime();
-          return untilRecorded(vertx, usage, 40);
+          return untilRecorded(vertx, 40);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - releasedAt[0]);
@@ -93,27 +87,22 @@ class ValkeyHungConnectionTest {
    * once, stalls the proxy, and expects a timeout and then a recovery within {@code boundMs} of the stall.
    */
   private static void stallAndRecover(Vertx vertx, VertxTestContext ctx, long timeoutMs, Long reloadedMs, long boundMs) {
-    Codecs.register(vertx);
-    RecordUsage usage = new RecordUsage("key-hung", "claude-haiku-4-5", KeyLimits.NONE, 1, 1, 0);
     StallingProxy[] proxy = new StallingProxy[1];
     long[] stalledAt = new long[1];
-    StallingProxy.start(vertx, VALKEY.host(), VALKEY.port())
+    storeBehindProxy(vertx, timeoutMs, StoreOptions.DEFAULT_MAX_POOL_SIZE)
         .compose(p -> {
           proxy[0] = p;
-          return vertx.deployVerticle(new StoreVerticle(), new DeploymentOptions().setConfig(config(p, timeoutMs)));
-        })
-        .compose(id -> {
           if (reloadedMs != null) {
-            vertx.eventBus().publish(Addresses.CONFIG_STORE, config(proxy[0], reloadedMs));
+            vertx.eventBus().publish(Addresses.CONFIG_STORE, config(p, reloadedMs, StoreOptions.DEFAULT_MAX_POOL_SIZE));
           }
-          return record(vertx, usage);
+          return record(vertx);
         })
         .compose(v -> {
           proxy[0].stall();
           stalledAt[0] = System.nanoTime();
-          return record(vertx, usage).transform(ar -> {
+          return record(vertx).transform(ar -> {
             ctx.verify(() -> assertEquals(ErrorKind.UNAVAILABLE, ((AxonException) ar.cause()).kind(), "a hung connection times out"));
-            return untilRecorded(vertx, usage, 40);
+            return untilRecorded(vertx, 40);
           });
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
@@ -124,24 +113,30 @@ class ValkeyHungConnectionTest {
         })));
   }
 
-  private static JsonObject config(StallingProxy proxy, long commandTimeoutMs) {
-    return new JsonObject().put("backend", "valkey").put("valkey", new JsonObject()
-        .put("url", "redis://127.0.0.1:" + proxy.port()).put("commandTimeoutMs", commandTimeoutMs).put("connectTimeoutMs", 300));
+  /** A proxy to the shared Valkey, and a store verticle deployed behind it. */
+  private static Future<StallingProxy> storeBehindProxy(Vertx vertx, long commandTimeoutMs, int maxPoolSize) {
+    Codecs.register(vertx);
+    return StallingProxy.start(vertx, VALKEY.host(), VALKEY.port()).compose(p -> vertx.deployVerticle(new StoreVerticle(),
+        new DeploymentOptions().setConfig(config(p, commandTimeoutMs, maxPoolSize))).map(id -> p));
   }
 
-  private static Future<Object> record(Vertx vertx, RecordUsage usage) {
-    return vertx.eventBus().request(Addresses.STORE_USAGE_RECORD, usage).map(Message::body);
+  private static JsonObject config(StallingProxy proxy, long commandTimeoutMs, int maxPoolSize) {
+    return new JsonObject().put("backend", "valkey").put("valkey", new JsonObject()
+        .put("url", "redis://127.0.0.1:" + proxy.port()).put("commandTimeoutMs", commandTimeoutMs).put("connectTimeoutMs", 300)
+        .put("maxPoolSize", maxPoolSize));
+  }
+
+  private static Future<Object> record(Vertx vertx) {
+    return vertx.eventBus().request(Addresses.STORE_USAGE_RECORD, USAGE).map(Message::body);
   }
 
   /** Records once every 100 ms until it succeeds, at most {@code tries} times. */
-  private static Future<Object> untilRecorded(Vertx vertx, RecordUsage usage, int tries) {
-    return record(vertx, usage).recover(failure -> {
+  private static Future<Object> untilRecorded(Vertx vertx, int tries) {
+    return record(vertx).recover(failure -> {
       if (tries <= 1) {
         return Future.failedFuture(failure);
       }
-      Promise<Void> later = Promise.promise();
-      vertx.setTimer(100, t -> later.complete());
-      return later.future().compose(v -> untilRecorded(vertx, usage, tries - 1));
+      return vertx.timer(100).compose(t -> untilRecorded(vertx, tries - 1));
     });
   }
 }
