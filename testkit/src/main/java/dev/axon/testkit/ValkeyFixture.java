@@ -72,15 +72,19 @@ public final class ValkeyFixture {
    * under their own names, the script under {@code evalsha} / {@code eval}).
    */
   public long calls(String command) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_" + command.toLowerCase(java.util.Locale.ROOT) + ":calls=(\\d+)")
-        .matcher(LocalServers.bulk(host, port, "INFO commandstats"));
-    return m.find() ? Long.parseLong(m.group(1)) : 0;
+    long calls = info("commandstats", "cmdstat_" + command.toLowerCase(java.util.Locale.ROOT) + ":calls=");
+    return Math.max(calls, 0); // a command never run is not listed
   }
 
   /** Reads the server has made from its clients' sockets so far ({@code INFO stats}): a measure of system calls. */
   public long readsProcessed() {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("total_reads_processed:(\\d+)")
-        .matcher(LocalServers.bulk(host, port, "INFO stats"));
+    return info("stats", "total_reads_processed:");
+  }
+
+  /** The number after {@code prefix} in an {@code INFO} section, or -1 when the server does not report it. */
+  private long info(String section, String prefix) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "(\\d+)")
+        .matcher(LocalServers.bulk(host, port, "INFO " + section));
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 

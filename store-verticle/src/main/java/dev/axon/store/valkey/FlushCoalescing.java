@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class FlushCoalescing {
 
   private static final Logger log = LoggerFactory.getLogger(FlushCoalescing.class);
-  static final String HANDLER = "axon-flush-coalescing";
+  private static final String HANDLER = "axon-flush-coalescing";
   /** Flushes held at most before one goes out anyway, bounding what waits in the socket's buffer. */
   private static final int MAX_HELD_FLUSHES = 256;
   private static final Field SOCKET = socketField();
@@ -36,17 +36,15 @@ final class FlushCoalescing {
   private FlushCoalescing() {
   }
 
-  /** Installs the handler on the connection's socket; true when it is there. */
-  static boolean install(RedisConnection connection) {
+  /** Installs the handler on the connection's socket, unless it is there (a pooled connection leased again). */
+  static void install(RedisConnection connection) {
     NetSocketInternal socket = socketOf(connection);
-    if (socket == null) {
-      return false;
+    if (socket != null) {
+      ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+      if (pipeline.get(HANDLER) == null) {
+        pipeline.addFirst(HANDLER, new FlushConsolidationHandler(MAX_HELD_FLUSHES, true));
+      }
     }
-    ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
-    if (pipeline.get(HANDLER) == null) {
-      pipeline.addFirst(HANDLER, new FlushConsolidationHandler(MAX_HELD_FLUSHES, true));
-    }
-    return true;
   }
 
   private static NetSocketInternal socketOf(RedisConnection connection) {
