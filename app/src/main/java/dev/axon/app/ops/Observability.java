@@ -134,8 +134,7 @@ public final class Observability {
   public synchronized EdgeOps edge() {
     if (edge == null) {
       Supplier<String> scrape = prometheus == null ? null : prometheus::scrape;
-      edge = new EdgeOps(registry, scrape, drain,
-          openTelemetry != null ? Observability::currentTraceId : propagation != null ? W3cPropagation::currentTraceId : null);
+      edge = new EdgeOps(registry, scrape, drain, traceIds());
     }
     return edge;
   }
@@ -164,6 +163,14 @@ public final class Observability {
   }
 
   /** The W3C trace id of the span current on the calling Vert.x context, or null. */
+  /** Where the access line finds the current trace id: the recording tracer's, the propagating one's, or none. */
+  private Supplier<String> traceIds() {
+    if (openTelemetry != null) {
+      return Observability::currentTraceId;
+    }
+    return propagation != null ? W3cPropagation::currentTraceId : null;
+  }
+
   static String currentTraceId() {
     SpanContext context = Span.current().getSpanContext();
     return context.isValid() ? context.getTraceId() : null;
