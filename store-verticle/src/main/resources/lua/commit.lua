@@ -1,10 +1,9 @@
--- Append a finished turn, refresh the TTL, release the lock, count the conversation as live, list it in its owner's
--- index and meter the turn's usage, atomically (owner_index.lua and usage_add.lua come first).
+-- Append a finished turn, refresh the TTL, release the lock, count the conversation as live and list it in its owner's
+-- index, atomically (owner_index.lua comes first).
 -- KEYS: meta, messages, lock, then — unless they live in other cluster slots (then the caller writes them) — the live
---       set, the owner index, the owner expiry set and the usage hashes
+--       set, the owner index and the owner expiry set
 -- ARGV: ownerHash, lockToken ('' for a new conversation), model, nowSeconds, ttlSeconds, id, expectedCount, nowMs,
---       expiryMs, usage model ('' when the caller meters elsewhere), prompt, completion, cached, usage ttlSeconds,
---       message JSON...
+--       expiryMs, message JSON...
 local created = 0
 if ARGV[2] == '' then
   -- A new conversation has no lock to release. HSETNX both checks and claims the id (one lookup in a keyspace that
@@ -25,9 +24,9 @@ else
     return {'conflict'}
   end
 end
-local added = #ARGV - 14
+local added = #ARGV - 9
 -- One RPUSH for up to 1,000 messages (unpack's stack has a bound).
-for i = 15, #ARGV, 1000 do
+for i = 10, #ARGV, 1000 do
   redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 local count = added
@@ -45,8 +44,5 @@ end
 if KEYS[4] then
   redis.call('ZADD', KEYS[4], tonumber(ARGV[4]) + tonumber(ARGV[5]), ARGV[6])
   index_owner(KEYS[5], KEYS[6], ARGV[6], ARGV[8], ARGV[9], ARGV[8], ARGV[5])
-  if ARGV[10] ~= '' then
-    add_usage({unpack(KEYS, 7)}, ARGV[10], ARGV[11], ARGV[12], ARGV[13], ARGV[14])
-  end
 end
 return {'ok', count, created}

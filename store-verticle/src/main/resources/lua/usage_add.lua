@@ -1,20 +1,21 @@
--- Add one request and its tokens to a day's usage hashes. Loaded in front of usage_record.lua and of commit.lua, which
--- meters the turn it stores in the same call (outside a cluster).
--- A hash expires at a fixed instant (its day's end plus the retention; ttlSeconds counts to it), so its expiry is set
--- when a model's first request creates fields, not on every call; a count of 0 adds nothing (a missing field reads 0).
-local function add_usage(keys, model, prompt, completion, cached, ttlSeconds)
-  for _, key in ipairs(keys) do
-    if redis.call('HINCRBY', key, 'requests:' .. model, 1) == 1 then
-      redis.call('EXPIRE', key, ttlSeconds)
-    end
-    if prompt ~= '0' then
-      redis.call('HINCRBY', key, 'prompt:' .. model, prompt)
-    end
-    if completion ~= '0' then
-      redis.call('HINCRBY', key, 'completion:' .. model, completion)
-    end
-    if cached ~= '0' then
-      redis.call('HINCRBY', key, 'cached:' .. model, cached)
-    end
+-- Add what a store verticle counted since its last write to one day's usage hash, and set when the hash expires (a
+-- fixed instant: the day's end plus the retention, so a late write never extends it).
+-- KEYS: the usage hash
+-- ARGV: expires at (Unix seconds), then per model: model, requests, prompt, completion, cached
+local key = KEYS[1]
+for i = 2, #ARGV, 5 do
+  local model = ARGV[i]
+  redis.call('HINCRBY', key, 'requests:' .. model, ARGV[i + 1])
+  -- A count of 0 adds nothing: a missing field reads 0.
+  if ARGV[i + 2] ~= '0' then
+    redis.call('HINCRBY', key, 'prompt:' .. model, ARGV[i + 2])
+  end
+  if ARGV[i + 3] ~= '0' then
+    redis.call('HINCRBY', key, 'completion:' .. model, ARGV[i + 3])
+  end
+  if ARGV[i + 4] ~= '0' then
+    redis.call('HINCRBY', key, 'cached:' .. model, ARGV[i + 4])
   end
 end
+redis.call('EXPIREAT', key, ARGV[1])
+return 1

@@ -37,14 +37,6 @@ public interface ConversationStore {
   /** Appends a finished turn atomically (creating the conversation when it is new) and releases the lock. */
   Future<CommitResult> commit(CommitTurn request);
 
-  /**
-   * Whether {@link #commit} meters the usage a {@link CommitTurn} carries in the same call (then the caller only
-   * charges the key's token limits); otherwise the caller meters it beside the commit.
-   */
-  default boolean metersUsage() {
-    return false;
-  }
-
   /** One page of an owner's live conversations, newest first, without messages. */
   Future<ConversationPage> list(ListConversations request);
 

@@ -26,6 +26,12 @@ public final class StoreOptions {
   /** Connection attempts to a down server give up this fast. */
   public static final long DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
 
+  /**
+   * Usage is counted in memory and written to Valkey this often (one call per usage hash instead of one per turn); 0
+   * writes every record as it comes.
+   */
+  public static final long DEFAULT_USAGE_FLUSH_MS = 1_000;
+
   /** How to reach Valkey: {@code standalone} (one server at {@code url}), {@code sentinel}, or {@code cluster}. */
   public static final String DEFAULT_MODE = "standalone";
   /** The Sentinel master name. */
@@ -40,6 +46,7 @@ public final class StoreOptions {
   private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
   private long commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS;
   private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+  private long usageFlushMs = DEFAULT_USAGE_FLUSH_MS;
 
   public StoreOptions() {
   }
@@ -54,6 +61,7 @@ public final class StoreOptions {
     this.maxPoolSize = other.maxPoolSize;
     this.commandTimeoutMs = other.commandTimeoutMs;
     this.connectTimeoutMs = other.connectTimeoutMs;
+    this.usageFlushMs = other.usageFlushMs;
   }
 
   /** Reads the {@code store} section; fails with a {@link ConfigException} naming the bad key. */
@@ -85,6 +93,7 @@ public final class StoreOptions {
     maxPoolSize = valkey.intValue("maxPoolSize", DEFAULT_MAX_POOL_SIZE, 1, 1024);
     commandTimeoutMs = valkey.longValue("commandTimeoutMs", DEFAULT_COMMAND_TIMEOUT_MS, 10, 600_000);
     connectTimeoutMs = valkey.longValue("connectTimeoutMs", DEFAULT_CONNECT_TIMEOUT_MS, 10, 600_000);
+    usageFlushMs = r.longValue("usageFlushMs", DEFAULT_USAGE_FLUSH_MS, 0, 60_000);
     conversationTtlSeconds = r.longValue("conversationTtlSeconds", DEFAULT_CONVERSATION_TTL_SECONDS, 1, 10L * 365 * 86_400);
   }
 
@@ -167,6 +176,15 @@ public final class StoreOptions {
 
   public StoreOptions setConnectTimeoutMs(long connectTimeoutMs) {
     this.connectTimeoutMs = connectTimeoutMs;
+    return this;
+  }
+
+  public long getUsageFlushMs() {
+    return usageFlushMs;
+  }
+
+  public StoreOptions setUsageFlushMs(long usageFlushMs) {
+    this.usageFlushMs = usageFlushMs;
     return this;
   }
 

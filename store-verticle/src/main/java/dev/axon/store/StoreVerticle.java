@@ -70,7 +70,7 @@ public class StoreVerticle extends VerticleBase {
     redis = "memory".equals(options.getBackend()) ? null : ValkeyClients.create(vertx, options);
     store = redis == null ? ConversationStore.create(vertx, options) : new ValkeyConversationStore(options, redis);
     limiter = RateLimiter.create(options, redis);
-    meter = UsageMeter.create(options, redis);
+    meter = UsageMeter.create(vertx, options, redis);
     backend = options.getBackend();
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<OpenConversation>consumer(Addresses.STORE_OPEN,
@@ -92,7 +92,7 @@ public class StoreVerticle extends VerticleBase {
     consumers.add(bus.<RateLimitRelease>consumer(Addresses.STORE_RATE_RELEASE,
         m -> Replies.reply(m, timed("rate_release", () -> limiter.release(m.body())), log, "rate limiter")));
     consumers.add(bus.<RecordUsage>consumer(Addresses.STORE_USAGE_RECORD,
-        m -> Replies.reply(m, timed("usage_record", () -> meterAndCharge(m.body(), false)), log, "usage meter")));
+        m -> Replies.reply(m, timed("usage_record", () -> meterAndCharge(m.body())), log, "usage meter")));
     consumers.add(bus.<UsageQuery>consumer(Addresses.STORE_USAGE_QUERY,
         m -> Replies.reply(m, timed("usage_query", () -> meter.query(m.body())), log, "usage meter")));
     consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_STORE, m -> {
@@ -126,9 +126,8 @@ public class StoreVerticle extends VerticleBase {
   }
 
   /**
-   * Stores a turn and meters the usage it carries once it is stored: in the commit's own call when the store can
-   * (one round trip), else beside it. The reply does not wait for the metering, as a client's response never waited
-   * for its {@link RecordUsage}; a metering failure is logged.
+   * Stores a turn and meters the usage it carries once it is stored. The reply does not wait for the metering, as a
+   * client's response never waited for its {@link RecordUsage}; a metering failure is logged.
    */
   private Future<CommitResult> commit(CommitTurn turn) {
     Future<CommitResult> committed = store.commit(turn);
@@ -136,14 +135,14 @@ public class StoreVerticle extends VerticleBase {
     if (usage == null) {
       return committed;
     }
-    return committed.onSuccess(r -> meterAndCharge(usage, store.metersUsage())
+    return committed.onSuccess(r -> meterAndCharge(usage)
         .onFailure(e -> log.warn("usage of a stored turn not metered: {}", e.getMessage())));
   }
 
-  /** Meters one exchange (unless {@code recorded} already) and charges its tokens to the key's token limits. */
-  private Future<Void> meterAndCharge(RecordUsage usage, boolean recorded) {
+  /** Meters one exchange and charges its tokens to the key's token limits. */
+  private Future<Void> meterAndCharge(RecordUsage usage) {
     Future<Void> charged = limiter.charge(usage.subject(), usage.limits(), (long) usage.promptTokens() + usage.completionTokens());
-    return recorded ? charged : Future.all(meter.record(usage), charged).mapEmpty();
+    return Future.all(meter.record(usage), charged).mapEmpty();
   }
 
   /** Runs one store command, timed by outcome. */
@@ -158,8 +157,14 @@ public class StoreVerticle extends VerticleBase {
     }
     List<Future<?>> closing = new ArrayList<>();
     consumers.forEach(c -> closing.add(c.unregister()));
+    // The usage counted in memory is written before the store closes the client.
+    Future<Void> metered = meter == null ? Future.succeededFuture()
+        : meter.close().recover(e -> {
+          log.warn("usage counted since the last write not stored: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
     if (store != null) {
-      closing.add(store.close());
+      closing.add(metered.transform(v -> store.close()));
     }
     return Future.join(closing);
   }

@@ -6,6 +6,7 @@ import dev.axon.common.tenant.UsageQuery;
 import dev.axon.common.tenant.UsageReport;
 import dev.axon.store.StoreOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -24,17 +25,25 @@ public interface UsageMeter {
   /** The longest range one query may read. */
   int MAX_QUERY_DAYS = 92;
 
-  static UsageMeter create(StoreOptions options, Redis redis) {
-    return redis == null ? new InMemoryUsageMeter() : new ValkeyUsageMeter(options, redis);
+  static UsageMeter create(Vertx vertx, StoreOptions options, Redis redis) {
+    return redis == null ? new InMemoryUsageMeter() : new ValkeyUsageMeter(vertx, options, redis);
   }
 
-  /** Adds one request and its tokens on today's (UTC) date, for the key and for the totals. */
+  /**
+   * Adds one request and its tokens on today's (UTC) date, for the key and for the totals. May complete before the
+   * counts are written (see {@link ValkeyUsageMeter}); a query on the same meter sees them.
+   */
   Future<Void> record(RecordUsage usage);
 
   /** The usage of one key, or of all keys ({@code subject} null), per day and model. */
   Future<UsageReport> query(UsageQuery query);
 
   default void reconfigure(StoreOptions options) {
+  }
+
+  /** Writes what is still only counted in memory; the verticle is stopping. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
   }
 
   /** The days of a query, checked: valid dates, {@code from <= to}, at most {@link #MAX_QUERY_DAYS}. */

@@ -16,7 +16,6 @@ import dev.axon.common.json.Json;
 import dev.axon.common.stats.StoreStats;
 import dev.axon.store.ConversationStore;
 import dev.axon.store.StoreOptions;
-import dev.axon.store.usage.UsageHashes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -40,9 +39,7 @@ public final class ValkeyConversationStore implements ConversationStore {
 
   private static final LuaScript OPEN = LuaScript.load("open.lua");
   private static final LuaScript GET = LuaScript.load("get.lua");
-  private static final LuaScript COMMIT = LuaScript.load("owner_index.lua", "usage_add.lua", "commit.lua");
-  /** The script's arguments where no usage rides along: an empty model, then four placeholders. */
-  private static final List<String> NO_USAGE = List.of("", "0", "0", "0", "0");
+  private static final LuaScript COMMIT = LuaScript.load("owner_index.lua", "commit.lua");
   private static final LuaScript ABORT = LuaScript.load("abort.lua");
   private static final LuaScript COUNT = LuaScript.load("count.lua");
   private static final LuaScript INDEX = LuaScript.load("owner_index.lua", "index.lua");
@@ -109,15 +106,11 @@ public final class ValkeyConversationStore implements ConversationStore {
     long now = nowMs / 1000;
     long expiryMs = nowMs + options.getConversationTtlSeconds() * 1000;
     List<String> keys = new ArrayList<>(ConversationKeys.all(id));
-    boolean meters = metersUsage() && request.usage() != null;
     if (!liveSetApart) {
       keys.add(ConversationKeys.LIVE_SET);
       keys.addAll(ConversationKeys.owner(request.ownerHash()));
     }
-    if (meters) {
-      keys.addAll(UsageHashes.keys(request.usage().subject(), nowMs));
-    }
-    List<String> args = new ArrayList<>(14 + request.messages().size());
+    List<String> args = new ArrayList<>(9 + request.messages().size());
     args.add(request.ownerHash());
     args.add(request.lockToken() == null ? "" : request.lockToken());
     args.add(request.model());
@@ -127,7 +120,6 @@ public final class ValkeyConversationStore implements ConversationStore {
     args.add(Integer.toString(request.expectedCount()));
     args.add(Long.toString(nowMs));
     args.add(Long.toString(expiryMs));
-    args.addAll(meters ? UsageHashes.args(request.usage(), nowMs) : NO_USAGE);
     for (ChatMessage message : request.messages()) {
       args.add(Json.toString(message));
     }
@@ -150,12 +142,6 @@ public final class ValkeyConversationStore implements ConversationStore {
               "Conversation " + id + " changed during this turn; the turn was not stored.", "conversation_id", null);
       }
     });
-  }
-
-  /** Outside a cluster the usage hashes may share the commit's call; in one they sit in other slots. */
-  @Override
-  public boolean metersUsage() {
-    return !liveSetApart;
   }
 
   @Override

@@ -9,6 +9,9 @@ import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.tenant.KeyLimits;
 import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.UsageQuery;
+import dev.axon.common.tenant.UsageRecord;
+import dev.axon.common.tenant.UsageReport;
 import dev.axon.store.StoreOptions;
 import dev.axon.store.StoreVerticle;
 import dev.axon.testkit.StallingProxy;
@@ -82,6 +85,59 @@ class ValkeyHungConnectionTest {
         })));
   }
 
+  @Test
+  void usageCountedWhileTheConnectionHangsIsWrittenOnceAfterItIsReplaced(Vertx vertx, VertxTestContext ctx) {
+    String subject = "key-hung-" + java.util.UUID.randomUUID();
+    RecordUsage usage = new RecordUsage(subject, "claude-haiku-4-5", KeyLimits.NONE, 2, 1, 0);
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    StallingProxy[] proxy = new StallingProxy[1];
+    storeBehindProxy(vertx, COMMAND_TIMEOUT_MS, StoreOptions.DEFAULT_MAX_POOL_SIZE)
+        .compose(p -> {
+          proxy[0] = p;
+          // counted in memory, written every 200 ms
+          vertx.eventBus().publish(Addresses.CONFIG_STORE, config(p, COMMAND_TIMEOUT_MS, StoreOptions.DEFAULT_MAX_POOL_SIZE)
+              .put("usageFlushMs", 200));
+          return vertx.timer(100);
+        })
+        .compose(v -> vertx.eventBus().request(Addresses.STORE_USAGE_RECORD, usage))
+        .compose(v -> usageOf(vertx, subject, today))
+        .compose(first -> {
+          ctx.verify(() -> assertEquals(1, first.requests(), "written before the stall"));
+          // The stalled connection swallows the next writes before they reach the server: they time out, stay
+          // counted, and are written again once the watchdog has opened another connection.
+          proxy[0].stall();
+          return Future.all(vertx.eventBus().request(Addresses.STORE_USAGE_RECORD, usage),
+              vertx.eventBus().request(Addresses.STORE_USAGE_RECORD, usage));
+        })
+        .compose(v -> untilRequests(vertx, subject, today, 3, 40))
+        .compose(record -> vertx.timer(500).map(record))
+        .compose(record -> usageOf(vertx, subject, today))
+        .onComplete(ctx.succeeding(record -> ctx.verify(() -> {
+          assertEquals(3, record.requests(), "each record counted once");
+          assertEquals(6, record.promptTokens());
+          proxy[0].close();
+          ctx.completeNow();
+        })));
+  }
+
+  private static Future<UsageRecord> usageOf(Vertx vertx, String subject, String day) {
+    return vertx.eventBus().<UsageReport>request(Addresses.STORE_USAGE_QUERY, new UsageQuery(subject, day, day))
+        .map(m -> m.body().records().stream().findFirst().orElse(new UsageRecord(day, "claude-haiku-4-5", 0, 0, 0, 0)));
+  }
+
+  /** Queries every 100 ms until the key shows {@code requests} requests, at most {@code tries} times. */
+  private static Future<UsageRecord> untilRequests(Vertx vertx, String subject, String day, long requests, int tries) {
+    return usageOf(vertx, subject, day).transform(ar -> {
+      if (ar.succeeded() && ar.result().requests() >= requests) {
+        return Future.succeededFuture(ar.result());
+      }
+      if (tries <= 1) {
+        return ar.succeeded() ? Future.failedFuture("only " + ar.result().requests() + " requests written") : Future.failedFuture(ar.cause());
+      }
+      return vertx.timer(100).compose(t -> untilRequests(vertx, subject, day, requests, tries - 1));
+    });
+  }
+
   /**
    * Deploys a store through a proxy with {@code timeoutMs} (reloaded to {@code reloadedMs} when not null), records
    * once, stalls the proxy, and expects a timeout and then a recovery within {@code boundMs} of the stall.
@@ -120,8 +176,9 @@ class ValkeyHungConnectionTest {
         new DeploymentOptions().setConfig(config(p, commandTimeoutMs, maxPoolSize))).map(id -> p));
   }
 
+  /** Usage written as it is recorded: a record is a command that needs the connection. */
   private static JsonObject config(StallingProxy proxy, long commandTimeoutMs, int maxPoolSize) {
-    return new JsonObject().put("backend", "valkey").put("valkey", new JsonObject()
+    return new JsonObject().put("backend", "valkey").put("usageFlushMs", 0).put("valkey", new JsonObject()
         .put("url", "redis://127.0.0.1:" + proxy.port()).put("commandTimeoutMs", commandTimeoutMs).put("connectTimeoutMs", 300)
         .put("maxPoolSize", maxPoolSize));
   }

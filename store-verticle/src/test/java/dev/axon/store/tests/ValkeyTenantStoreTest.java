@@ -8,6 +8,7 @@ import dev.axon.common.bus.Addresses;
 import dev.axon.common.tenant.KeyLimits;
 import dev.axon.common.tenant.RateLimitDecision;
 import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.UsageQuery;
 import dev.axon.store.StoreVerticle;
 import dev.axon.testkit.ValkeyFixture;
 import io.vertx.core.DeploymentOptions;
@@ -37,6 +38,8 @@ class ValkeyTenantStoreTest extends TenantStoreContract {
     String s = subject();
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-sonnet-4-6", KeyLimits.NONE, 3, 2, 1))
+        // a query writes what its store counted first
+        .compose(v -> ask(vertx, Addresses.STORE_USAGE_QUERY, new UsageQuery(s, today, today)))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           String key = "axon:usage:{" + s + "}:" + today;
           assertEquals(":3", VALKEY.command("HINCRBY " + key + " prompt:claude-sonnet-4-6 0"));
@@ -50,21 +53,55 @@ class ValkeyTenantStoreTest extends TenantStoreContract {
   }
 
   @Test
-  void aTurnsUsageIsOneScriptCallForTheKeyAndTheTotals(Vertx vertx, VertxTestContext ctx) {
+  void usageIsCountedInMemoryAndWrittenInOneCallPerHash(Vertx vertx, VertxTestContext ctx) {
     String s = subject();
     String today = LocalDate.now(ZoneOffset.UTC).toString();
+    String mine = "axon:usage:{" + s + "}:" + today;
     String totals = "axon:usage:all:{" + today + "}";
-    long[] before = new long[2];
-    ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-haiku-4-5", KeyLimits.NONE, 1, 1, 0))
+    long[] before = new long[3];
+    vertx.eventBus().publish(Addresses.CONFIG_STORE, storeConfig().put("usageFlushMs", 500));
+    TenantStoreContract.pause(vertx, 100)
         .compose(v -> {
           before[0] = VALKEY.scriptCalls();
           before[1] = Long.parseLong(VALKEY.command("HINCRBY " + totals + " prompt:claude-haiku-4-5 0").substring(1));
-          return ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-haiku-4-5", KeyLimits.NONE, 5, 2, 0));
+          return Future.all(
+              ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-haiku-4-5", KeyLimits.NONE, 1, 1, 0)),
+              ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-haiku-4-5", KeyLimits.NONE, 5, 2, 0)),
+              ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-sonnet-4-6", KeyLimits.NONE, 4, 3, 2)));
+        })
+        .compose(v -> {
+          before[2] = VALKEY.scriptCalls() - before[0];
+          ctx.verify(() -> assertEquals(":0", VALKEY.command("EXISTS " + mine), "nothing written before the interval is up"));
+          return TenantStoreContract.pause(vertx, 1_000);
+        })
+        .onComplete(ar -> vertx.eventBus().publish(Addresses.CONFIG_STORE, storeConfig()))
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(0, before[2], "no call while the records came");
+          assertEquals(2, VALKEY.scriptCalls() - before[0], "then one call for the key's hash and one for the totals'");
+          assertEquals(":2", VALKEY.command("HINCRBY " + mine + " requests:claude-haiku-4-5 0"));
+          assertEquals(":6", VALKEY.command("HINCRBY " + mine + " prompt:claude-haiku-4-5 0"));
+          assertEquals(":3", VALKEY.command("HINCRBY " + mine + " completion:claude-haiku-4-5 0"));
+          assertEquals(":0", VALKEY.command("HEXISTS " + mine + " cached:claude-haiku-4-5"), "a count of 0 adds no field");
+          assertEquals(":1", VALKEY.command("HINCRBY " + mine + " requests:claude-sonnet-4-6 0"));
+          assertEquals(":2", VALKEY.command("HINCRBY " + mine + " cached:claude-sonnet-4-6 0"));
+          assertEquals(":" + (before[1] + 6), VALKEY.command("HINCRBY " + totals + " prompt:claude-haiku-4-5 0"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void usageCountedInMemoryIsWrittenWhenTheStoreStops(Vertx vertx, VertxTestContext ctx) {
+    String s = subject();
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    vertx.eventBus().publish(Addresses.CONFIG_STORE, storeConfig().put("usageFlushMs", 60_000));
+    TenantStoreContract.pause(vertx, 100)
+        .compose(v -> ask(vertx, Addresses.STORE_USAGE_RECORD, new RecordUsage(s, "claude-haiku-4-5", KeyLimits.NONE, 7, 1, 0)))
+        .compose(v -> {
+          ctx.verify(() -> assertEquals(":0", VALKEY.command("EXISTS axon:usage:{" + s + "}:" + today)));
+          return Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList());
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          assertEquals(1, VALKEY.scriptCalls() - before[0], "one round trip outside a cluster");
-          assertEquals(":6", VALKEY.command("HINCRBY axon:usage:{" + s + "}:" + today + " prompt:claude-haiku-4-5 0"));
-          assertEquals(":" + (before[1] + 5), VALKEY.command("HINCRBY " + totals + " prompt:claude-haiku-4-5 0"));
+          assertEquals(":7", VALKEY.command("HINCRBY axon:usage:{" + s + "}:" + today + " prompt:claude-haiku-4-5 0"));
           ctx.completeNow();
         })));
   }
