@@ -3,7 +3,7 @@
 -- KEYS: meta, messages, lock, then — unless they live in other cluster slots (then the caller writes them) — the live
 --       set, the owner index and the owner expiry set
 -- ARGV: ownerHash, lockToken ('' for a new conversation), model, nowSeconds, ttlSeconds, id, expectedCount, nowMs,
---       expiryMs, message JSON...
+--       expiryMs, the owner index's upkeep TTL seconds ('0' when not due), message JSON...
 local created = 0
 if ARGV[2] == '' then
   -- A new conversation has no lock to release. HSETNX both checks and claims the id (one lookup in a keyspace that
@@ -24,9 +24,9 @@ else
     return {'conflict'}
   end
 end
-local added = #ARGV - 9
+local added = #ARGV - 10
 -- One RPUSH for up to 1,000 messages (unpack's stack has a bound).
-for i = 10, #ARGV, 1000 do
+for i = 11, #ARGV, 1000 do
   redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 local count = added
@@ -43,6 +43,6 @@ if created == 0 then
 end
 if KEYS[4] then
   redis.call('ZADD', KEYS[4], tonumber(ARGV[4]) + tonumber(ARGV[5]), ARGV[6])
-  index_owner(KEYS[5], KEYS[6], ARGV[6], ARGV[8], ARGV[9], ARGV[8], ARGV[5])
+  index_owner(KEYS[5], KEYS[6], ARGV[6], ARGV[8], ARGV[9], ARGV[8], ARGV[10])
 end
 return {'ok', count, created}

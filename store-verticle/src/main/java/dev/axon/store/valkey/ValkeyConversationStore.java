@@ -53,6 +53,7 @@ public final class ValkeyConversationStore implements ConversationStore {
   private final Redis redis;
   /** In a Valkey cluster the live set is in another slot than a conversation's keys, so it is written apart. */
   private final boolean liveSetApart;
+  private final OwnerUpkeep upkeep = new OwnerUpkeep();
   private boolean reportedDown;
 
   public ValkeyConversationStore(Vertx vertx, StoreOptions options) {
@@ -104,22 +105,26 @@ public final class ValkeyConversationStore implements ConversationStore {
     String id = request.id();
     long nowMs = System.currentTimeMillis();
     long now = nowMs / 1000;
-    long expiryMs = nowMs + options.getConversationTtlSeconds() * 1000;
+    long ttlSeconds = options.getConversationTtlSeconds();
+    long expiryMs = nowMs + ttlSeconds * 1000;
+    String owner = request.ownerHash();
     List<String> keys = new ArrayList<>(ConversationKeys.all(id));
     if (!liveSetApart) {
       keys.add(ConversationKeys.LIVE_SET);
-      keys.addAll(ConversationKeys.owner(request.ownerHash()));
+      keys.addAll(ConversationKeys.owner(owner));
     }
-    List<String> args = new ArrayList<>(9 + request.messages().size());
-    args.add(request.ownerHash());
+    long upkeepTtl = upkeep.ttlIfDue(owner, nowMs, ttlSeconds);
+    List<String> args = new ArrayList<>(10 + request.messages().size());
+    args.add(owner);
     args.add(request.lockToken() == null ? "" : request.lockToken());
     args.add(request.model());
     args.add(Long.toString(now));
-    args.add(Long.toString(options.getConversationTtlSeconds()));
+    args.add(Long.toString(ttlSeconds));
     args.add(id);
     args.add(Integer.toString(request.expectedCount()));
     args.add(Long.toString(nowMs));
     args.add(Long.toString(expiryMs));
+    args.add(Long.toString(upkeepTtl));
     for (ChatMessage message : request.messages()) {
       args.add(Json.toString(message));
     }
@@ -127,13 +132,16 @@ public final class ValkeyConversationStore implements ConversationStore {
     if (liveSetApart) {
       // In a cluster the live set and the owner's index live in other slots: they are written alongside the script,
       // not after it, so the turn still costs one round trip of waiting.
-      committed = Future.all(committed, markLive(id, now), index(request.ownerHash(), id, nowMs, expiryMs))
+      committed = Future.all(committed, markLive(id, now), index(owner, id, nowMs, expiryMs, upkeepTtl, ttlSeconds))
           .map(all -> all.resultAt(0));
     }
     return committed.map(response -> {
       String status = response.get(0).toString();
       switch (status) {
         case "ok":
+          if (upkeepTtl > 0 && !liveSetApart) {
+            upkeep.done(owner, nowMs, ttlSeconds);
+          }
           return new CommitResult(response.get(1).toInteger(), response.get(2).toInteger() == 1);
         case "missing":
           throw new AxonException(ErrorKind.NOT_FOUND, "Conversation " + id + " no longer exists.", "conversation_id", null);
@@ -231,12 +239,16 @@ public final class ValkeyConversationStore implements ConversationStore {
   }
 
   /** In a cluster: lists the conversation in its owner's index (created now if new) and notes its new expiry. Never fails the turn. */
-  private Future<Void> index(String owner, String id, long nowMs, long expiryMs) {
-    long ttlSeconds = options.getConversationTtlSeconds();
+  private Future<Void> index(String owner, String id, long nowMs, long expiryMs, long upkeepTtl, long ttlSeconds) {
     return INDEX.run(redis, ConversationKeys.owner(owner), List.of(id, Long.toString(nowMs), Long.toString(expiryMs),
-            Long.toString(nowMs), Long.toString(ttlSeconds)))
+            Long.toString(nowMs), Long.toString(upkeepTtl)))
         .timeout(options.getCommandTimeoutMs(), TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty()
+        .<Void>map(r -> {
+          if (upkeepTtl > 0) {
+            upkeep.done(owner, nowMs, ttlSeconds);
+          }
+          return null;
+        })
         .recover(e -> {
           log.debug("could not index conversation {}: {}", id, e.getMessage());
           return Future.succeededFuture();

@@ -85,6 +85,35 @@ class ValkeyConversationStoreTest extends ConversationStoreContract {
   }
 
   @Test
+  void theOwnersIndexUpkeepRunsOncePerIntervalOrWhenTheTtlChanges(Vertx vertx, VertxTestContext ctx) {
+    String owner = "owner-upkeep-" + java.util.UUID.randomUUID();
+    String index = "axon:owner:{" + owner + "}:conversations";
+    create(vertx, newId(), owner, "the first commit does the upkeep")
+        .compose(r -> {
+          ctx.verify(() -> assertTrue(ttlOf(index) > 1234, "TTL " + ttlOf(index)));
+          VALKEY.command("EXPIRE " + index + " 500");
+          return create(vertx, newId(), owner, "the second one within the interval does not");
+        })
+        .compose(r -> {
+          ctx.verify(() -> {
+            assertEquals(":2", VALKEY.command("ZCARD " + index), "yet it is listed");
+            assertTrue(ttlOf(index) <= 500, "TTL " + ttlOf(index));
+          });
+          vertx.eventBus().publish(Addresses.CONFIG_STORE, storeConfig().put("conversationTtlSeconds", 2000));
+          return pause(vertx, 100).compose(v -> create(vertx, newId(), owner, "a new conversation TTL makes it due"));
+        })
+        .onComplete(ar -> vertx.eventBus().publish(Addresses.CONFIG_STORE, storeConfig()))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertTrue(ttlOf(index) > 2000, "TTL " + ttlOf(index));
+          ctx.completeNow();
+        })));
+  }
+
+  private static long ttlOf(String key) {
+    return Long.parseLong(VALKEY.command("TTL " + key).substring(1));
+  }
+
+  @Test
   void theOwnersIndexSharesItsHashTagAndExpiredConversationsLeaveIt(Vertx vertx, VertxTestContext ctx) {
     String owner = "owner-exp-" + java.util.UUID.randomUUID();
     String id = newId();
@@ -96,7 +125,8 @@ class ValkeyConversationStoreTest extends ConversationStoreContract {
             assertEquals(":1", VALKEY.command("ZCARD axon:owner:{" + owner + "}:conversations"));
             assertEquals(":1", VALKEY.command("ZCARD axon:owner:{" + owner + "}:expiry"));
             long ttl = Long.parseLong(VALKEY.command("TTL axon:owner:{" + owner + "}:conversations").substring(1));
-            assertTrue(ttl >= 0 && ttl <= 1, "index TTL " + ttl);
+            // the conversation TTL and the upkeep interval (OwnerUpkeep)
+            assertTrue(ttl > 50 && ttl <= 61, "index TTL " + ttl);
           });
           return pause(vertx, 1_300);
         })
