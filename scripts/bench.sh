@@ -52,10 +52,11 @@ else
   # gateway that has served many; 100 paced ones then settle the timing. With only 300 paced streams the per-stream
   # code still ran in C1 and the first chunk of a stream took over 1 ms in a third of the streams. 60 measured streams
   # (6,000 chunks) per path.
-  # A figure and its baseline are measured in turn, ROUNDS times over, and each reports the median of its rounds: on
-  # this shared VM one 10 s run after the other saw different machines (the minimal server measured 61,500 and
-  # 84,100 requests/s in one run, minutes apart).
-  SECONDS_PER=10; WARMUP=5; ROUNDS=3; ROUND_SECONDS=5; ROUND_WARMUP=2; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
+  # A figure and its baseline are measured in turn, ROUNDS times over, and each reports the median of its rounds; a
+  # ratio is the median of the rounds' own ratios, each taken from two runs seconds apart: on this shared VM one 10 s
+  # run after the other saw different machines (the minimal server measured 61,500 and 84,100 requests/s in one run,
+  # minutes apart).
+  SECONDS_PER=10; WARMUP=5; ROUNDS=5; ROUND_SECONDS=5; ROUND_WARMUP=2; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
 fi
 GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
 # Gateways start as scripts/run.sh starts them: from the class-data archive of the jar (built here when missing).
@@ -207,8 +208,14 @@ echo "{\"name\":\"startup\",\"readyMs\":$ready_ms,\"readyNoCdsMs\":$ready_plain_
 
 # --- report ------------------------------------------------------------------------------------------------------
 r() { jq -r --arg n "$1" "select(.name == \$n) | $2" "$RESULTS" | head -1; }
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "n/a" }'; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+# paired A B → the median, over the rounds, of A's requests/s over B's in the same round, in percent
+paired() {
+  jq -s -r --arg a "$1" --arg b "$2" '[range(1; 100) as $i
+      | ([.[] | select(.name == "\($a)-r\($i)")][0].rps) as $x | ([.[] | select(.name == "\($b)-r\($i)")][0].rps) as $y
+      | select($x != null and $y != null and $y > 0) | 100 * $x / $y] | sort
+    | if length == 0 then "n/a" else (.[(length - 1) / 2 | floor] * 10 | round / 10) end' "$WORK/rounds.jsonl"
+}
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == "<=" ? v <= t : v >= t); print (ok ? "met" : "MISSED") }'; }
 
 MD=$OUT/latest.md
@@ -225,16 +232,16 @@ MD=$OUT/latest.md
   echo
   echo "## 2. Gateway overhead, non-streaming (gateway → anthropic provider → mock upstream vs. the upstream directly)"
   echo
-  echo "Each figure is the median of $ROUNDS rounds of ${ROUND_SECONDS:-$SECONDS_PER} s, the three paths of a row run in turn in each round (every round in latest.json)."
+  echo "Each figure is the median of $ROUNDS rounds of ${ROUND_SECONDS:-$SECONDS_PER} s, the three paths of a row run in turn in each round (every round in latest.json); a percentage is the median of the rounds' own ratios to the direct path."
   echo
   echo "| connections | direct req/s | gateway+Valkey req/s | gateway, no store req/s | direct p50/p99/p99.9 ms | gateway+Valkey p50/p99/p99.9 ms | gateway, no store p50/p99/p99.9 ms |"
   echo "| ---: | ---: | ---: | ---: | --- | --- | --- |"
   for c in $CONCURRENCY; do
     d=direct-c$c; g=gateway-valkey-c$c; n=gateway-nostore-c$c
-    echo "| $c | $(r $d .rps) | $(r $g .rps) ($(pct "$(r $g .rps)" "$(r $d .rps)")%) | $(r $n .rps) | $(r $d .p50) / $(r $d .p99) / $(r $d .p999) | $(r $g .p50) / $(r $g .p99) / $(r $g .p999) | $(r $n .p50) / $(r $n .p99) / $(r $n .p999) |"
+    echo "| $c | $(r $d .rps) | $(r $g .rps) ($(paired "$g" "$d")%) | $(r $n .rps) | $(r $d .p50) / $(r $d .p99) / $(r $d .p999) | $(r $g .p50) / $(r $g .p99) / $(r $g .p999) | $(r $n .p50) / $(r $n .p99) / $(r $n .p999) |"
   done
   echo
-  echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server ($(pct "$(r mockgw-c64 .rps)" "$(r vertx-c64 .rps)")%; medians of $ROUNDS rounds run in turn)."
+  echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server (medians of $ROUNDS rounds run in turn; $(paired mockgw-c64 vertx-c64)%, the median of the rounds' ratios)."
   echo
   echo "## 3. Streaming"
   echo
@@ -258,8 +265,8 @@ MD=$OUT/latest.md
   echo
   c1_p50=$(sub "$(r gateway-valkey-c1 .p50)" "$(r direct-c1 .p50)")
   c1_p99=$(sub "$(r gateway-valkey-c1 .p99)" "$(r direct-c1 .p99)")
-  ratio64=$(pct "$(r gateway-valkey-c64 .rps)" "$(r direct-c64 .rps)")
-  mockratio=$(pct "$(r mockgw-c64 .rps)" "$(r vertx-c64 .rps)")
+  ratio64=$(paired gateway-valkey-c64 direct-c64)
+  mockratio=$(paired mockgw-c64 vertx-c64)
   echo "| target | measured | |"
   echo "| --- | --- | --- |"
   echo "| added latency at 1 connection, Valkey on: p50 ≤ 0.5 ms | $c1_p50 ms | $(verdict "$c1_p50" "<=" 0.5) |"
