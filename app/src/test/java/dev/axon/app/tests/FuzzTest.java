@@ -65,6 +65,7 @@ class FuzzTest {
     client = WebClient.create(vertx);
     String id = gateway.chat(KEY_A, Gateway.request("a conversation the fuzzer must not touch")).bodyAsJsonObject().getString("conversation_id");
     assertTrue(id.startsWith("conv-"));
+    gateway.writeUsage(KEY_A);
     before = TenantTests.snapshot(vertx, url());
   }
 

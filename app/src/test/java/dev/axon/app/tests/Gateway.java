@@ -117,6 +117,17 @@ final class Gateway {
     return await(post("/v1/chat/completions", key).sendJsonObject(body));
   }
 
+  /**
+   * Reads the key's usage, which makes the store write what it has counted so far (it otherwise writes once a second):
+   * for a test that compares what Valkey holds before and after.
+   */
+  void writeUsage(String key) {
+    HttpResponse<Buffer> usage = fetch("/v1/usage", key);
+    if (usage.statusCode() != 200) {
+      throw new AssertionError("GET /v1/usage answered " + usage.statusCode() + ": " + usage.bodyAsString());
+    }
+  }
+
   /** GET, waited for. */
   HttpResponse<Buffer> fetch(String path, String key) {
     return await(get(path, key).send());
