@@ -68,13 +68,18 @@ final class ValkeyUsageMeter implements UsageMeter {
     if (interval == 0) {
       return flush();
     }
+    scheduleFlush(interval);
+    return Future.succeededFuture();
+  }
+
+  /** Writes in {@code delayMs}, unless a write is scheduled already. */
+  private void scheduleFlush(long delayMs) {
     if (flushTimer < 0) {
-      flushTimer = vertx.setTimer(interval, t -> {
+      flushTimer = vertx.setTimer(delayMs, t -> {
         flushTimer = -1;
         flush();
       });
     }
-    return Future.succeededFuture();
   }
 
   /**
@@ -110,12 +115,8 @@ final class ValkeyUsageMeter implements UsageMeter {
           }));
     });
     return Future.join(writes).transform(ar -> {
-      if (ar.failed() && !tally.isEmpty() && flushTimer < 0) {
-        long retryMs = Math.max(options.getUsageFlushMs(), 1_000);
-        flushTimer = vertx.setTimer(retryMs, t -> {
-          flushTimer = -1;
-          flush();
-        });
+      if (ar.failed() && !tally.isEmpty()) {
+        scheduleFlush(Math.max(options.getUsageFlushMs(), 1_000));
       }
       return ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(ar.cause());
     });
