@@ -7,33 +7,24 @@ import dev.axon.common.tenant.UsageReport;
 import io.vertx.core.Future;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The same counters as {@link ValkeyUsageMeter} in this JVM's memory. Confined to the store verticle's context. */
+/**
+ * The same counters as {@link ValkeyUsageMeter} in this JVM's memory: a tally that is never written anywhere, only
+ * trimmed to the retention. Confined to the store verticle's context.
+ */
 final class InMemoryUsageMeter implements UsageMeter {
 
-  /** Subject ("" for all keys) and day → model → requests, prompt, completion, cached. */
-  private final Map<String, Map<String, long[]>> days = new HashMap<>();
+  private final UsageTally tally = new UsageTally();
 
   @Override
   public Future<Void> record(RecordUsage usage) {
-    LocalDate today = LocalDate.ofEpochDay(Math.floorDiv(System.currentTimeMillis(), 86_400_000L));
-    add(usage.subject() + "|" + today, usage);
-    add("|" + today, usage);
-    String oldest = "|" + today.minusDays(RETENTION_DAYS);
-    days.keySet().removeIf(k -> k.substring(k.indexOf('|')).compareTo(oldest) < 0);
+    long now = System.currentTimeMillis();
+    tally.add(usage, now);
+    tally.forgetBefore(Math.floorDiv(now, 86_400_000L) - RETENTION_DAYS);
     return Future.succeededFuture();
-  }
-
-  private void add(String key, RecordUsage usage) {
-    long[] c = days.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(usage.model(), m -> new long[4]);
-    c[0]++;
-    c[1] += usage.promptTokens();
-    c[2] += usage.completionTokens();
-    c[3] += usage.cachedTokens();
   }
 
   @Override
@@ -46,9 +37,10 @@ final class InMemoryUsageMeter implements UsageMeter {
     }
     List<UsageRecord> records = new ArrayList<>();
     for (LocalDate day : range) {
-      Map<String, long[]> byModel = days.get((query.subject() == null ? "" : query.subject()) + "|" + day);
+      Map<String, UsageTally.Counts> byModel = tally.counts(new UsageTally.Hash(query.subject(), day.toEpochDay()));
       if (byModel != null) {
-        byModel.forEach((model, c) -> records.add(new UsageRecord(day.toString(), model, c[0], c[1], c[2], c[3])));
+        new TreeMap<>(byModel).forEach((model, c) ->
+            records.add(new UsageRecord(day.toString(), model, c.requests, c.prompt, c.completion, c.cached)));
       }
     }
     return Future.succeededFuture(new UsageReport(records));

@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Usage recorded since the last write to Valkey, summed per hash (a key's day, or the totals' day) and model. Confined
- * to the store verticle's context.
+ * Usage counts summed per hash (a key's day, or the totals' day) and model: what a Valkey meter has not written yet, or
+ * all the in-memory meter knows. Confined to the store verticle's context.
  */
 final class UsageTally {
 
@@ -49,6 +49,16 @@ final class UsageTally {
     c.prompt += usage.promptTokens();
     c.completion += usage.completionTokens();
     c.cached += usage.cachedTokens();
+  }
+
+  /** One hash's counts by model, or null when nothing was counted there. */
+  Map<String, Counts> counts(Hash hash) {
+    return hashes.get(hash);
+  }
+
+  /** Drops the hashes of days before {@code epochDay}. */
+  void forgetBefore(long epochDay) {
+    hashes.keySet().removeIf(h -> h.epochDay() < epochDay);
   }
 
   boolean isEmpty() {
