@@ -24,6 +24,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -125,19 +127,6 @@ class ValkeyHungConnectionTest {
         .map(m -> m.body().records().stream().findFirst().orElse(new UsageRecord(day, "claude-haiku-4-5", 0, 0, 0, 0)));
   }
 
-  /** Queries every 100 ms until the key shows {@code requests} requests, at most {@code tries} times. */
-  private static Future<UsageRecord> untilRequests(Vertx vertx, String subject, String day, long requests, int tries) {
-    return usageOf(vertx, subject, day).transform(ar -> {
-      if (ar.succeeded() && ar.result().requests() >= requests) {
-        return Future.succeededFuture(ar.result());
-      }
-      if (tries <= 1) {
-        return ar.succeeded() ? Future.failedFuture("only " + ar.result().requests() + " requests written") : Future.failedFuture(ar.cause());
-      }
-      return vertx.timer(100).compose(t -> untilRequests(vertx, subject, day, requests, tries - 1));
-    });
-  }
-
   /**
    * Deploys a store through a proxy with {@code timeoutMs} (reloaded to {@code reloadedMs} when not null), records
    * once, stalls the proxy, and expects a timeout and then a recovery within {@code boundMs} of the stall.
@@ -189,11 +178,24 @@ class ValkeyHungConnectionTest {
 
   /** Records once every 100 ms until it succeeds, at most {@code tries} times. */
   private static Future<Object> untilRecorded(Vertx vertx, int tries) {
-    return record(vertx).recover(failure -> {
-      if (tries <= 1) {
-        return Future.failedFuture(failure);
+    return until(vertx, tries, () -> record(vertx), r -> true);
+  }
+
+  /** Queries every 100 ms until the key shows {@code requests} requests, at most {@code tries} times. */
+  private static Future<UsageRecord> untilRequests(Vertx vertx, String subject, String day, long requests, int tries) {
+    return until(vertx, tries, () -> usageOf(vertx, subject, day), r -> r.requests() >= requests);
+  }
+
+  /** Runs {@code step} every 100 ms until it succeeds with a result {@code done} accepts, at most {@code tries} times. */
+  private static <T> Future<T> until(Vertx vertx, int tries, Supplier<Future<T>> step, Predicate<T> done) {
+    return step.get().transform(ar -> {
+      if (ar.succeeded() && done.test(ar.result())) {
+        return Future.succeededFuture(ar.result());
       }
-      return vertx.timer(100).compose(t -> untilRecorded(vertx, tries - 1));
+      if (tries <= 1) {
+        return ar.succeeded() ? Future.failedFuture("not there yet after the last try: " + ar.result()) : Future.failedFuture(ar.cause());
+      }
+      return vertx.timer(100).compose(t -> until(vertx, tries - 1, step, done));
     });
   }
 }
