@@ -278,10 +278,17 @@ public final class TurnClient {
 
     private void deliver(TurnEvent event) {
       nextSeq++;
+      if (event.precedingText() != null) {
+        deliver(new ChatEvent.TextDelta(event.precedingText()));
+      }
+      deliver(event.event());
+    }
+
+    private void deliver(ChatEvent event) {
       if (ended || cancelled) {
         return;
       }
-      if (event.event() instanceof ChatEvent.Failed f && f.kind() == ErrorKind.UNAVAILABLE && poolAddress != null
+      if (event instanceof ChatEvent.Failed f && f.kind() == ErrorKind.UNAVAILABLE && poolAddress != null
           && !retried && (!delivered || listener.restart())) {
         // The pool is going away (shutdown, reconfiguration): another one may serve the turn.
         log.info("turn {} was given up by its pool ({}); running it again on another pool", id, f.message());
@@ -290,12 +297,12 @@ public final class TurnClient {
         attempt(this, request, candidates(request.request()), 0);
         return;
       }
-      if (event.event().terminal()) {
+      if (event.terminal()) {
         ended = true;
         turns.remove(id);
       }
       delivered = true;
-      listener.onEvent(event.event());
+      listener.onEvent(event);
     }
 
     @Override

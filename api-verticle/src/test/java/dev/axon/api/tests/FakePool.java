@@ -85,7 +85,12 @@ final class FakePool {
   }
 
   void send(TurnRequest request, int seq, ChatEvent event) {
-    bus.send(request.replyTo(), new TurnEvent(request.turnId(), seq, event, CONTROL));
+    send(request, seq, null, event);
+  }
+
+  /** An event with the text that came before it in the same message, as the pool sends a reply that arrived whole. */
+  void send(TurnRequest request, int seq, String precedingText, ChatEvent event) {
+    bus.send(request.replyTo(), new TurnEvent(request.turnId(), seq, precedingText, event, CONTROL));
   }
 
   /** A heartbeat as the pool sends it: sequence -1, as a request that the caller must answer. */

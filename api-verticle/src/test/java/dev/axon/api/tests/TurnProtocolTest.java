@@ -79,14 +79,30 @@ class TurnProtocolTest extends ApiTestBase {
       pool.play(m.body(), FakePool.text("Hello"), FakePool.text(" early"), FakePool.text(" bird"), FakePool.done());
       vertx.setTimer(100, t -> pool.accept(m));
     });
+    answersPlainAndStreamed("Hello early bird", ctx);
+  }
+
+  @Test
+  void textSentWithTheEndOfATurnComesBeforeIt(Vertx vertx, VertxTestContext ctx) {
+    // The pool sends a reply that arrived whole together with its end: one message, the text first.
+    pool.behave(m -> {
+      pool.accept(m);
+      pool.send(m.body(), 0, FakePool.text("Hello"));
+      pool.send(m.body(), 1, " whole reply", FakePool.done());
+    });
+    answersPlainAndStreamed("Hello whole reply", ctx);
+  }
+
+  /** A plain and a streamed request both answer {@code content}, ending with {@code stop}. */
+  private void answersPlainAndStreamed(String content, VertxTestContext ctx) {
     chat(request("hi"))
         .compose(plain -> chat(streaming("hi")).map(streamed -> List.of(plain, streamed)))
         .onComplete(ctx.succeeding(rs -> ctx.verify(() -> {
           JsonObject body = rs.get(0).bodyAsJsonObject();
           OpenAiSchemas.assertValidResponse(body);
-          assertEquals("Hello early bird", body.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"));
+          assertEquals(content, body.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"));
           OpenAiSchemas.SseStream stream = OpenAiSchemas.assertValidSse(rs.get(1).bodyAsString(), false);
-          assertEquals("Hello early bird", stream.content(0));
+          assertEquals(content, stream.content(0));
           assertEquals("stop", stream.finishReason(0));
           ctx.completeNow();
         })));

@@ -397,7 +397,8 @@ public final class TurnRunner {
    * Text deltas produced in one event-loop turn (the ones a provider decodes from one network read) leave as one
    * message, at the end of that turn: nothing waits for more, so the first token is not delayed, but a reply that
    * arrives in one read costs one bus message instead of one per delta (they cost more than decoding them). Any other
-   * event sends the pending text first, so the order holds.
+   * event carries the pending text with it ({@link TurnEvent#precedingText()}), so the order holds and a whole reply
+   * and its end are one message.
    */
   private void send(ActiveTurn turn, ChatEvent event) {
     if (event instanceof ChatEvent.TextDelta delta) {
@@ -409,20 +410,25 @@ public final class TurnRunner {
       }
       return;
     }
-    sendPendingText(turn);
-    post(turn, event);
+    post(turn, takePendingText(turn), event);
   }
 
   private void sendPendingText(ActiveTurn turn) {
-    StringBuilder text = turn.pendingText;
-    turn.pendingText = null;
-    if (text != null && !turn.cancelled) {
-      post(turn, new ChatEvent.TextDelta(text.toString()));
+    String text = takePendingText(turn);
+    if (text != null) {
+      post(turn, null, new ChatEvent.TextDelta(text));
     }
   }
 
-  private void post(ActiveTurn turn, ChatEvent event) {
+  /** The text waiting to be sent, now taken; null when none (or the turn was cancelled: nobody wants it). */
+  private static String takePendingText(ActiveTurn turn) {
+    StringBuilder text = turn.pendingText;
+    turn.pendingText = null;
+    return text == null || turn.cancelled ? null : text.toString();
+  }
+
+  private void post(ActiveTurn turn, String precedingText, ChatEvent event) {
     turn.lastSentNanos = System.nanoTime();
-    bus.send(turn.request.replyTo(), new TurnEvent(turn.request.turnId(), turn.seq++, event, controlAddress), EVENTS);
+    bus.send(turn.request.replyTo(), new TurnEvent(turn.request.turnId(), turn.seq++, precedingText, event, controlAddress), EVENTS);
   }
 }

@@ -106,8 +106,10 @@ class PoolVerticleTest {
           ctx.verify(() -> {
             assertWellFormed(probe);
             assertEquals(expected, probe.text());
-            // The mock produces its words in one event-loop turn: they leave the pool as one message.
+            // The mock produces its words and its end in one event-loop turn: they leave the pool as one message.
             assertEquals(1, probe.deltas(), "the deltas of one event-loop turn are sent together");
+            assertEquals(1, probe.events.size(), "the whole reply and its end are one message");
+            assertEquals(expected, probe.events.get(0).precedingText());
             ChatEvent.Done done = assertInstanceOf(ChatEvent.Done.class, probe.terminal.future().result().event());
             assertEquals(FinishReason.STOP, done.finishReason());
             assertEquals(MODEL, done.servedModel());
@@ -213,9 +215,9 @@ class PoolVerticleTest {
         .compose(probe -> probe.run(say("MOCK_FAIL_MIDSTREAM")).compose(t -> stats(vertx)).map(stats -> {
           ctx.verify(() -> {
             assertWellFormed(probe);
-            assertEquals(1, probe.deltas(), "the words before the failure, sent together before it");
+            assertEquals(1, probe.deltas(), "the words before the failure, sent together with it");
             assertEquals("You said: MOCK_FAIL_MIDSTREAM", probe.text());
-            ChatEvent.Failed failed = assertInstanceOf(ChatEvent.Failed.class, probe.events.get(1).event());
+            ChatEvent.Failed failed = assertInstanceOf(ChatEvent.Failed.class, probe.events.get(0).event());
             assertEquals(ErrorKind.UPSTREAM_ERROR, failed.kind());
             assertEquals(stats.counters().acquire(), stats.counters().release());
             assertEquals(0, stats.counters().discard());

@@ -28,7 +28,7 @@ final class TurnProbe {
   final Vertx vertx;
   final String turnId = "turn-" + UUID.randomUUID();
   final String address = Addresses.turnEvents(UUID.randomUUID().toString());
-  /** Every event but heartbeats, in arrival order. */
+  /** Every event but heartbeats, in arrival order: one per bus message, each with the text sent before it, if any. */
   final List<TurnEvent> events = new CopyOnWriteArrayList<>();
   /** Heartbeats, with whether each came as a request (with a reply address). */
   final List<TurnEvent> heartbeats = new CopyOnWriteArrayList<>();
@@ -58,7 +58,7 @@ final class TurnProbe {
       return;
     }
     events.add(e);
-    if (e.event() instanceof ChatEvent.TextDelta || e.event() instanceof ChatEvent.ToolCallDelta) {
+    if (e.precedingText() != null || e.event() instanceof ChatEvent.TextDelta || e.event() instanceof ChatEvent.ToolCallDelta) {
       firstDelta.tryComplete(e);
     }
     if (e.event().terminal()) {
@@ -92,6 +92,9 @@ final class TurnProbe {
   String text() {
     StringBuilder sb = new StringBuilder();
     events.forEach(e -> {
+      if (e.precedingText() != null) {
+        sb.append(e.precedingText());
+      }
       if (e.event() instanceof ChatEvent.TextDelta t) {
         sb.append(t.text());
       }
@@ -99,8 +102,9 @@ final class TurnProbe {
     return sb.toString();
   }
 
+  /** Pieces of text sent, whether alone (a delta) or with the event that followed them. */
   long deltas() {
-    return events.stream().filter(e -> e.event() instanceof ChatEvent.TextDelta).count();
+    return events.stream().filter(e -> e.event() instanceof ChatEvent.TextDelta || e.precedingText() != null).count();
   }
 
   long terminals() {

@@ -118,6 +118,10 @@ final class ClaudeCodeHarness implements AutoCloseable {
       if (t == null || e.event() instanceof ChatEvent.Heartbeat) {
         return;
       }
+      if (e.precedingText() != null) {
+        t.events.add(new ChatEvent.TextDelta(e.precedingText()));
+        t.firstDelta.complete(null);
+      }
       t.events.add(e.event());
       if (e.event() instanceof ChatEvent.TextDelta || e.event() instanceof ChatEvent.ToolCallDelta) {
         t.firstDelta.complete(null);

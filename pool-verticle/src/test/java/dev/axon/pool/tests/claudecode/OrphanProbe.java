@@ -45,7 +45,7 @@ public final class OrphanProbe {
     CompletableFuture<Void> streaming = new CompletableFuture<>();
     String address = Addresses.turnEvents("probe");
     vertx.eventBus().<TurnEvent>consumer(address, m -> {
-      if (m.body().event() instanceof ChatEvent.TextDelta) {
+      if (m.body().event() instanceof ChatEvent.TextDelta || m.body().precedingText() != null) {
         streaming.complete(null);
       }
     });
