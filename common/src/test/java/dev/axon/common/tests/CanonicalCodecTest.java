@@ -101,6 +101,14 @@ class CanonicalCodecTest {
   }
 
   @Test
+  void theTextSentWithAnEventCrossesTheWireWithIt() {
+    TurnEvent event = new TurnEvent("t1", 3, "the whole reply", new ChatEvent.Done(FinishReason.STOP, Usage.of(1, 2), "m", null), "ctl");
+    TurnEvent received = overTheWire(event, TurnEvent.class);
+    assertEquals(event, received);
+    assertEquals("the whole reply", received.precedingText());
+  }
+
+  @Test
   void theDoneOfASessionKeepsItsStopSequenceWhenThePoolNamesTheProvider() {
     ChatEvent.Done done = new ChatEvent.Done(FinishReason.STOP, Usage.of(1, 2), "m", null).withStopSequence("END").withStopReason("stop_sequence");
     ChatEvent.Done named = done.withProvider("anthropic");
