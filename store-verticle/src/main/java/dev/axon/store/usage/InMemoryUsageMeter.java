@@ -18,12 +18,19 @@ import java.util.TreeMap;
 final class InMemoryUsageMeter implements UsageMeter {
 
   private final UsageTally tally = new UsageTally();
+  /** The first day kept after the last trim; days before it are gone. */
+  private long keptFrom = Long.MIN_VALUE;
 
   @Override
   public Future<Void> record(RecordUsage usage) {
     long now = System.currentTimeMillis();
     tally.add(usage, now);
-    tally.forgetBefore(Math.floorDiv(now, 86_400_000L) - RETENTION_DAYS);
+    // Trimmed once a day, not on every record: a trim walks every key's hash of every kept day.
+    long oldest = Math.floorDiv(now, 86_400_000L) - RETENTION_DAYS;
+    if (oldest > keptFrom) {
+      tally.forgetBefore(oldest);
+      keptFrom = oldest;
+    }
     return Future.succeededFuture();
   }
 
