@@ -53,6 +53,8 @@ public class StoreVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final StoreMetrics metrics;
   private String backend;
+  /** A metering failure was logged and metering has not worked since: the next failures are not logged. */
+  private boolean meteringFailing;
 
   /** A store verticle without metrics. */
   public StoreVerticle() {
@@ -92,7 +94,7 @@ public class StoreVerticle extends VerticleBase {
     consumers.add(bus.<RateLimitRelease>consumer(Addresses.STORE_RATE_RELEASE,
         m -> Replies.reply(m, timed("rate_release", () -> limiter.release(m.body())), log, "rate limiter")));
     consumers.add(bus.<RecordUsage>consumer(Addresses.STORE_USAGE_RECORD,
-        m -> Replies.reply(m, timed("usage_record", () -> meterAndCharge(m.body())), log, "usage meter")));
+        m -> Replies.reply(m, timed("usage_record", () -> meter(m.body(), "a request")), log, "usage meter")));
     consumers.add(bus.<UsageQuery>consumer(Addresses.STORE_USAGE_QUERY,
         m -> Replies.reply(m, timed("usage_query", () -> meter.query(m.body())), log, "usage meter")));
     consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_STORE, m -> {
@@ -127,7 +129,7 @@ public class StoreVerticle extends VerticleBase {
 
   /**
    * Stores a turn and meters the usage it carries once it is stored. The reply does not wait for the metering, as a
-   * client's response never waited for its {@link RecordUsage}; a metering failure is logged.
+   * client's response never waits for its {@link RecordUsage}.
    */
   private Future<CommitResult> commit(CommitTurn turn) {
     Future<CommitResult> committed = store.commit(turn);
@@ -135,8 +137,22 @@ public class StoreVerticle extends VerticleBase {
     if (usage == null) {
       return committed;
     }
-    return committed.onSuccess(r -> meterAndCharge(usage)
-        .onFailure(e -> log.warn("usage of a stored turn not metered: {}", e.getMessage())));
+    return committed.onSuccess(r -> meter(usage, "a stored turn"));
+  }
+
+  /**
+   * Meters one exchange; a failure is logged here, once per outage, because the API sends usage without waiting for
+   * an answer.
+   */
+  private Future<Void> meter(RecordUsage usage, String what) {
+    return meterAndCharge(usage).andThen(outcome -> {
+      if (outcome.succeeded()) {
+        meteringFailing = false;
+      } else if (!meteringFailing) {
+        meteringFailing = true;
+        log.warn("usage of {} not metered (logged once until metering works again): {}", what, outcome.cause().getMessage());
+      }
+    });
   }
 
   /** Meters one exchange and charges its tokens to the key's token limits. */

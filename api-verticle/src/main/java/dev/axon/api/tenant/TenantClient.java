@@ -38,8 +38,12 @@ public final class TenantClient {
     return this.<Object>ask(Addresses.STORE_RATE_RELEASE, request, "The rate limiter").mapEmpty();
   }
 
-  public Future<Void> record(RecordUsage usage) {
-    return this.<Object>ask(Addresses.STORE_USAGE_RECORD, usage, "The usage meter").mapEmpty();
+  /**
+   * Sends one exchange's usage to the meter without waiting for an answer: nothing waits on it, and a reply would
+   * cost a second message, its handler and its timer on every request. The store logs a metering failure.
+   */
+  public void record(RecordUsage usage) {
+    bus.send(Addresses.STORE_USAGE_RECORD, usage);
   }
 
   public Future<UsageReport> usage(UsageQuery query) {

@@ -8,22 +8,18 @@ import dev.axon.common.chat.Usage;
 import dev.axon.common.tenant.KeyLimits;
 import dev.axon.common.tenant.RecordUsage;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Meters every finished chat completion from its {@link ExchangeSummary}: one request and its prompt, completion
  * and cached tokens for the key and the model it resolved to, and the tokens charged to the key's token limits.
- * Sent to the store after the response; a failure is logged (once per outage), never seen by the client. A stored
- * turn was metered with its commit already ({@link ExchangeSummary#usageMetered()}) and is skipped.
+ * Sent to the store after the response, without waiting for an answer: the store logs a failure to meter, and the
+ * client never sees one. A stored turn was metered with its commit already ({@link ExchangeSummary#usageMetered()})
+ * and is skipped.
  */
 public final class UsageRecorder implements ExchangeListener {
 
-  private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
-
   private final Supplier<ApiKeys> keys;
   private final TenantClient client;
-  private boolean failing;
 
   public UsageRecorder(Supplier<ApiKeys> keys, TenantClient client) {
     this.keys = keys;
@@ -39,13 +35,6 @@ public final class UsageRecorder implements ExchangeListener {
     ApiKey key = keys.get().byName(summary.keyName());
     KeyLimits limits = key == null ? KeyLimits.NONE : key.limits();
     client.record(new RecordUsage(summary.keyName(), summary.model(), limits, usage.promptTokens(), usage.completionTokens(),
-            usage.cachedTokens()))
-        .onSuccess(v -> failing = false)
-        .onFailure(e -> {
-          if (!failing) {
-            failing = true;
-            log.warn("usage of request {} not metered: {}", summary.requestId(), e.getMessage());
-          }
-        });
+        usage.cachedTokens()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.axon.api.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +90,23 @@ class ConversationTest extends ApiTestBase {
             assertEquals(0, store.commits.size());
           });
           return abort;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void aTurnNotStoredSendsItsUsageToTheMeterWithoutWaitingForAnAnswer(VertxTestContext ctx) {
+    chat(request("off the record").put("store", false))
+        .compose(r -> store.usage.first().map(sent -> {
+          ctx.verify(() -> {
+            assertEquals(200, r.statusCode(), r.bodyAsString());
+            JsonObject usage = r.bodyAsJsonObject().getJsonObject("usage");
+            assertEquals(new RecordUsage("key-1", "claude-sonnet-4-6", KeyLimits.NONE, usage.getInteger("prompt_tokens"),
+                usage.getInteger("completion_tokens"), 0), sent.usage());
+            assertFalse(sent.replyWanted(), "a reply would cost a message, a handler and a timer per request");
+            assertEquals(0, store.commits.size());
+          });
+          return sent;
         }))
         .onComplete(ctx.succeedingThenComplete());
   }

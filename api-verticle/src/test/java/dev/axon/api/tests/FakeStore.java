@@ -11,6 +11,7 @@ import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.stats.StoreStats;
+import dev.axon.common.tenant.RecordUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -27,10 +28,15 @@ final class FakeStore {
   private record Entry(String owner, Conversation conversation) {
   }
 
+  /** A usage record as it arrived: whether its sender asked for an answer. */
+  record UsageSent(RecordUsage usage, boolean replyWanted) {
+  }
+
   final Recorder<OpenConversation> opens = new Recorder<>();
   final Recorder<GetConversation> gets = new Recorder<>();
   final Recorder<CommitTurn> commits = new Recorder<>();
   final Recorder<AbortTurn> aborts = new Recorder<>();
+  final Recorder<UsageSent> usage = new Recorder<>();
   private final Map<String, Entry> conversations = new ConcurrentHashMap<>();
   private final EventBus bus;
   volatile AxonException openFailure;
@@ -64,6 +70,10 @@ final class FakeStore {
         }).completion(),
         bus.<AbortTurn>consumer(Addresses.STORE_ABORT, m -> {
           aborts.record(m.body());
+          m.reply(null);
+        }).completion(),
+        bus.<RecordUsage>consumer(Addresses.STORE_USAGE_RECORD, m -> {
+          usage.record(new UsageSent(m.body(), m.replyAddress() != null));
           m.reply(null);
         }).completion(),
         bus.consumer(Addresses.STORE_STATS, m -> m.reply(new StoreStats("fake", conversations.size()))).completion()))
