@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * OpenAI response bodies: chat completions, models, conversations and errors, written straight to bytes.
@@ -134,23 +135,32 @@ public final class OpenAiRenderer {
   }
 
   public static Buffer models(ModelCatalog catalog) {
-    return models(catalog, List.of());
+    return models(catalog, List.of(), id -> true);
   }
 
-  /** The served models and aliases, then the models upstreams listed ({@code extra}, already filtered). */
-  public static Buffer models(ModelCatalog catalog, List<ListedModel> extra) {
+  /**
+   * The served models and aliases, then the models upstreams listed ({@code extra}, already filtered), each only when
+   * {@code visible} (the caller's key may use it).
+   */
+  public static Buffer models(ModelCatalog catalog, List<ListedModel> extra, Predicate<String> visible) {
     return JsonWriter.buffer(g -> {
       g.writeStartObject();
       g.writeStringField("object", "list");
       g.writeArrayFieldStart("data");
       for (String id : catalog.served()) {
-        writeModel(g, id, "anthropic", MODELS_CREATED);
+        if (visible.test(id)) {
+          writeModel(g, id, "anthropic", MODELS_CREATED);
+        }
       }
       for (Map.Entry<String, String> alias : catalog.aliases().entrySet()) {
-        writeModel(g, alias.getKey(), "axon", MODELS_CREATED);
+        if (visible.test(alias.getKey())) {
+          writeModel(g, alias.getKey(), "axon", MODELS_CREATED);
+        }
       }
       for (ListedModel m : extra) {
-        writeModel(g, m.id(), m.ownedBy() == null ? m.provider() : m.ownedBy(), m.created() > 0 ? m.created() : MODELS_CREATED);
+        if (visible.test(m.id())) {
+          writeModel(g, m.id(), m.ownedBy() == null ? m.provider() : m.ownedBy(), m.created() > 0 ? m.created() : MODELS_CREATED);
+        }
       }
       g.writeEndArray();
       g.writeEndObject();

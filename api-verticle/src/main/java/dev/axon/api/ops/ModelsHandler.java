@@ -2,6 +2,8 @@ package dev.axon.api.ops;
 
 import dev.axon.api.anthropic.AnthropicRenderer;
 import dev.axon.api.anthropic.AnthropicRequestParser;
+import dev.axon.api.auth.ApiKey;
+import dev.axon.api.auth.AuthHandler;
 import dev.axon.api.http.Dialect;
 import dev.axon.api.http.Responses;
 import dev.axon.api.openai.OpenAiRenderer;
@@ -23,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +34,9 @@ import java.util.function.Supplier;
  * matches them). When the pool lists nothing or does not answer in time, the configured list alone. In OpenAI's
  * shape, or in Anthropic's ({@code {data, has_more, first_id, last_id}}, paged by {@code limit}, {@code after_id},
  * {@code before_id}) for a request in Anthropic's {@link Dialect}. {@link #retrieve} answers {@code GET /v1/models/:id}
- * for any model a client may name here.
+ * for any model a client may name here. A key restricted to some models ({@link ApiKey#models()}) sees only those (and
+ * the aliases of those): it is refused the others with the same 404 as a model that does not exist, so the list and
+ * the lookup tell it nothing more than a request would.
  */
 public final class ModelsHandler implements Handler<RoutingContext> {
 
@@ -70,13 +75,17 @@ public final class ModelsHandler implements Handler<RoutingContext> {
       }
     }
     int page = limit;
+    ApiKey key = AuthHandler.key(rc);
     listed().onComplete(ar -> {
       ModelCatalog models = catalog.get();
       List<ListedModel> extra = ar.result();
+      Predicate<String> visible = visibleTo(key, models);
       if (anthropic) {
-        Responses.json(rc, 200, AnthropicRenderer.models(entries(models, extra), page, afterId, beforeId));
+        Responses.json(rc, 200, AnthropicRenderer.models(entries(models, extra, visible), page, afterId, beforeId));
+      } else if (extra.isEmpty() && (key == null || key.models().isEmpty())) {
+        Responses.json(rc, 200, configured.get());
       } else {
-        Responses.json(rc, 200, extra.isEmpty() ? configured.get() : OpenAiRenderer.models(models, extra));
+        Responses.json(rc, 200, OpenAiRenderer.models(models, extra, visible));
       }
     });
   }
@@ -85,6 +94,7 @@ public final class ModelsHandler implements Handler<RoutingContext> {
   public void retrieve(RoutingContext rc) {
     String id = rc.pathParam("id");
     boolean anthropic = Dialect.of(rc) == Dialect.ANTHROPIC;
+    ApiKey key = AuthHandler.key(rc);
     listed().onComplete(ar -> {
       ModelCatalog models = catalog.get();
       ListedModel found = null;
@@ -93,7 +103,7 @@ public final class ModelsHandler implements Handler<RoutingContext> {
           found = m;
         }
       }
-      if (found == null && (id == null || models.resolve(id) == null)) {
+      if (found == null && (id == null || models.resolve(id) == null) || !visibleTo(key, models).test(id)) {
         Responses.error(rc, anthropic ? AnthropicRequestParser.modelNotFound(id) : OpenAiRequestParser.modelNotFound(id));
         return;
       }
@@ -128,16 +138,30 @@ public final class ModelsHandler implements Handler<RoutingContext> {
         });
   }
 
-  private static List<AnthropicRenderer.ModelEntry> entries(ModelCatalog models, List<ListedModel> extra) {
+  /** Whether a key may see a model: one it may use, by the name itself or the model that name resolves to. */
+  private static Predicate<String> visibleTo(ApiKey key, ModelCatalog models) {
+    if (key == null || key.models().isEmpty()) {
+      return id -> true;
+    }
+    return id -> key.allows(id, models.resolve(id));
+  }
+
+  private static List<AnthropicRenderer.ModelEntry> entries(ModelCatalog models, List<ListedModel> extra, Predicate<String> visible) {
     List<AnthropicRenderer.ModelEntry> out = new ArrayList<>();
     for (String id : models.served()) {
-      out.add(AnthropicRenderer.ModelEntry.of(id, OpenAiRenderer.MODELS_CREATED));
+      if (visible.test(id)) {
+        out.add(AnthropicRenderer.ModelEntry.of(id, OpenAiRenderer.MODELS_CREATED));
+      }
     }
     for (Map.Entry<String, String> alias : models.aliases().entrySet()) {
-      out.add(AnthropicRenderer.ModelEntry.of(alias.getKey(), OpenAiRenderer.MODELS_CREATED));
+      if (visible.test(alias.getKey())) {
+        out.add(AnthropicRenderer.ModelEntry.of(alias.getKey(), OpenAiRenderer.MODELS_CREATED));
+      }
     }
     for (ListedModel m : extra) {
-      out.add(AnthropicRenderer.ModelEntry.of(m.id(), m.created() > 0 ? m.created() : OpenAiRenderer.MODELS_CREATED));
+      if (visible.test(m.id())) {
+        out.add(AnthropicRenderer.ModelEntry.of(m.id(), m.created() > 0 ? m.created() : OpenAiRenderer.MODELS_CREATED));
+      }
     }
     return out;
   }

@@ -198,6 +198,33 @@ class TenantsTest {
     assertEquals(200, gateway.chat(HAIKU, request("hi").put("model", "claude-haiku-4-5").put("store", false)).statusCode());
   }
 
+  /** A restricted key is shown only what it may use: the list and the lookup agree with the chat endpoint's 404. */
+  @Test
+  void aKeySeesOnlyItsAllowedModels() {
+    List<String> mine = ids(gateway.fetch("/v1/models", HAIKU).bodyAsJsonObject().getJsonArray("data"));
+    assertTrue(mine.containsAll(List.of("claude-haiku-4-5", "gpt-4o-mini")), mine::toString);
+    assertFalse(mine.contains("claude-sonnet-4-6") || mine.contains("gpt-4o"), mine::toString);
+    List<String> all = ids(gateway.fetch("/v1/models", METER).bodyAsJsonObject().getJsonArray("data"));
+    assertTrue(all.containsAll(List.of("claude-haiku-4-5", "claude-sonnet-4-6", "gpt-4o")), all::toString);
+
+    HttpResponse<Buffer> anthropic = await(gateway.get("/v1/models", HAIKU).putHeader("anthropic-version", "2023-06-01").send());
+    assertEquals(200, anthropic.statusCode(), anthropic.bodyAsString());
+    List<String> anthropicIds = ids(anthropic.bodyAsJsonObject().getJsonArray("data"));
+    assertTrue(anthropicIds.contains("claude-haiku-4-5") && !anthropicIds.contains("claude-sonnet-4-6"), anthropicIds::toString);
+
+    assertEquals(200, gateway.fetch("/v1/models/gpt-4o-mini", HAIKU).statusCode());
+    assertError(gateway.fetch("/v1/models/claude-sonnet-4-6", HAIKU), 404, "model_not_found");
+    assertEquals(200, gateway.fetch("/v1/models/claude-sonnet-4-6", METER).statusCode());
+  }
+
+  private static List<String> ids(JsonArray data) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      ids.add(data.getJsonObject(i).getString("id"));
+    }
+    return ids;
+  }
+
   @Test
   void limitsReloadLive() {
     assertEquals(200, gateway.chat(RELOAD, request("before").put("store", false)).statusCode());
