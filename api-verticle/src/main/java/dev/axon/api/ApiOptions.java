@@ -1,6 +1,7 @@
 package dev.axon.api;
 
 import dev.axon.api.auth.ApiKeys;
+import dev.axon.api.http.TrustedProxies;
 import dev.axon.common.config.ConfigReader;
 import dev.axon.common.config.ModelCatalog;
 import io.vertx.core.json.JsonObject;
@@ -76,6 +77,7 @@ public final class ApiOptions {
   private final int authFreeFailures;
   private final long authWindowMs;
   private final long authMaxDelayMs;
+  private final TrustedProxies trustedProxies;
   private final ApiKeys keys;
   private final ModelCatalog models;
 
@@ -105,6 +107,7 @@ public final class ApiOptions {
     authFreeFailures = auth.intValue("free", DEFAULT_AUTH_FREE_FAILURES, 0, 1_000_000);
     authWindowMs = auth.longValue("windowMs", DEFAULT_AUTH_WINDOW_MS, 100, 86_400_000);
     authMaxDelayMs = auth.longValue("maxDelayMs", DEFAULT_AUTH_MAX_DELAY_MS, 0, 600_000);
+    trustedProxies = TrustedProxies.of(r.strings("trustedProxies"));
     keys = ApiKeys.fromConfig(root.getValue("keys"));
     models = ModelCatalog.fromConfig(root.getJsonObject("models"));
   }
@@ -191,6 +194,11 @@ public final class ApiOptions {
 
   public long authMaxDelayMs() {
     return authMaxDelayMs;
+  }
+
+  /** The reverse proxies whose {@code X-Forwarded-For} names the client; none by default. */
+  public TrustedProxies trustedProxies() {
+    return trustedProxies;
   }
 
   public ApiKeys keys() {

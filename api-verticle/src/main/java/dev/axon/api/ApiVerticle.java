@@ -105,7 +105,7 @@ public class ApiVerticle extends VerticleBase {
     exchangeListeners.add(new UsageRecorder(() -> options.keys(), tenants));
     AuthThrottle throttle = AuthThrottle.shared(vertx, () -> new AuthThrottle.Settings(options.authFreeFailures(), options.authWindowMs(),
         options.authMaxDelayMs()));
-    AuthHandler auth = new AuthHandler(() -> options.keys(), throttle);
+    AuthHandler auth = new AuthHandler(() -> options.keys(), throttle, () -> options.trustedProxies());
     ConnectionDeadlines deadlines = new ConnectionDeadlines(vertx, () -> options.headersTimeoutMs(), () -> options.bodyTimeoutMs());
     ConversationHandler conversations = new ConversationHandler(store);
     opsRoutes = new OpsRoutes(vertx, edgeOps, auth, new OpsOptions(config().getJsonObject("ops")));
@@ -113,7 +113,7 @@ public class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.route().handler(Dialect::mark);
-    router.route().handler(new EdgeHandler(edgeOps));
+    router.route().handler(new EdgeHandler(edgeOps, () -> options.trustedProxies()));
     router.route().handler(deadlines);
     router.route().handler(RequestGuards::path);
     router.get("/healthz").handler(ops::liveness);

@@ -2,11 +2,11 @@ package dev.axon.api.auth;
 
 import dev.axon.api.http.Dialect;
 import dev.axon.api.http.Responses;
+import dev.axon.api.http.TrustedProxies;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
@@ -25,15 +25,18 @@ public final class AuthHandler implements Handler<RoutingContext> {
 
   private final Supplier<ApiKeys> keys;
   private final AuthThrottle throttle;
+  private final Supplier<TrustedProxies> proxies;
 
   /** Takes a supplier so a configuration reload can swap the key set under a running router. */
   public AuthHandler(Supplier<ApiKeys> keys) {
-    this(keys, null);
+    this(keys, null, () -> TrustedProxies.NONE);
   }
 
-  public AuthHandler(Supplier<ApiKeys> keys, AuthThrottle throttle) {
+  /** @param proxies the proxies whose {@code X-Forwarded-For} says which address the throttle counts against */
+  public AuthHandler(Supplier<ApiKeys> keys, AuthThrottle throttle, Supplier<TrustedProxies> proxies) {
     this.keys = keys;
     this.throttle = throttle;
+    this.proxies = proxies;
   }
 
   @Override
@@ -42,7 +45,8 @@ public final class AuthHandler implements Handler<RoutingContext> {
       decide(rc, null);
       return;
     }
-    String address = address(rc.request());
+    String client = proxies.get().clientAddress(rc.request());
+    String address = client == null ? "unknown" : client;
     long delay = throttle.delayMs(address);
     if (delay <= 0) {
       decide(rc, address);
@@ -102,12 +106,6 @@ public final class AuthHandler implements Handler<RoutingContext> {
       throttle.failed(address);
     }
     Responses.error(rc, new AxonException(ErrorKind.UNAUTHENTICATED, message));
-  }
-
-  private static String address(HttpServerRequest request) {
-    SocketAddress remote = request.remoteAddress();
-    String host = remote == null ? null : remote.hostAddress();
-    return host == null ? "unknown" : host;
   }
 
   /** The authenticated key of a request that passed this handler. */

@@ -5,16 +5,17 @@ import dev.axon.api.auth.AuthHandler;
 import dev.axon.api.chat.ExchangeSummary;
 import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
+import dev.axon.api.http.TrustedProxies;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The first handler after {@link RequestIds}: follows every request to its end (meters, the traffic window, the
@@ -33,9 +34,16 @@ public final class EdgeHandler implements Handler<RoutingContext> {
   private static final CharSequence CLOSE = HttpHeaders.createOptimized("close");
 
   private final EdgeOps ops;
+  private final Supplier<TrustedProxies> proxies;
 
   public EdgeHandler(EdgeOps ops) {
+    this(ops, () -> TrustedProxies.NONE);
+  }
+
+  /** @param proxies the proxies whose {@code X-Forwarded-For} names the client the access log shows */
+  public EdgeHandler(EdgeOps ops, Supplier<TrustedProxies> proxies) {
     this.ops = ops;
+    this.proxies = proxies;
   }
 
   @Override
@@ -72,16 +80,15 @@ public final class EdgeHandler implements Handler<RoutingContext> {
     rc.next();
   }
 
-  private static RequestRecord record(RoutingContext rc, boolean opsPath, boolean ended, String traceId) {
+  private RequestRecord record(RoutingContext rc, boolean opsPath, boolean ended, String traceId) {
     HttpServerRequest request = rc.request();
     ExchangeSummary exchange = rc.get(ExchangeSummary.CONTEXT_KEY);
     int status = ended ? rc.response().getStatusCode() : 499;
     ApiKey key = AuthHandler.key(rc);
-    SocketAddress remote = request.remoteAddress();
     double latencyMs = (System.nanoTime() - RequestIds.startNanos(rc)) / 1e6;
     return new RequestRecord(RequestIds.of(rc), request.method().name(), request.path(), route(rc), opsPath, status,
         latencyMs, rc.response().bytesWritten(), key == null ? null : key.name(),
-        remote == null ? null : remote.hostAddress(), traceId, exchange);
+        proxies.get().clientAddress(request), traceId, exchange);
   }
 
   /** The route template of a request, bounded: a known path, the matched route's path, or {@code other}. */

@@ -17,6 +17,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -44,7 +45,8 @@ class AuthAbuseTest {
   @BeforeAll
   static void boot(Vertx vertx, VertxTestContext ctx) {
     Gateway.boot(vertx, new JsonObject().put("size", 1).put("max", 2),
-            new JsonObject().put("authFailures", new JsonObject().put("free", 2).put("windowMs", 60_000).put("maxDelayMs", 400)))
+            new JsonObject().put("authFailures", new JsonObject().put("free", 2).put("windowMs", 60_000).put("maxDelayMs", 400))
+                .put("trustedProxies", new JsonArray().add("127.0.0.8")))
         .onComplete(ctx.succeeding(g -> {
           gateway = g;
           ctx.completeNow();
@@ -56,7 +58,14 @@ class AuthAbuseTest {
   }
 
   static HttpResponse<Buffer> post(WebClient client, String authorization, Object body) {
+    return post(client, authorization, body, null);
+  }
+
+  static HttpResponse<Buffer> post(WebClient client, String authorization, Object body, String forwardedFor) {
     var request = client.post(gateway.port, Gateway.HOST, "/v1/chat/completions");
+    if (forwardedFor != null) {
+      request.putHeader("X-Forwarded-For", forwardedFor);
+    }
     if (authorization != null) {
       request.putHeader("Authorization", authorization);
     }
@@ -153,5 +162,53 @@ class AuthAbuseTest {
       attacker.close();
       bystander.close();
     }
+  }
+
+  /**
+   * Behind a trusted proxy the throttle counts the address the proxy forwards, so one failing client does not slow
+   * down everyone behind the same proxy; a client that is no trusted proxy cannot name another address to dodge it.
+   * The access log shows the forwarded address.
+   */
+  @Test
+  void behindATrustedProxyTheForwardedClientIsTheOneSlowedDown() throws InterruptedException {
+    WebClient proxy = from("127.0.0.8");
+    WebClient direct = from("127.0.0.9");
+    Logger access = (Logger) LoggerFactory.getLogger("axon.access");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    access.addAppender(lines);
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(401, post(proxy, "Bearer wrong-" + i, request("hi"), "1.1.1.1, 203.0.113.9").statusCode());
+      }
+      long started = System.nanoTime();
+      assertEquals(401, post(proxy, "Bearer wrong-again", request("hi"), "203.0.113.9").statusCode());
+      long failingMs = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(failingMs >= 90, "the forwarded client that keeps failing waits: " + failingMs);
+
+      started = System.nanoTime();
+      assertEquals(200, post(proxy, "Bearer " + KEY_A, request("hi").put("store", false), "203.0.113.10").statusCode());
+      long neighbourMs = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(neighbourMs < 90, "another client behind the same proxy does not: " + neighbourMs);
+
+      started = System.nanoTime();
+      assertEquals(200, post(direct, "Bearer " + KEY_A, request("hi").put("store", false), "203.0.113.9").statusCode());
+      long spoofMs = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(spoofMs < 90, "an untrusted peer's header names nobody: it is its own address: " + spoofMs);
+      // A request's access line is written just after its response.
+      long deadline = System.currentTimeMillis() + 2_000;
+      while (lines.list.size() < 6 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(10);
+      }
+    } finally {
+      access.detachAppender(lines);
+      proxy.close();
+      direct.close();
+    }
+    List<String> remotes = new ArrayList<>();
+    for (ILoggingEvent line : lines.list) {
+      remotes.add(new JsonObject(line.getFormattedMessage()).getString("remote"));
+    }
+    assertEquals(List.of("203.0.113.9", "203.0.113.9", "203.0.113.9", "203.0.113.9", "203.0.113.10", "127.0.0.9"), remotes);
   }
 }
