@@ -5,7 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -26,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request does not touch the idle timer: it only notes when its connection fell idle, and the timer, when it
  * fires, closes the connection or waits out the rest of the timeout from that moment. Cancelling and re-arming it
- * for every request was 3 % of the event loop at load.
+ * for every request was 3 % of the event loop at load. Nor does a request arm a timer for its body: it notes that its
+ * body is pending, and one sweep per instance (every quarter of the body timeout, at most every second) closes the
+ * connections whose body is late, so a late body is cut within a quarter of the timeout after it.
  *
  * <p>Threading: each connection's events come on the context of the verticle instance whose server accepted it, and
  * every instance has its own; confined to that context.
@@ -46,12 +50,17 @@ public final class ConnectionDeadlines implements Handler<RoutingContext> {
     boolean closed;
     /** {@link System#nanoTime()} when the last request ended (or the connection opened). */
     long idleSince = System.nanoTime();
+    /** The request whose body has not fully arrived yet, if any, and since when (its headers' arrival). */
+    RoutingContext bodyPending;
+    long bodyPendingSince;
   }
 
+  /** Call on the context that serves the connections: the body sweep runs there. */
   public ConnectionDeadlines(Vertx vertx, LongSupplier headersTimeoutMs, LongSupplier bodyTimeoutMs) {
     this.vertx = vertx;
     this.headersTimeoutMs = headersTimeoutMs;
     this.bodyTimeoutMs = bodyTimeoutMs;
+    scheduleBodySweep();
   }
 
   /** The server's connection handler: the new connection must send a request within the headers timeout. */
@@ -73,7 +82,14 @@ public final class ConnectionDeadlines implements Handler<RoutingContext> {
     Entry entry = connection == null ? null : connections.get(connection);
     if (entry != null) {
       entry.active++;
+      if (!request.isEnded()) {
+        entry.bodyPending = rc;
+        entry.bodyPendingSince = System.nanoTime();
+      }
       rc.addEndHandler(v -> {
+        if (entry.bodyPending == rc) {
+          entry.bodyPending = null;
+        }
         if (--entry.active == 0) {
           entry.idleSince = System.nanoTime();
           if (entry.timer < 0 && !entry.closed) {
@@ -82,16 +98,43 @@ public final class ConnectionDeadlines implements Handler<RoutingContext> {
         }
       });
     }
-    if (!request.isEnded()) {
-      long bodyTimer = vertx.setTimer(bodyTimeoutMs.getAsLong(), t -> {
-        if (!request.isEnded() && connection != null) {
-          log.debug("request {} sent its body too slowly; closing its connection", RequestIds.of(rc));
-          Connections.forceClose(connection);
-        }
-      });
-      rc.addEndHandler(v -> vertx.cancelTimer(bodyTimer));
-    }
     rc.next();
+  }
+
+  private void scheduleBodySweep() {
+    long period = Math.max(10, Math.min(1_000, bodyTimeoutMs.getAsLong() / 4));
+    vertx.setTimer(period, t -> {
+      sweepBodies();
+      scheduleBodySweep();
+    });
+  }
+
+  /** Closes the connections whose pending body is past the body timeout; forgets bodies that have arrived. */
+  private void sweepBodies() {
+    long now = System.nanoTime();
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(bodyTimeoutMs.getAsLong());
+    List<HttpConnection> late = null;
+    for (Map.Entry<HttpConnection, Entry> e : connections.entrySet()) {
+      Entry entry = e.getValue();
+      RoutingContext rc = entry.bodyPending;
+      if (rc == null) {
+        continue;
+      }
+      if (rc.request().isEnded()) {
+        entry.bodyPending = null;
+      } else if (now - entry.bodyPendingSince >= timeoutNanos) {
+        log.debug("request {} sent its body too slowly; closing its connection", RequestIds.of(rc));
+        entry.bodyPending = null;
+        if (late == null) {
+          late = new ArrayList<>();
+        }
+        late.add(e.getKey());
+      }
+    }
+    // Closed after the walk: a close handler removes its connection from the map.
+    if (late != null) {
+      late.forEach(Connections::forceClose);
+    }
   }
 
   /** Open connections being watched (for tests and stats). */

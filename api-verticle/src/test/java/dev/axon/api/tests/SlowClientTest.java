@@ -122,6 +122,36 @@ class SlowClientTest extends ApiTestBase {
     }));
   }
 
+  /** A body that takes a while but arrives within the timeout is served, and each request's body is timed afresh. */
+  @Test
+  void aSlowBodyThatArrivesInTimeIsServedOnAKeptConnection(Vertx vertx, VertxTestContext ctx) {
+    String body = request("hi").put("store", false).encode();
+    String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY_A
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n";
+    long lateMs = BODY_TIMEOUT_MS * 5 / 8;
+    connect(vertx).onComplete(ctx.succeeding(socket -> {
+      StringBuilder got = new StringBuilder();
+      AtomicLong answered = new AtomicLong();
+      socket.handler(b -> {
+        got.append(b.toString());
+        long now = got.toString().split("HTTP/1.1 200", -1).length - 1;
+        if (now > answered.get()) {
+          answered.set(now);
+          if (now == 1) {
+            // The second request on the same connection, its body as late as the first's.
+            socket.write(head);
+            vertx.setTimer(lateMs, t -> socket.write(body));
+          } else {
+            ctx.completeNow();
+          }
+        }
+      });
+      socket.closeHandler(v -> ctx.failNow("closed after " + answered.get() + " answers: " + got));
+      socket.write(head);
+      vertx.setTimer(lateMs, t -> socket.write(body));
+    }));
+  }
+
   /**
    * Sends a streaming request from a client that reads its first bytes and then stops reading until {@code resume}
    * completes (a paused socket does not see its connection close, so the test resumes it to watch for the close).
