@@ -88,11 +88,6 @@ public final class TrustedProxies {
     return new Range(network, bits);
   }
 
-  /** Whether any proxy is trusted (else {@link #clientAddress} is the peer's address). */
-  public boolean any() {
-    return !ranges.isEmpty();
-  }
-
   /** The client's address: the peer's, or the one the trusted proxies in front of it say; null when unknown. */
   public String clientAddress(HttpServerRequest request) {
     SocketAddress remote = request.remoteAddress();

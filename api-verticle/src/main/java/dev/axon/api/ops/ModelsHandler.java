@@ -103,7 +103,7 @@ public final class ModelsHandler implements Handler<RoutingContext> {
           found = m;
         }
       }
-      if (found == null && (id == null || models.resolve(id) == null) || !visibleTo(key, models).test(id)) {
+      if ((found == null && (id == null || models.resolve(id) == null)) || !visibleTo(key, models).test(id)) {
         Responses.error(rc, anthropic ? AnthropicRequestParser.modelNotFound(id) : OpenAiRequestParser.modelNotFound(id));
         return;
       }
