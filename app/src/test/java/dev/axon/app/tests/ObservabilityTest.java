@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The launcher's observability over a whole gateway (store on the test Valkey, mock pool, API): one {@code /metrics}
- * per node with Vert.x's own meters (HTTP server, event bus, Redis client, JVM) next to Axon's (requests, first
- * token, overhead, tokens per key name, pool gauges and counters per model, queue wait, store commands), behind
- * the metrics token; and log levels changed live.
+ * per node with Vert.x's own meters (Redis client, JVM; its HTTP server, HTTP client and event-bus meters are off)
+ * next to Axon's (requests, first token, overhead, tokens per key name, pool gauges and counters per model, queue
+ * wait, store commands), behind the metrics token; and log levels changed live.
  */
 class ObservabilityTest {
 
