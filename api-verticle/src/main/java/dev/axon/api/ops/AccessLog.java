@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.axon.api.http.JsonWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -52,7 +50,7 @@ public final class AccessLog {
   private static void fields(JsonGenerator g, RequestRecord r) throws IOException {
     ExchangeSummary e = r.exchange();
     g.writeStartObject();
-    g.writeStringField("ts", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    g.writeStringField("ts", UtcMillis.format(System.currentTimeMillis()));
     g.writeStringField("type", "access");
     JsonWriter.stringOrNull(g, "request_id", r.requestId());
     JsonWriter.stringOrNull(g, "method", r.method());
