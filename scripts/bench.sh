@@ -46,7 +46,7 @@ cleanup() { for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done; wai
 trap cleanup EXIT
 
 if [ "$MODE" = smoke ]; then
-  SECONDS_PER=1; WARMUP=1; ROUNDS=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_FAST_WARMUP=5; STREAM_CHUNKS=20
+  SECONDS_PER=1; WARMUP=1; GATEWAY_WARMUP=1; ROUNDS=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_FAST_WARMUP=5; STREAM_CHUNKS=20
 else
   # Warm-up per streaming path: 3,000 unpaced streams (a few seconds) compile what runs once per stream, as in a
   # gateway that has served many; 100 paced ones then settle the timing. With only 300 paced streams the per-stream
@@ -56,7 +56,7 @@ else
   # ratio is the median of the rounds' own ratios, each taken from two runs seconds apart: on this shared VM one 10 s
   # run after the other saw different machines (the minimal server measured 61,500 and 84,100 requests/s in one run,
   # minutes apart).
-  SECONDS_PER=10; WARMUP=5; ROUNDS=5; ROUND_SECONDS=5; ROUND_WARMUP=2; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
+  SECONDS_PER=10; WARMUP=5; GATEWAY_WARMUP=40; ROUNDS=5; ROUND_SECONDS=5; ROUND_WARMUP=2; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
 fi
 GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
 # Gateways start as scripts/run.sh starts them: from the class-data archive of the jar (built here when missing).
@@ -146,11 +146,16 @@ RESULTS=$WORK/results.jsonl
 
 # Warm-up: the JIT compiles the gateways' request paths before anything is measured (a gateway in service is warm;
 # a cold one spends the first tens of thousands of requests compiling, which would land on the first figures taken).
+# Measured: the mock-provider gateway's CPU per request settled only after 15-20 s of load at 64 connections (1,059,
+# 316, 128, then 72-89 us in 5 s steps), and the first figures taken after a shorter warm-up rose round by round.
 log "warming up the gateways"
+warm() {
+  BENCH_BODY=$2 BENCH_AUTH=$AUTH wrk -t2 -c64 -d"${GATEWAY_WARMUP}s" -s bench/scripts/post.lua "$1" >/dev/null 2>&1
+}
 for body in openai.json openai-nostore.json; do
-  wrk_run "warmup-$body" "$GATEWAY" "$WORK/$body" "$AUTH" 16 >/dev/null
+  warm "$GATEWAY" "$WORK/$body"
 done
-wrk_run warmup-mock "$MOCKGW" "$WORK/openai-nostore.json" "$AUTH" 16 >/dev/null
+warm "$MOCKGW" "$WORK/openai-nostore.json"
 
 log "1/5 the limit: a minimal Vert.x server and the mock upstream called directly"
 wrk_run limit-vertx "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" 64 >>"$RESULTS"
