@@ -161,10 +161,35 @@ log "1/5 the limit: a minimal Vert.x server and the mock upstream called directl
 wrk_run limit-vertx "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" 64 >>"$RESULTS"
 wrk_run limit-upstream "$UPSTREAM" "$WORK/anthropic.json" "" 64 >>"$RESULTS"
 
+# What one connection's stored turn spends on Valkey: the gateway's own commit timer, Valkey's time running the
+# scripts (INFO commandstats) and a bare PING round trip, read before and after the one-connection rounds.
+VALKEY_CLI=$(command -v valkey-cli || command -v redis-cli || true)
+# commit_timer → "count seconds" of the gateway's successful commits so far
+commit_timer() {
+  curl -s "http://127.0.0.1:$GA/metrics" | awk '/^axon_store_command_seconds_(count|sum)\{.*command="commit".*outcome="ok"/ {
+    if ($1 ~ /_count\{/) c = $2; else s = $2 } END { print c + 0, s + 0 }'
+}
+# evalsha_stats → "calls microseconds" of Valkey's EVALSHA so far
+evalsha_stats() {
+  [ -n "$VALKEY_CLI" ] || { echo "0 0"; return; }
+  "$VALKEY_CLI" -p "$VPORT" info commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_evalsha:/ { print $3, $5 }'
+}
+# c1_store "count seconds" "calls microseconds" → one JSON line: the means over the one-connection rounds
+c1_store() {
+  local ping=null
+  read -r c0 s0 <<<"$1"; read -r e0 u0 <<<"$2"; read -r c1 s1 < <(commit_timer); read -r e1 u1 < <(evalsha_stats)
+  [ -n "$VALKEY_CLI" ] && ping=$(timeout -s INT 3 "$VALKEY_CLI" -p "$VPORT" --latency 2>/dev/null | tail -1 | awk '{ print $3 }')
+  awk -v c="$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" -v s="$(awk -v a="$s1" -v b="$s0" 'BEGIN { print a - b }')" \
+    -v e="$((e1 - e0))" -v u="$((u1 - u0))" -v p="${ping:-null}" 'BEGIN { printf "{\"name\":\"c1-store\",\"commits\":%d,\"commitMs\":%.3f,\"scriptMs\":%.3f,\"pingMs\":%s}\n",
+      c, (c > 0 ? 1000 * s / c : 0), (e > 0 ? u / e / 1000 : 0), p }'
+}
+
 log "2/5 gateway overhead, non-streaming: gateway → anthropic provider → mock upstream, against the upstream directly"
 for c in $CONCURRENCY; do
+  [ "$c" = 1 ] && { commits_before=$(commit_timer); evalsha_before=$(evalsha_stats); }
   interleaved "$c" "direct-c$c|$UPSTREAM|$WORK/anthropic.json|" "gateway-valkey-c$c|$GATEWAY|$WORK/openai.json|$AUTH" \
     "gateway-nostore-c$c|$GATEWAY|$WORK/openai-nostore.json|$AUTH" >>"$RESULTS"
+  [ "$c" = 1 ] && c1_store "$commits_before" "$evalsha_before" >>"$RESULTS"
 done
 log "   gateway with the mock provider and the in-memory store, against the minimal server"
 interleaved 64 "mockgw-c64|$MOCKGW|$WORK/openai-nostore.json|$AUTH" \
@@ -245,6 +270,8 @@ MD=$OUT/latest.md
     d=direct-c$c; g=gateway-valkey-c$c; n=gateway-nostore-c$c
     echo "| $c | $(r $d .rps) | $(r $g .rps) ($(paired "$g" "$d")%) | $(r $n .rps) | $(r $d .p50) / $(r $d .p99) / $(r $d .p999) | $(r $g .p50) / $(r $g .p99) / $(r $g .p999) | $(r $n .p50) / $(r $n .p99) / $(r $n .p999) |"
   done
+  echo
+  echo "At one connection the gateway path makes three loopback round trips where the direct path makes one (client, upstream, and Valkey for the commit). A stored turn's commit took $(r c1-store .commitMs) ms on average as the gateway's store timer saw it ($(r c1-store .commits) commits), $(r c1-store .scriptMs) ms of it Valkey running the script (INFO commandstats); a bare PING round trip to the same Valkey took $(r c1-store .pingMs) ms (redis-cli --latency)."
   echo
   echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server (medians of $ROUNDS rounds run in turn; $(paired mockgw-c64 vertx-c64)%, the median of the rounds' ratios)."
   echo
