@@ -172,24 +172,24 @@ commit_timer() {
 # evalsha_stats → "calls microseconds" of Valkey's EVALSHA so far
 evalsha_stats() {
   [ -n "$VALKEY_CLI" ] || { echo "0 0"; return; }
-  "$VALKEY_CLI" -p "$VPORT" info commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_evalsha:/ { print $3, $5 }'
+  "$VALKEY_CLI" -p "$VPORT" info commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_evalsha:/ { c = $3; u = $5 } END { print c + 0, u + 0 }'
 }
 # c1_store "count seconds" "calls microseconds" → one JSON line: the means over the one-connection rounds
 c1_store() {
   local ping=null
-  read -r c0 s0 <<<"$1"; read -r e0 u0 <<<"$2"; read -r c1 s1 < <(commit_timer); read -r e1 u1 < <(evalsha_stats)
   [ -n "$VALKEY_CLI" ] && ping=$(timeout -s INT 3 "$VALKEY_CLI" -p "$VPORT" --latency 2>/dev/null | tail -1 | awk '{ print $3 }')
-  awk -v c="$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" -v s="$(awk -v a="$s1" -v b="$s0" 'BEGIN { print a - b }')" \
-    -v e="$((e1 - e0))" -v u="$((u1 - u0))" -v p="${ping:-null}" 'BEGIN { printf "{\"name\":\"c1-store\",\"commits\":%d,\"commitMs\":%.3f,\"scriptMs\":%.3f,\"pingMs\":%s}\n",
+  echo "$1 $2 $(commit_timer) $(evalsha_stats)" | awk -v p="${ping:-null}" '{
+    c = $5 - $1; s = $6 - $2; e = $7 - $3; u = $8 - $4
+    printf "{\"name\":\"c1-store\",\"commits\":%d,\"commitMs\":%.3f,\"scriptMs\":%.3f,\"pingMs\":%s}\n",
       c, (c > 0 ? 1000 * s / c : 0), (e > 0 ? u / e / 1000 : 0), p }'
 }
 
 log "2/5 gateway overhead, non-streaming: gateway → anthropic provider → mock upstream, against the upstream directly"
 for c in $CONCURRENCY; do
-  [ "$c" = 1 ] && { commits_before=$(commit_timer); evalsha_before=$(evalsha_stats); }
+  if [ "$c" = 1 ]; then commits_before=$(commit_timer); evalsha_before=$(evalsha_stats); fi
   interleaved "$c" "direct-c$c|$UPSTREAM|$WORK/anthropic.json|" "gateway-valkey-c$c|$GATEWAY|$WORK/openai.json|$AUTH" \
     "gateway-nostore-c$c|$GATEWAY|$WORK/openai-nostore.json|$AUTH" >>"$RESULTS"
-  [ "$c" = 1 ] && c1_store "$commits_before" "$evalsha_before" >>"$RESULTS"
+  if [ "$c" = 1 ]; then c1_store "$commits_before" "$evalsha_before" >>"$RESULTS"; fi
 done
 log "   gateway with the mock provider and the in-memory store, against the minimal server"
 interleaved 64 "mockgw-c64|$MOCKGW|$WORK/openai-nostore.json|$AUTH" \
@@ -317,7 +317,7 @@ jq -s --arg mode "$MODE" '{mode: $mode, results: .}' "$RESULTS" >"$OUT/latest.js
 cat "$MD"
 if [ "$MODE" = smoke ]; then
   # The smoke run proves the benchmark works end to end; it fails only when a part produced nothing.
-  for n in limit-vertx direct-c1 gateway-valkey-c1 stream-gateway streams-gateway startup; do
+  for n in limit-vertx direct-c1 gateway-valkey-c1 c1-store stream-gateway streams-gateway startup; do
     [ -n "$(r $n .name)" ] || { log "benchmark part $n produced no result"; exit 1; }
   done
   [ "$(r gateway-valkey-c1 .requests)" -gt 0 ] || { log "the gateway answered no request"; exit 1; }
