@@ -4,6 +4,7 @@ import dev.axon.api.ApiOptions;
 import dev.axon.api.ops.OpsOptions;
 import dev.axon.app.ops.LogLevels;
 import dev.axon.app.ops.TracingOptions;
+import dev.axon.app.transport.EventLoopSpin;
 import dev.axon.common.config.ConfigException;
 import dev.axon.common.config.ConfigReader;
 import dev.axon.common.config.ModelCatalog;
@@ -32,6 +33,7 @@ public final class AxonConfig {
   private final Set<String> roles;
   private final int apiInstances;
   private final int eventLoops;
+  private final EventLoopSpin eventLoopSpin;
   private final ClusterOptions cluster;
   private final JsonObject ops;
   private final OpsOptions opsOptions;
@@ -59,6 +61,7 @@ public final class AxonConfig {
     ConfigReader apiReader = new ConfigReader(api, "api");
     eventLoops = root.intValue("eventLoops", defaultEventLoops(Runtime.getRuntime().availableProcessors()), 1, 1024);
     apiInstances = apiReader.intValue("instances", eventLoops, 1, 256);
+    eventLoopSpin = EventLoopSpin.from(root.child("eventLoopSpin"));
 
     pool = root.child("pool").raw().copy();
     if (!pool.containsKey("warm")) {
@@ -137,6 +140,11 @@ public final class AxonConfig {
   /** Vert.x event-loop threads of this JVM; the API instances default to as many. */
   public int eventLoops() {
     return eventLoops;
+  }
+
+  /** How long an idle event loop polls before it sleeps (README "Performance"). */
+  public EventLoopSpin eventLoopSpin() {
+    return eventLoopSpin;
   }
 
   /**

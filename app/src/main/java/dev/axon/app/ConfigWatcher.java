@@ -105,6 +105,7 @@ final class ConfigWatcher {
     compare(changed, "api.host", a.api().getValue("host"), b.api().getValue("host"));
     compare(changed, "api.instances", a.apiInstances(), b.apiInstances());
     compare(changed, "eventLoops", a.eventLoops(), b.eventLoops());
+    compare(changed, "eventLoopSpin", a.eventLoopSpin(), b.eventLoopSpin());
     compare(changed, "api.bodyLimitBytes", a.api().getValue("bodyLimitBytes"), b.api().getValue("bodyLimitBytes"));
     compare(changed, "roles", a.roles(), b.roles());
     compare(changed, "cluster", a.raw().getValue("cluster"), b.raw().getValue("cluster"));

@@ -19,6 +19,7 @@ final class EnvOverrides {
     KEYS.put("AXON_API_KEYS", "api.keys");
     KEYS.put("AXON_API_INSTANCES", "api.instances");
     KEYS.put("AXON_EVENT_LOOPS", "eventLoops");
+    KEYS.put("AXON_EVENT_LOOP_SPIN_US", "eventLoopSpin.micros");
     KEYS.put("AXON_DEFAULT_MODEL", "models.default");
     KEYS.put("AXON_PROVIDER", "pool.provider");
     KEYS.put("AXON_ROUTES", "models.routes");

@@ -4,6 +4,7 @@ import dev.axon.api.ApiVerticle;
 import dev.axon.app.ops.GracefulShutdown;
 import dev.axon.app.ops.LogLevels;
 import dev.axon.app.ops.Observability;
+import dev.axon.app.transport.SpinningEpoll;
 import dev.axon.common.bus.Codecs;
 import dev.axon.common.config.ConfigException;
 import dev.axon.pool.PoolVerticle;
@@ -11,7 +12,9 @@ import dev.axon.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +59,11 @@ public final class Main {
     ConfigWatcher watcher;
     try {
       if (config.cluster().enabled()) {
-        vertx = await(ClusteredVertx.start(config.cluster(), vertxOptions, observability::builder));
+        vertx = await(ClusteredVertx.start(config.cluster(), vertxOptions, o -> transport(observability.builder(o), config)));
         log.info("joined cluster '{}' as {}:{} (members {})", config.cluster().name(), config.cluster().host(),
             config.cluster().port(), config.cluster().members());
       } else {
-        vertx = observability.builder(vertxOptions).build();
+        vertx = transport(observability.builder(vertxOptions), config).build();
         if (!config.roles().equals(AxonConfig.ALL_ROLES)) {
           log.warn("running only the roles {} without clustering: the others must be in this JVM to be reached", config.roles());
         }
@@ -70,9 +73,10 @@ public final class Main {
       fail(failure, vertx);
       return;
     }
-    log.info("Axon ready in {} ms (roles {}, {} transport, {} event loop(s), {} API instance(s))",
+    log.info("Axon ready in {} ms (roles {}, {} transport, {} event loop(s){}, {} API instance(s))",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.roles(),
-        vertx.isNativeTransportEnabled() ? "native" : "NIO", config.eventLoops(), config.apiInstances());
+        vertx.isNativeTransportEnabled() ? "native" : "NIO", config.eventLoops(),
+        spinning(config) ? " polling " + config.eventLoopSpin().micros() + " µs when idle" : "", config.apiInstances());
     Vertx running = vertx;
     // Other ways out (System.exit elsewhere) still close Vert.x; SIGTERM and SIGINT drain first.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -83,6 +87,15 @@ public final class Main {
       }
     }, "axon-shutdown"));
     new GracefulShutdown(running, observability, () -> watcher.current().opsOptions(), config.roles().contains("api")).install();
+  }
+
+  /** Event loops that poll before they sleep, when configured and Linux's epoll is there; Vert.x's own otherwise. */
+  private static VertxBuilder transport(VertxBuilder builder, AxonConfig config) {
+    return spinning(config) ? builder.withTransport(new SpinningEpoll(config.eventLoopSpin())) : builder;
+  }
+
+  private static boolean spinning(AxonConfig config) {
+    return config.eventLoopSpin().enabled() && Transport.EPOLL.available();
   }
 
   private static void fail(Exception failure, Vertx vertx) {

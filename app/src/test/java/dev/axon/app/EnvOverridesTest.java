@@ -52,6 +52,7 @@ class EnvOverridesTest {
     env.put("AXON_OPENAI_BASE_URL", "http://vllm:8000/v1");
     env.put("AXON_OPENAI_API_KEY", "sk-oai-x");
     env.put("AXON_LOG_LEVEL", "debug");
+    env.put("AXON_EVENT_LOOP_SPIN_US", "0");
     env.put("AXON_METRICS_ENABLED", "false");
     env.put("AXON_METRICS_TOKEN", "metrics-secret-1");
     env.put("AXON_STATUS_TOKEN", "status-secret-1");
@@ -67,6 +68,7 @@ class EnvOverridesTest {
     assertEquals("127.0.0.1", config.getJsonObject("api").getString("host"));
     assertEquals("sk-one, sk-two", config.getJsonObject("api").getString("keys"));
     assertEquals("3", config.getJsonObject("api").getString("instances"));
+    assertEquals("0", config.getJsonObject("eventLoopSpin").getString("micros"));
     assertEquals("claude-haiku-4-5", config.getJsonObject("models").getString("default"));
     assertEquals("mock", config.getJsonObject("pool").getString("provider"));
     assertEquals("5", config.getJsonObject("pool").getString("size"));

@@ -1,9 +1,11 @@
 package dev.axon.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.axon.app.transport.EventLoopSpin;
 import dev.axon.common.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -43,5 +45,19 @@ class EventLoopsConfigTest {
     AxonConfig before = new AxonConfig(OpsConfigTest.valid().put("eventLoops", 1));
     AxonConfig after = new AxonConfig(OpsConfigTest.valid().put("eventLoops", 2));
     assertTrue(ConfigWatcher.restartOnly(before, after).contains("eventLoops"));
+  }
+
+  @Test
+  void idleLoopsPoll400MicrosecondsByDefaultAndZeroTurnsItOff() {
+    AxonConfig defaults = new AxonConfig(OpsConfigTest.valid());
+    assertEquals(EventLoopSpin.DEFAULT, defaults.eventLoopSpin());
+    assertEquals(new EventLoopSpin(400, 50), defaults.eventLoopSpin());
+    AxonConfig off = new AxonConfig(OpsConfigTest.valid().put("eventLoopSpin", new JsonObject().put("micros", "0")));
+    assertFalse(off.eventLoopSpin().enabled());
+    assertEquals(50, off.eventLoopSpin().budgetPercent());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new AxonConfig(OpsConfigTest.valid().put("eventLoopSpin", new JsonObject().put("budgetPercent", 0))));
+    assertEquals("eventLoopSpin.budgetPercent", e.key());
+    assertTrue(ConfigWatcher.restartOnly(defaults, off).contains("eventLoopSpin"));
   }
 }
