@@ -11,7 +11,7 @@ import io.vertx.core.transport.Transport;
  * <p>An event loop that finds nothing to do blocks in {@code epoll_wait} and its CPU may go idle; the reply it waits
  * for (Valkey's, the upstream's, the client's next request) then has to wake it. On a virtual machine an idle virtual
  * CPU halts, and waking it costs a trip through the hypervisor: on the benchmark's 2-core VM (guest halt polling off),
- * the one-connection stored turn took 0.52–0.79 ms through a sleeping gateway against 0.34–0.39 ms through one that
+ * the one-connection stored turn took 0.52–0.86 ms through a sleeping gateway against 0.34–0.50 ms through one that
  * polled for 400 µs (p50, `wrk`, five-second runs in turn).
  */
 public final class SpinningEpoll implements Transport {
