@@ -40,7 +40,7 @@ final class SpinStrategy implements SelectStrategy {
       return selectNow.get();
     }
     if (now - sliceStart >= SLICE_NANOS) {
-      stopPolling(now);
+      // A poll under way keeps its window; the new slice is charged all of it (a little more than its share).
       sliceStart = now;
       polledInSlice = 0;
     }

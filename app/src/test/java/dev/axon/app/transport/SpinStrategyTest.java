@@ -88,4 +88,15 @@ class SpinStrategyTest {
     now = now + SpinStrategy.SLICE_NANOS;
     assertEquals(0, s.calculateStrategy(selectNow, false), "a new slice polls again");
   }
+
+  @Test
+  void aPollThatCrossesIntoANewSliceStillEndsWithItsWindow() throws Exception {
+    SpinStrategy s = strategy(400, 100);
+    now += SpinStrategy.SLICE_NANOS - TimeUnit.MICROSECONDS.toNanos(200);
+    assertEquals(0, s.calculateStrategy(selectNow, false));
+    advanceMicros(300);
+    assertEquals(0, s.calculateStrategy(selectNow, false), "the new slice began 100 µs ago");
+    advanceMicros(100);
+    assertEquals(SELECT, s.calculateStrategy(selectNow, false), "400 µs since the loop went idle");
+  }
 }
