@@ -91,12 +91,12 @@ final class AnthropicSseWriter {
     }
     if (event instanceof ChatEvent.RedactedThinking r) {
       // Whole blocks arrive complete in their content_block_start, as the API sends them.
-      return whole(new String(JsonWriter.bytes(g -> {
+      return whole(JsonWriter.string(g -> {
         g.writeStartObject();
         g.writeStringField("type", "redacted_thinking");
         g.writeStringField("data", r.data());
         g.writeEndObject();
-      }), StandardCharsets.UTF_8));
+      }));
     }
     if (event instanceof ChatEvent.OpaqueBlock o) {
       return whole(o.json());
@@ -106,7 +106,7 @@ final class AnthropicSseWriter {
       if (open != Block.TOOL || toolCall != d.index() || d.id() != null) {
         String id = d.id() == null ? AnthropicRenderer.toolUseId() : d.id();
         String name = d.name() == null ? "" : d.name();
-        startBlock(out, Block.TOOL, new String(JsonWriter.bytes(g -> {
+        startBlock(out, Block.TOOL, JsonWriter.string(g -> {
           g.writeStartObject();
           g.writeStringField("type", "tool_use");
           g.writeStringField("id", id);
@@ -114,7 +114,7 @@ final class AnthropicSseWriter {
           g.writeObjectFieldStart("input");
           g.writeEndObject();
           g.writeEndObject();
-        }), StandardCharsets.UTF_8));
+        }));
         toolCall = d.index();
       }
       if (d.arguments() != null) {

@@ -1,11 +1,18 @@
 package dev.axon.api.http;
 
 import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.axon.common.json.Json;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /** Streams JSON straight into bytes with Jackson's generator: no intermediate trees on the hot path. Every dialect's renderers use it. */
@@ -30,8 +37,31 @@ public final class JsonWriter {
     }
   }
 
+  /**
+   * The body straight into a buffer: the generator's own (recycled) bytes are copied once, into the buffer, where
+   * going through {@link #bytes} copied them three times (into a growing builder, out of it, into the buffer).
+   */
   public static Buffer buffer(Body body) {
-    return Buffer.buffer(bytes(body));
+    ByteBuf out = VertxByteBufAllocator.DEFAULT.heapBuffer(1024);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator((OutputStream) new ByteBufOutputStream(out), JsonEncoding.UTF8)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return BufferInternal.buffer(out);
+  }
+
+  /** The body as text, written as characters (no detour through UTF-8 bytes and back). */
+  public static String string(Body body) {
+    JsonFactory factory = Json.MAPPER.getFactory();
+    try (SegmentedStringWriter out = new SegmentedStringWriter(factory._getBufferRecycler());
+         JsonGenerator g = factory.createGenerator(out)) {
+      body.write(g);
+      g.flush();
+      return out.getAndClear();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Writes a string field, or null when the value is null. */

@@ -160,7 +160,7 @@ public final class OpenAiChunkWriter {
   }
 
   private static String quote(String s) {
-    return new String(JsonWriter.bytes(g -> g.writeString(s)), StandardCharsets.UTF_8);
+    return JsonWriter.string(g -> g.writeString(s));
   }
 
   private static byte[] slice(byte[] a, int from, int to) {

@@ -1,6 +1,7 @@
 package dev.axon.api.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.axon.api.http.JsonField;
 import dev.axon.api.http.JsonWriter;
 import dev.axon.common.catalog.ListedModel;
 import dev.axon.common.chat.ChatMessage;
@@ -27,6 +28,38 @@ public final class OpenAiRenderer {
   /** Stable model creation times, so {@code /v1/models} answers the same every time. */
   public static final long MODELS_CREATED = 1_767_225_600L;
 
+  // A chat completion's field names, in the order written.
+  private static final JsonField ID = JsonField.of("id");
+  private static final JsonField OBJECT = JsonField.of("object");
+  private static final JsonField CREATED = JsonField.of("created");
+  private static final JsonField MODEL = JsonField.of("model");
+  private static final JsonField SYSTEM_FINGERPRINT = JsonField.of("system_fingerprint");
+  private static final JsonField CHOICES = JsonField.of("choices");
+  private static final JsonField INDEX = JsonField.of("index");
+  private static final JsonField MESSAGE = JsonField.of("message");
+  private static final JsonField ROLE = JsonField.of("role");
+  private static final JsonField CONTENT = JsonField.of("content");
+  private static final JsonField REFUSAL = JsonField.of("refusal");
+  private static final JsonField TOOL_CALLS = JsonField.of("tool_calls");
+  private static final JsonField ANNOTATIONS = JsonField.of("annotations");
+  private static final JsonField LOGPROBS = JsonField.of("logprobs");
+  private static final JsonField FINISH_REASON = JsonField.of("finish_reason");
+  private static final JsonField USAGE = JsonField.of("usage");
+  private static final JsonField PROMPT_TOKENS = JsonField.of("prompt_tokens");
+  private static final JsonField COMPLETION_TOKENS = JsonField.of("completion_tokens");
+  private static final JsonField TOTAL_TOKENS = JsonField.of("total_tokens");
+  private static final JsonField PROMPT_TOKENS_DETAILS = JsonField.of("prompt_tokens_details");
+  private static final JsonField CACHED_TOKENS = JsonField.of("cached_tokens");
+  private static final JsonField AUDIO_TOKENS = JsonField.of("audio_tokens");
+  private static final JsonField COMPLETION_TOKENS_DETAILS = JsonField.of("completion_tokens_details");
+  private static final JsonField REASONING_TOKENS = JsonField.of("reasoning_tokens");
+  private static final JsonField ACCEPTED_PREDICTION_TOKENS = JsonField.of("accepted_prediction_tokens");
+  private static final JsonField REJECTED_PREDICTION_TOKENS = JsonField.of("rejected_prediction_tokens");
+  private static final JsonField SERVICE_TIER = JsonField.of("service_tier");
+  private static final JsonField CONVERSATION_ID = JsonField.of("conversation_id");
+  private static final JsonField PROVIDER = JsonField.of("provider");
+  private static final JsonField SERVED_MODEL = JsonField.of("served_model");
+
   private OpenAiRenderer() {
   }
 
@@ -48,40 +81,40 @@ public final class OpenAiRenderer {
                                   Usage usage, String conversationId, ServedBy servedBy) {
     return JsonWriter.buffer(g -> {
       g.writeStartObject();
-      g.writeStringField("id", id);
-      g.writeStringField("object", "chat.completion");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeStringField("system_fingerprint", fingerprint);
-      g.writeArrayFieldStart("choices");
+      ID.string(g, id);
+      OBJECT.string(g, "chat.completion");
+      CREATED.number(g, created);
+      MODEL.string(g, model);
+      SYSTEM_FINGERPRINT.string(g, fingerprint);
+      CHOICES.startArray(g);
       for (ChoiceResult c : choices) {
         g.writeStartObject();
-        g.writeNumberField("index", c.index());
-        g.writeObjectFieldStart("message");
-        g.writeStringField("role", "assistant");
+        INDEX.number(g, c.index());
+        MESSAGE.startObject(g);
+        ROLE.string(g, "assistant");
         boolean hasTools = !c.toolCalls().isEmpty();
-        JsonWriter.stringOrNull(g, "content", (hasTools || c.refusal() != null) && c.content().isEmpty() ? null : c.content());
-        JsonWriter.stringOrNull(g, "refusal", c.refusal());
+        CONTENT.stringOrNull(g, (hasTools || c.refusal() != null) && c.content().isEmpty() ? null : c.content());
+        REFUSAL.stringOrNull(g, c.refusal());
         if (hasTools) {
-          g.writeArrayFieldStart("tool_calls");
+          TOOL_CALLS.startArray(g);
           for (ToolCall call : c.toolCalls()) {
             writeToolCall(g, call);
           }
           g.writeEndArray();
         }
-        g.writeArrayFieldStart("annotations");
+        ANNOTATIONS.startArray(g);
         g.writeEndArray();
         g.writeEndObject();
-        g.writeNullField("logprobs");
-        g.writeStringField("finish_reason", finishReason(c.finishReason()));
+        LOGPROBS.nullValue(g);
+        FINISH_REASON.string(g, finishReason(c.finishReason()));
         g.writeEndObject();
       }
       g.writeEndArray();
-      g.writeFieldName("usage");
+      USAGE.name(g);
       writeUsage(g, usage);
-      g.writeStringField("service_tier", "default");
+      SERVICE_TIER.string(g, "default");
       if (conversationId != null) {
-        g.writeStringField("conversation_id", conversationId);
+        CONVERSATION_ID.string(g, conversationId);
       }
       writeServedBy(g, servedBy);
       g.writeEndObject();
@@ -90,27 +123,27 @@ public final class OpenAiRenderer {
 
   static void writeServedBy(JsonGenerator g, ServedBy servedBy) throws IOException {
     if (servedBy.provider() != null) {
-      g.writeStringField("provider", servedBy.provider());
+      PROVIDER.string(g, servedBy.provider());
     }
     if (servedBy.model() != null) {
-      g.writeStringField("served_model", servedBy.model());
+      SERVED_MODEL.string(g, servedBy.model());
     }
   }
 
   static void writeUsage(JsonGenerator g, Usage usage) throws IOException {
     g.writeStartObject();
-    g.writeNumberField("prompt_tokens", usage.promptTokens());
-    g.writeNumberField("completion_tokens", usage.completionTokens());
-    g.writeNumberField("total_tokens", usage.totalTokens());
-    g.writeObjectFieldStart("prompt_tokens_details");
-    g.writeNumberField("cached_tokens", usage.cachedTokens());
-    g.writeNumberField("audio_tokens", 0);
+    PROMPT_TOKENS.number(g, usage.promptTokens());
+    COMPLETION_TOKENS.number(g, usage.completionTokens());
+    TOTAL_TOKENS.number(g, usage.totalTokens());
+    PROMPT_TOKENS_DETAILS.startObject(g);
+    CACHED_TOKENS.number(g, usage.cachedTokens());
+    AUDIO_TOKENS.number(g, 0);
     g.writeEndObject();
-    g.writeObjectFieldStart("completion_tokens_details");
-    g.writeNumberField("reasoning_tokens", usage.reasoningTokens());
-    g.writeNumberField("audio_tokens", 0);
-    g.writeNumberField("accepted_prediction_tokens", 0);
-    g.writeNumberField("rejected_prediction_tokens", 0);
+    COMPLETION_TOKENS_DETAILS.startObject(g);
+    REASONING_TOKENS.number(g, usage.reasoningTokens());
+    AUDIO_TOKENS.number(g, 0);
+    ACCEPTED_PREDICTION_TOKENS.number(g, 0);
+    REJECTED_PREDICTION_TOKENS.number(g, 0);
     g.writeEndObject();
     g.writeEndObject();
   }

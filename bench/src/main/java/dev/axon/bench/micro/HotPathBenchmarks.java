@@ -1,13 +1,21 @@
 package dev.axon.bench.micro;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.axon.api.chat.ExchangeSummary;
+import dev.axon.api.openai.ChoiceResult;
 import dev.axon.api.openai.OpenAiChatCall;
+import dev.axon.api.openai.OpenAiRenderer;
+import dev.axon.api.openai.ServedBy;
+import dev.axon.api.ops.AccessLog;
+import dev.axon.api.ops.RequestRecord;
 import dev.axon.api.openai.OpenAiChunkWriter;
 import dev.axon.api.openai.OpenAiRequestParser;
 import dev.axon.common.bus.JsonCodec;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
+import dev.axon.common.chat.FinishReason;
+import dev.axon.common.chat.Usage;
 import dev.axon.common.config.ModelCatalog;
 import dev.axon.common.json.Json;
 import dev.axon.common.turn.TurnEvent;
@@ -58,6 +66,10 @@ public class HotPathBenchmarks {
   TurnRequest turnRequest;
   Buffer encodedEvent;
   byte[] delta;
+  List<ChoiceResult> choices;
+  Usage usage;
+  ServedBy servedBy;
+  RequestRecord access;
 
   @Setup
   public void setup() {
@@ -75,11 +87,34 @@ public class HotPathBenchmarks {
     encodedEvent = Buffer.buffer();
     eventCodec.encodeToWire(encodedEvent, event);
     delta = DELTA.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    usage = new Usage(18, 48, 0, 0, 0);
+    choices = List.of(new ChoiceResult(0, "The capital of Germany is Berlin, which has been the seat of its government since "
+        + "reunification in 1990 and is also its largest city, with about 3.7 million people.", List.of(), FinishReason.STOP,
+        null, usage));
+    servedBy = new ServedBy("anthropic", "claude-sonnet-4-6");
+    long t = System.nanoTime();
+    access = new RequestRecord("req_0123456789abcdefghij", "POST", "/v1/chat/completions", "/v1/chat/completions", false,
+        200, 0.412, 1013, "bench", "127.0.0.1", null, new ExchangeSummary("req_0123456789abcdefghij", "bench", "owner",
+        "gpt-4o", "claude-sonnet-4-6", "claude-sonnet-4-6", "anthropic", "conv-0123456789abcdefghijklmn", false, 1, 200,
+        null, usage, t, t + 20_000, t + 250_000, t + 400_000, t + 30_000, t + 390_000, true));
   }
 
   @Benchmark
   public OpenAiChatCall parseChatRequest() {
     return parser.parse(request);
+  }
+
+  /** A whole non-streamed chat completion body. */
+  @Benchmark
+  public Buffer renderCompletion() {
+    return OpenAiRenderer.completion("chatcmpl-0123456789abcdefghijklmnopqrs", 1767225600L, "gpt-4o", "fp_axon_0100",
+        choices, usage, "conv-0123456789abcdefghijklmn", servedBy);
+  }
+
+  /** A chat completion's access-log line. */
+  @Benchmark
+  public String accessLine() {
+    return AccessLog.line(access);
   }
 
   @Benchmark
