@@ -70,9 +70,4 @@ public final class JsonField {
   public void name(JsonGenerator g) throws IOException {
     g.writeFieldName(name);
   }
-
-  @Override
-  public String toString() {
-    return name.getValue();
-  }
 }

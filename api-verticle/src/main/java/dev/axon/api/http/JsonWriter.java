@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.axon.common.json.Json;
 import io.netty.buffer.ByteBuf;
@@ -51,16 +52,22 @@ public final class JsonWriter {
     return BufferInternal.buffer(out);
   }
 
-  /** The body as text, written as characters (no detour through UTF-8 bytes and back). */
+  /**
+   * The body as text, written as characters (no detour through UTF-8 bytes and back). As Jackson's own
+   * {@code writeValueAsString}: the recycler the writer borrows goes back to its pool.
+   */
   public static String string(Body body) {
     JsonFactory factory = Json.MAPPER.getFactory();
-    try (SegmentedStringWriter out = new SegmentedStringWriter(factory._getBufferRecycler());
+    BufferRecycler recycler = factory._getBufferRecycler();
+    try (SegmentedStringWriter out = new SegmentedStringWriter(recycler);
          JsonGenerator g = factory.createGenerator(out)) {
       body.write(g);
       g.flush();
       return out.getAndClear();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      recycler.releaseToPool();
     }
   }
 
