@@ -84,9 +84,12 @@ store:
   valkey: {url: "redis://127.0.0.1:$VPORT", maxPoolSize: 16}
 reloadPeriodMs: 0
 YAML
+# The mock-provider gateway has nothing else to share the cores with but wrk: one event loop per core, and a pool
+# verticle on each, so a request's hops stay on the loop that took it (README "Performance", pool.instances).
 cat >"$WORK/mock.yaml" <<YAML
+eventLoops: 2
 api: {keys: [sk-bench]}
-pool: {provider: mock, size: 64, max: 512}
+pool: {provider: mock, size: 64, max: 512, instances: 2}
 store: {backend: memory}
 reloadPeriodMs: 0
 YAML

@@ -32,6 +32,7 @@ public final class AxonConfig {
   private final JsonObject store;
   private final Set<String> roles;
   private final int apiInstances;
+  private final int poolInstances;
   private final int eventLoops;
   private final EventLoopSpin eventLoopSpin;
   private final ClusterOptions cluster;
@@ -77,6 +78,7 @@ public final class AxonConfig {
       }
       pool.put("warm", warm);
     }
+    poolInstances = new ConfigReader(pool, "pool").intValue("instances", 1, 1, 256);
     store = root.child("store").raw().copy();
 
     // One route table for both sides: the edge accepts the names it matches, the pool sends them to its provider.
@@ -135,6 +137,11 @@ public final class AxonConfig {
 
   public int apiInstances() {
     return apiInstances;
+  }
+
+  /** Pool verticle instances of this JVM, each with its own sessions; callers prefer the one on their event loop. */
+  public int poolInstances() {
+    return poolInstances;
   }
 
   /** Vert.x event-loop threads of this JVM; the API instances default to as many. */

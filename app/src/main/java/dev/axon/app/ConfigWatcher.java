@@ -104,6 +104,7 @@ final class ConfigWatcher {
     compare(changed, "api.port", a.api().getValue("port"), b.api().getValue("port"));
     compare(changed, "api.host", a.api().getValue("host"), b.api().getValue("host"));
     compare(changed, "api.instances", a.apiInstances(), b.apiInstances());
+    compare(changed, "pool.instances", a.poolInstances(), b.poolInstances());
     compare(changed, "eventLoops", a.eventLoops(), b.eventLoops());
     compare(changed, "eventLoopSpin", a.eventLoopSpin(), b.eventLoopSpin());
     compare(changed, "api.bodyLimitBytes", a.api().getValue("bodyLimitBytes"), b.api().getValue("bodyLimitBytes"));

@@ -18,6 +18,7 @@ final class EnvOverrides {
     KEYS.put("AXON_HOST", "api.host");
     KEYS.put("AXON_API_KEYS", "api.keys");
     KEYS.put("AXON_API_INSTANCES", "api.instances");
+    KEYS.put("AXON_POOL_INSTANCES", "pool.instances");
     KEYS.put("AXON_EVENT_LOOPS", "eventLoops");
     KEYS.put("AXON_EVENT_LOOP_SPIN_US", "eventLoopSpin.micros");
     KEYS.put("AXON_DEFAULT_MODEL", "models.default");

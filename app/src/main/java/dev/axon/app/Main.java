@@ -73,10 +73,11 @@ public final class Main {
       fail(failure, vertx);
       return;
     }
-    log.info("Axon ready in {} ms (roles {}, {} transport, {} event loop(s){}, {} API instance(s))",
+    log.info("Axon ready in {} ms (roles {}, {} transport, {} event loop(s){}, {} API and {} pool instance(s))",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config.roles(),
         vertx.isNativeTransportEnabled() ? "native" : "NIO", config.eventLoops(),
-        spinning(config) ? " polling " + config.eventLoopSpin().micros() + " µs when idle" : "", config.apiInstances());
+        spinning(config) ? " polling " + config.eventLoopSpin().micros() + " µs when idle" : "", config.apiInstances(),
+        config.poolInstances());
     Vertx running = vertx;
     // Other ways out (System.exit elsewhere) still close Vert.x; SIGTERM and SIGINT drain first.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -143,8 +144,8 @@ public final class Main {
     }
     if (config.roles().contains("pool")) {
       chain = chain.compose(v -> vertx.deployVerticle(
-          observability == null ? new PoolVerticle() : new PoolVerticle(observability.poolMetrics()),
-          new DeploymentOptions().setConfig(config.pool())));
+          () -> observability == null ? new PoolVerticle() : new PoolVerticle(observability.poolMetrics()),
+          new DeploymentOptions().setConfig(config.pool()).setInstances(config.poolInstances())));
     }
     if (config.roles().contains("api")) {
       chain = chain.compose(v -> vertx.deployVerticle(

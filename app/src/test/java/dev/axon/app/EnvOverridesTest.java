@@ -28,6 +28,7 @@ class EnvOverridesTest {
     env.put("AXON_HOST", "127.0.0.1");
     env.put("AXON_API_KEYS", "sk-one, sk-two");
     env.put("AXON_API_INSTANCES", "3");
+    env.put("AXON_POOL_INSTANCES", "2");
     env.put("AXON_EVENT_LOOPS", "2");
     env.put("AXON_DEFAULT_MODEL", "claude-haiku-4-5");
     env.put("AXON_PROVIDER", "mock");
@@ -74,6 +75,7 @@ class EnvOverridesTest {
     assertEquals("5", config.getJsonObject("pool").getString("size"));
     assertEquals("9", config.getJsonObject("pool").getString("max"));
     assertEquals("50", config.getJsonObject("pool").getString("maxTurns"));
+    assertEquals("2", config.getJsonObject("pool").getString("instances"));
     assertEquals("memory", config.getJsonObject("store").getString("backend"));
     assertEquals("redis://valkey:6380", config.getJsonObject("store").getJsonObject("valkey").getString("url"));
     assertEquals("3600", config.getJsonObject("store").getString("conversationTtlSeconds"));
@@ -92,6 +94,7 @@ class EnvOverridesTest {
     AxonConfig checked = new AxonConfig(config);
     assertEquals(Set.of("api", "pool"), checked.roles());
     assertEquals(3, checked.apiInstances());
+    assertEquals(2, checked.poolInstances());
     assertEquals(2, checked.eventLoops());
     assertTrue(checked.cluster().enabled());
     assertEquals("prod", checked.cluster().name());

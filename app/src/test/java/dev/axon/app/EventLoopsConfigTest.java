@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code eventLoops}: half the cores by default, the API instances follow it unless set, a bad value names its key,
- * and a change needs a restart.
+ * and a change needs a restart. {@code pool.instances}: one unless set, and a restart to change.
  */
 class EventLoopsConfigTest {
 
@@ -36,6 +36,19 @@ class EventLoopsConfigTest {
     JsonObject both = OpsConfigTest.valid().put("eventLoops", 2);
     both.getJsonObject("api").put("instances", 5);
     assertEquals(5, new AxonConfig(both).apiInstances());
+  }
+
+  @Test
+  void onePoolInstanceUnlessSetAndAChangeNeedsARestart() {
+    assertEquals(1, new AxonConfig(OpsConfigTest.valid().put("eventLoops", 4)).poolInstances(), "pools do not follow the loops");
+    JsonObject two = OpsConfigTest.valid();
+    two.getJsonObject("pool").put("instances", 2);
+    AxonConfig after = new AxonConfig(two);
+    assertEquals(2, after.poolInstances());
+    assertTrue(ConfigWatcher.restartOnly(new AxonConfig(OpsConfigTest.valid()), after).contains("pool.instances"));
+    JsonObject none = OpsConfigTest.valid();
+    none.getJsonObject("pool").put("instances", 0);
+    assertEquals("pool.instances", assertThrows(ConfigException.class, () -> new AxonConfig(none)).key());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.axon.common.bus.Addresses;
 import dev.axon.common.catalog.ListedModel;
 import dev.axon.common.catalog.ModelList;
 import dev.axon.common.cluster.Announcer;
+import dev.axon.common.cluster.EventLoopAffinity;
 import dev.axon.common.cluster.NodeId;
 import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.stats.ModelPoolStats;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pool role: session pools per model behind the turn protocol. Its configuration is the {@code pool}
- * section. Deploy one instance per JVM: all pool state is confined to its context.
+ * section. Each instance keeps its own pools, confined to its context; a JVM runs {@code pool.instances} of them
+ * (callers prefer the one on their own event loop).
  */
 public class PoolVerticle extends VerticleBase {
 
@@ -96,6 +98,7 @@ public class PoolVerticle extends VerticleBase {
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "pool", instanceId, startedAt,
         System.currentTimeMillis(), Addresses.poolTurn(instanceId), stats(), health()));
     announcer.start();
+    EventLoopAffinity.register(vertx, Addresses.poolTurn(instanceId));
     housekeeper = vertx.setPeriodic(options.housekeepingMs(), t -> {
       pools.housekeep();
       metrics.recordPools(instanceId, pools.stats());
@@ -224,6 +227,7 @@ public class PoolVerticle extends VerticleBase {
     if (announcer != null) {
       announcer.stop();
     }
+    EventLoopAffinity.unregister(vertx, Addresses.poolTurn(instanceId));
     List<Future<?>> unregistering = new ArrayList<>();
     consumers.forEach(c -> unregistering.add(c.unregister()));
     return Future.join(unregistering)

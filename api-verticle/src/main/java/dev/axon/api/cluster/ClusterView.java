@@ -2,6 +2,7 @@ package dev.axon.api.cluster;
 
 import dev.axon.common.bus.Addresses;
 import dev.axon.common.cluster.Announcer;
+import dev.axon.common.cluster.EventLoopAffinity;
 import dev.axon.common.cluster.RoleAnnouncement;
 import dev.axon.common.stats.ModelPoolStats;
 import io.vertx.core.Future;
@@ -113,7 +114,8 @@ public final class ClusterView {
 
   /**
    * The turn addresses of the live pools for this model, in the order to try them: the pools are taken in turn
-   * (round robin), with those that had callers waiting for this model at their last announcement moved last.
+   * (round robin), except that a pool on this event loop comes first, and those that had callers waiting for this
+   * model at their last announcement go last.
    * Empty when no pool has announced itself yet.
    */
   public List<String> turnCandidates(String model) {
@@ -128,7 +130,7 @@ public final class ClusterView {
     for (int i = 0; i < size; i++) {
       out.add(ordered.get((start + i) % size));
     }
-    out.sort(Comparator.comparingInt(address -> waitingAt(address, model) > 0 ? 1 : 0));
+    out.sort(Comparator.comparingInt(address -> waitingAt(address, model) > 0 ? 2 : EventLoopAffinity.onThisLoop(vertx, address) ? 0 : 1));
     return out;
   }
 
