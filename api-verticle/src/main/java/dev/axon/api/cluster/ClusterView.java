@@ -114,8 +114,8 @@ public final class ClusterView {
 
   /**
    * The turn addresses of the live pools for this model, in the order to try them: the pools are taken in turn
-   * (round robin), except that a pool on this event loop comes first, and those that had callers waiting for this
-   * model at their last announcement go last.
+   * (round robin), except that the pool on this event loop comes first when it had an idle session for this model at
+   * its last announcement, and those that had callers waiting for this model then go last.
    * Empty when no pool has announced itself yet.
    */
   public List<String> turnCandidates(String model) {
@@ -130,7 +130,7 @@ public final class ClusterView {
     for (int i = 0; i < size; i++) {
       out.add(ordered.get((start + i) % size));
     }
-    out.sort(Comparator.comparingInt(address -> waitingAt(address, model) > 0 ? 2 : EventLoopAffinity.onThisLoop(vertx, address) ? 0 : 1));
+    out.sort(Comparator.comparingInt(address -> order(address, model)));
     return out;
   }
 
@@ -148,13 +148,28 @@ public final class ClusterView {
     return List.copyOf(out);
   }
 
-  private int waitingAt(String turnAddress, String model) {
+  /**
+   * 0: the pool on this event loop, when it had an idle session (one still warming would make the turn wait while
+   * another pool may have one ready); 2: a pool with callers waiting; 1: the others.
+   */
+  private int order(String turnAddress, String model) {
+    RoleAnnouncement pool = announced(turnAddress);
+    if (pool == null) {
+      return 1;
+    }
+    if (waiting(pool, model) > 0) {
+      return 2;
+    }
+    return idle(pool, model) > 0 && EventLoopAffinity.onThisLoop(vertx, turnAddress) ? 0 : 1;
+  }
+
+  private RoleAnnouncement announced(String turnAddress) {
     for (Entry e : instances.values()) {
       if (turnAddress.equals(e.announcement().turnAddress())) {
-        return waiting(e.announcement(), model);
+        return e.announcement();
       }
     }
-    return 0;
+    return null;
   }
 
   private static int idle(RoleAnnouncement p, String model) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The order in which an API instance tries the pools it knows: in turn, a pool on the caller's own event loop first
- * (so the turn's event-bus hops stay on one thread), pools with callers waiting last.
+ * (so the turn's event-bus hops stay on one thread) when it has an idle session, pools with callers waiting last.
  */
 @ExtendWith(VertxExtension.class)
 class ClusterViewTest {
@@ -80,6 +80,22 @@ class ClusterViewTest {
     });
   }
 
+  @Test
+  void aLocalPoolWithNoIdleSessionGetsNoPreference(Vertx vertx, VertxTestContext ctx) {
+    onContext(vertx, ctx, view -> {
+      EventLoopAffinity.register(vertx, Addresses.poolTurn("pool-b"));
+      // Its sessions all busy or warming: another pool may have one ready, so it takes its turn with the others.
+      vertx.eventBus().publish(Addresses.ANNOUNCE, announcement("pool-b", 0, 0));
+    }, view -> {
+      Set<String> firsts = new HashSet<>();
+      for (int i = 0; i < 6; i++) {
+        firsts.add(view.turnCandidates(MODEL).get(0));
+      }
+      assertEquals(3, firsts.size(), "every pool comes first in its turn: " + firsts);
+      vertx.eventBus().publish(Addresses.ANNOUNCE, announcement("pool-b", 1, 0));
+    }, view -> assertEquals(Addresses.poolTurn("pool-b"), view.turnCandidates(MODEL).get(0), "idle again, first again"));
+  }
+
   /** A view started on an event-loop context that has heard the three pools; each step runs there after the last. */
   @SafeVarargs
   private static void onContext(Vertx vertx, VertxTestContext ctx, Step... steps) {
@@ -117,7 +133,11 @@ class ClusterViewTest {
   }
 
   private static RoleAnnouncement announcement(String instanceId, int waiting) {
-    ModelPoolStats model = new ModelPoolStats(MODEL, "mock", 4, 0, 0, waiting, PoolCounters.ZERO, 0, 0, true, null);
+    return announcement(instanceId, 4, waiting);
+  }
+
+  private static RoleAnnouncement announcement(String instanceId, int idle, int waiting) {
+    ModelPoolStats model = new ModelPoolStats(MODEL, "mock", idle, 4 - idle, 0, waiting, PoolCounters.ZERO, 0, 0, true, null);
     long now = System.currentTimeMillis();
     return new RoleAnnouncement("node-1", "localhost", "pool", instanceId, now, now, Addresses.poolTurn(instanceId),
         PoolStats.of(instanceId, List.of(model)), new PoolHealth(true, "ok"));
