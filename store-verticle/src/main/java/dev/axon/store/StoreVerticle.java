@@ -17,6 +17,7 @@ import dev.axon.common.tenant.RateLimitAcquire;
 import dev.axon.common.tenant.RateLimitRelease;
 import dev.axon.common.tenant.RateLimitRenew;
 import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.RecordUsageBatch;
 import dev.axon.common.tenant.UsageQuery;
 import dev.axon.store.ratelimit.RateLimiter;
 import dev.axon.store.usage.UsageMeter;
@@ -95,6 +96,11 @@ public class StoreVerticle extends VerticleBase {
         m -> Replies.reply(m, timed("rate_release", () -> limiter.release(m.body())), log, "rate limiter")));
     consumers.add(bus.<RecordUsage>consumer(Addresses.STORE_USAGE_RECORD,
         m -> Replies.reply(m, timed("usage_record", () -> meter(m.body(), "a request")), log, "usage meter")));
+    consumers.add(bus.<RecordUsageBatch>consumer(Addresses.STORE_USAGE_RECORDS, m -> {
+      for (RecordUsage usage : m.body().records()) {
+        timed("usage_record", () -> meter(usage, "a request"));
+      }
+    }));
     consumers.add(bus.<UsageQuery>consumer(Addresses.STORE_USAGE_QUERY,
         m -> Replies.reply(m, timed("usage_query", () -> meter.query(m.body())), log, "usage meter")));
     consumers.add(bus.<JsonObject>consumer(Addresses.CONFIG_STORE, m -> {

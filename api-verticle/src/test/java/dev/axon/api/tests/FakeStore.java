@@ -12,6 +12,7 @@ import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.stats.StoreStats;
 import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.RecordUsageBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -28,8 +29,8 @@ final class FakeStore {
   private record Entry(String owner, Conversation conversation) {
   }
 
-  /** A usage record as it arrived: whether its sender asked for an answer. */
-  record UsageSent(RecordUsage usage, boolean replyWanted) {
+  /** A usage record as it arrived: whether its sender asked for an answer, and how many records its message held. */
+  record UsageSent(RecordUsage usage, boolean replyWanted, int batchSize) {
   }
 
   final Recorder<OpenConversation> opens = new Recorder<>();
@@ -73,8 +74,13 @@ final class FakeStore {
           m.reply(null);
         }).completion(),
         bus.<RecordUsage>consumer(Addresses.STORE_USAGE_RECORD, m -> {
-          usage.record(new UsageSent(m.body(), m.replyAddress() != null));
+          usage.record(new UsageSent(m.body(), m.replyAddress() != null, 1));
           m.reply(null);
+        }).completion(),
+        bus.<RecordUsageBatch>consumer(Addresses.STORE_USAGE_RECORDS, m -> {
+          for (RecordUsage u : m.body().records()) {
+            usage.record(new UsageSent(u, m.replyAddress() != null, m.body().records().size()));
+          }
         }).completion(),
         bus.consumer(Addresses.STORE_STATS, m -> m.reply(new StoreStats("fake", conversations.size()))).completion()))
         .mapEmpty();

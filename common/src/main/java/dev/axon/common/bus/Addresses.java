@@ -46,6 +46,8 @@ public final class Addresses {
   public static final String STORE_RATE_RELEASE = "axon.store.ratelimit.release";
   /** {@link dev.axon.common.tenant.RecordUsage} → empty reply. */
   public static final String STORE_USAGE_RECORD = "axon.store.usage.record";
+  /** {@link dev.axon.common.tenant.RecordUsageBatch}, one-way: no reply. */
+  public static final String STORE_USAGE_RECORDS = "axon.store.usage.records";
   /** {@link dev.axon.common.tenant.UsageQuery} → {@link dev.axon.common.tenant.UsageReport}. */
   public static final String STORE_USAGE_QUERY = "axon.store.usage.query";
   /** null → {@link dev.axon.common.stats.StoreStats}; fails when the backend does not answer. */

@@ -20,6 +20,7 @@ import dev.axon.common.tenant.RateLimitDecision;
 import dev.axon.common.tenant.RateLimitRelease;
 import dev.axon.common.tenant.RateLimitRenew;
 import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.RecordUsageBatch;
 import dev.axon.common.tenant.UsageQuery;
 import dev.axon.common.tenant.UsageReport;
 import dev.axon.common.tokens.CountTokens;
@@ -48,7 +49,7 @@ public final class Codecs {
       ModelList.class,
       ListConversations.class, ConversationPage.class, DeleteConversation.class,
       RateLimitAcquire.class, RateLimitDecision.class, RateLimitRenew.class, RateLimitRelease.class,
-      RecordUsage.class, UsageQuery.class, UsageReport.class,
+      RecordUsage.class, RecordUsageBatch.class, UsageQuery.class, UsageReport.class,
       CountTokens.class, TokenCount.class);
 
   private static final Set<EventBus> REGISTERED = ConcurrentHashMap.newKeySet();

@@ -22,6 +22,9 @@ import dev.axon.common.chat.ToolChoice;
 import dev.axon.common.chat.ToolDefinition;
 import dev.axon.common.chat.Usage;
 import dev.axon.common.json.Json;
+import dev.axon.common.tenant.KeyLimits;
+import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.RecordUsageBatch;
 import dev.axon.common.tokens.CountTokens;
 import dev.axon.common.tokens.TokenCount;
 import dev.axon.common.turn.TurnEvent;
@@ -75,6 +78,15 @@ class CanonicalCodecTest {
   void theNewContractTypesAreRegistered() {
     assertTrue(Codecs.CONTRACT_TYPES.contains(CountTokens.class));
     assertTrue(Codecs.CONTRACT_TYPES.contains(TokenCount.class));
+    assertTrue(Codecs.CONTRACT_TYPES.contains(RecordUsageBatch.class));
+  }
+
+  @Test
+  void aBatchOfUsageRecordsCrossesTheWireUnchanged() {
+    RecordUsageBatch batch = new RecordUsageBatch(List.of(
+        new RecordUsage("alice", "claude-sonnet-4-6", new KeyLimits(60, 40_000, 1_000_000, 4), 10, 5, 2),
+        new RecordUsage("bob", "claude-haiku-4-5", KeyLimits.NONE, 1, 1, 0)));
+    assertEquals(batch, overTheWire(batch, RecordUsageBatch.class));
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.axon.common.tenant.RateLimitDecision;
 import dev.axon.common.tenant.RateLimitRelease;
 import dev.axon.common.tenant.RateLimitRenew;
 import dev.axon.common.tenant.RecordUsage;
+import dev.axon.common.tenant.RecordUsageBatch;
 import dev.axon.common.tenant.UsageQuery;
 import dev.axon.common.tenant.UsageRecord;
 import dev.axon.common.tenant.UsageReport;
@@ -272,6 +273,42 @@ abstract class TenantStoreContract {
     ask(vertx, Addresses.STORE_USAGE_QUERY, new UsageQuery(s, today, today))
         .onComplete(ctx.succeeding(report -> ctx.verify(() -> {
           assertEquals(List.of(new UsageRecord(today, "claude-haiku-4-5", burst, 2L * burst, burst, 0)), ((UsageReport) report).records());
+          ctx.completeNow();
+        })));
+  }
+
+  /**
+   * The API sends usage in batches, one message per pass of its event loop: each record of a batch is metered and
+   * charged to its key's token limits as it would be alone, none lost, and a query sent after them counts them all.
+   */
+  @Test
+  void batchesOfUsageRecordsAreMeteredAndChargedRecordByRecord(Vertx vertx, VertxTestContext ctx) {
+    String s = subject();
+    String limited = subject();
+    KeyLimits limits = new KeyLimits(0, 100, 0, 0);
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    int batches = 50;
+    int perBatch = 100;
+    for (int b = 0; b < batches; b++) {
+      List<RecordUsage> records = new ArrayList<>();
+      for (int i = 0; i < perBatch; i++) {
+        records.add(new RecordUsage(s, "claude-haiku-4-5", KeyLimits.NONE, 2, 1, 0));
+      }
+      if (b == 0) {
+        records.add(new RecordUsage(limited, "claude-sonnet-4-6", limits, 100, 50, 0));
+      }
+      vertx.eventBus().send(Addresses.STORE_USAGE_RECORDS, new RecordUsageBatch(records));
+    }
+    int total = batches * perBatch;
+    ask(vertx, Addresses.STORE_USAGE_QUERY, new UsageQuery(s, today, today))
+        .compose(report -> {
+          ctx.verify(() -> assertEquals(List.of(new UsageRecord(today, "claude-haiku-4-5", total, 2L * total, total, 0)),
+              ((UsageReport) report).records()));
+          return acquire(vertx, limited, limits, true, null, 0);
+        })
+        .onComplete(ctx.succeeding(d -> ctx.verify(() -> {
+          assertFalse(d.allowed(), "150 tokens charged of 100 per minute");
+          assertEquals(ErrorKind.RATE_LIMITED, d.refusal());
           ctx.completeNow();
         })));
   }
