@@ -11,6 +11,6 @@ import java.util.List;
 public record RecordUsageBatch(List<RecordUsage> records) {
 
   public RecordUsageBatch {
-    records = List.copyOf(records);
+    records = records == null ? List.of() : List.copyOf(records);
   }
 }
