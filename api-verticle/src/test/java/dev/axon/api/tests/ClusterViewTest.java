@@ -50,13 +50,7 @@ class ClusterViewTest {
   void aPoolOnAnotherLoopGetsNoPreference(Vertx vertx, VertxTestContext ctx) {
     // Registered from the test thread, which is no event loop the view runs on.
     EventLoopAffinity.register(vertx, Addresses.poolTurn("pool-b"));
-    onContext(vertx, ctx, view -> {
-      Set<String> firsts = new HashSet<>();
-      for (int i = 0; i < 6; i++) {
-        firsts.add(view.turnCandidates(MODEL).get(0));
-      }
-      assertEquals(3, firsts.size(), "every pool comes first in its turn: " + firsts);
-    });
+    onContext(vertx, ctx, view -> assertEquals(3, firsts(view).size(), "every pool comes first in its turn"));
   }
 
   @Test
@@ -70,13 +64,7 @@ class ClusterViewTest {
       }
       EventLoopAffinity.unregister(vertx, Addresses.poolTurn("pool-b"));
       vertx.eventBus().publish(Addresses.ANNOUNCE, announcement("pool-b", 0));
-    }, view -> {
-      Set<String> firsts = new HashSet<>();
-      for (int i = 0; i < 6; i++) {
-        firsts.add(view.turnCandidates(MODEL).get(0));
-      }
-      assertEquals(3, firsts.size(), "unregistered, it is one pool among others: " + firsts);
-    });
+    }, view -> assertEquals(3, firsts(view).size(), "unregistered, it is one pool among others"));
   }
 
   @Test
@@ -86,13 +74,18 @@ class ClusterViewTest {
       // Its sessions all busy or warming: another pool may have one ready, so it takes its turn with the others.
       vertx.eventBus().publish(Addresses.ANNOUNCE, announcement("pool-b", 0, 0));
     }, view -> {
-      Set<String> firsts = new HashSet<>();
-      for (int i = 0; i < 6; i++) {
-        firsts.add(view.turnCandidates(MODEL).get(0));
-      }
-      assertEquals(3, firsts.size(), "every pool comes first in its turn: " + firsts);
+      assertEquals(3, firsts(view).size(), "every pool comes first in its turn");
       vertx.eventBus().publish(Addresses.ANNOUNCE, announcement("pool-b", 1, 0));
     }, view -> assertEquals(Addresses.poolTurn("pool-b"), view.turnCandidates(MODEL).get(0), "idle again, first again"));
+  }
+
+  /** The pools that came first over six successive requests. */
+  private static Set<String> firsts(ClusterView view) {
+    Set<String> firsts = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      firsts.add(view.turnCandidates(MODEL).get(0));
+    }
+    return firsts;
   }
 
   /** A view started on an event-loop context that has heard the three pools; each step runs there after the last. */

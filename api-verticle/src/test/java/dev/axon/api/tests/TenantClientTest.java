@@ -8,13 +8,13 @@ import dev.axon.common.bus.Codecs;
 import dev.axon.common.tenant.KeyLimits;
 import dev.axon.common.tenant.RecordUsage;
 import dev.axon.common.tenant.RecordUsageBatch;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,9 +27,7 @@ class TenantClientTest {
 
   @Test
   void recordsOfOnePassLeaveInOneMessageAndLaterOnesInTheNext(Vertx vertx, VertxTestContext ctx) {
-    List<RecordUsageBatch> received = Collections.synchronizedList(new ArrayList<>());
-    listen(vertx, received).onComplete(ctx.succeeding(registered -> vertx.getOrCreateContext().runOnContext(v -> {
-      TenantClient client = new TenantClient(vertx, 1_000);
+    onContext(vertx, ctx, (client, received) -> {
       for (int i = 0; i < 3; i++) {
         client.record(usage(i));
       }
@@ -42,14 +40,12 @@ class TenantClientTest {
           ctx.completeNow();
         }));
       });
-    })));
+    });
   }
 
   @Test
   void aPassWithMoreThanABatchSendsSeveralAndLosesNone(Vertx vertx, VertxTestContext ctx) {
-    List<RecordUsageBatch> received = Collections.synchronizedList(new ArrayList<>());
-    listen(vertx, received).onComplete(ctx.succeeding(registered -> vertx.getOrCreateContext().runOnContext(v -> {
-      TenantClient client = new TenantClient(vertx, 1_000);
+    onContext(vertx, ctx, (client, received) -> {
       for (int i = 0; i < 300; i++) {
         client.record(usage(i));
       }
@@ -65,12 +61,19 @@ class TenantClientTest {
         assertEquals(expected, all, "every record once, in order");
         ctx.completeNow();
       }));
-    })));
+    });
   }
 
-  private static Future<Void> listen(Vertx vertx, List<RecordUsageBatch> received) {
+  /**
+   * Runs {@code test} on an event-loop context with a client created there (as an API verticle creates it) and the
+   * batches the store's address receives, once a consumer listens there.
+   */
+  private static void onContext(Vertx vertx, VertxTestContext ctx, BiConsumer<TenantClient, List<RecordUsageBatch>> test) {
     Codecs.register(vertx);
-    return vertx.eventBus().<RecordUsageBatch>consumer(Addresses.STORE_USAGE_RECORDS, m -> received.add(m.body())).completion();
+    List<RecordUsageBatch> received = Collections.synchronizedList(new ArrayList<>());
+    vertx.eventBus().<RecordUsageBatch>consumer(Addresses.STORE_USAGE_RECORDS, m -> received.add(m.body())).completion()
+        .onComplete(ctx.succeeding(registered -> vertx.getOrCreateContext().runOnContext(v ->
+            test.accept(new TenantClient(vertx, 1_000), received))));
   }
 
   private static RecordUsage usage(int n) {
