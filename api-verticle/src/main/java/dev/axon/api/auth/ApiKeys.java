@@ -133,10 +133,15 @@ public final class ApiKeys {
   }
 
   static byte[] sha256(String text) {
+    return SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** One digest per thread: every request hashes its key, and {@code getInstance}'s provider lookup cost more than the hash. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
+  });
 }

@@ -40,7 +40,31 @@ public final class JsonInput {
    * {@code "<name>"} for a field name); null when there is none.
    */
   public static String loneSurrogate(JsonNode node) {
-    return loneSurrogate(node, "");
+    // Paths are built only for the tree that has one: a pass building them for every field was most of the check.
+    return anyLoneSurrogate(node) ? loneSurrogate(node, "") : null;
+  }
+
+  /** Whether any string or field name of the tree holds an unpaired UTF-16 surrogate. */
+  public static boolean anyLoneSurrogate(JsonNode node) {
+    if (node.isTextual()) {
+      return hasLoneSurrogate(node.textValue());
+    }
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        if (anyLoneSurrogate(node.get(i))) {
+          return true;
+        }
+      }
+    } else if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (hasLoneSurrogate(e.getKey()) || anyLoneSurrogate(e.getValue())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static String loneSurrogate(JsonNode node, String path) {

@@ -84,7 +84,10 @@ public final class OpenAiRequestParser {
     if (root == null || !root.isObject()) {
       throw AxonException.invalid(null, "The request body must be a JSON object.");
     }
-    checkStrings(root, "");
+    if (JsonInput.anyLoneSurrogate(root)) {
+      // The pass that names where: run only for the request that fails.
+      checkStrings(root, "");
+    }
     return parse(root);
   }
 

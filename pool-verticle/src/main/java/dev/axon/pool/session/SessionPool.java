@@ -13,9 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +54,8 @@ public final class SessionPool {
   private final PoolMetrics metrics;
   private PoolSettings settings;
 
-  private final Set<PooledSession> live = new HashSet<>();
+  /** A list, not a set: it is walked on every release, and a session leaves it only when retired. */
+  private final List<PooledSession> live = new ArrayList<>();
   private final ArrayDeque<PooledSession> idle = new ArrayDeque<>();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private int starting;

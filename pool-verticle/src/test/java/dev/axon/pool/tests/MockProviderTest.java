@@ -163,6 +163,25 @@ class MockProviderTest {
   }
 
   @Test
+  void deltasAreTheReplysWordsWhateverTheWhitespaceBetweenThem(Vertx vertx, VertxTestContext ctx) {
+    String user = "  tabs\tand\nnew lines,  double  spaces\r\nand a\u00a0non-breaking one \f end ";
+    ChatRequest req = request(ChatMessage.user(user));
+    onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {
+      ctx.verify(() -> {
+        assertDone(o, FinishReason.STOP);
+        String[] words = WORDS.split(expectedReply(user, 1, user).trim());
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < words.length; i++) {
+          expected.add(i == 0 ? words[i] : " " + words[i]);
+        }
+        assertEquals(expected, o.textDeltas().stream().map(ChatEvent.TextDelta::text).toList());
+        assertEquals(words.length, o.done().usage().completionTokens());
+      });
+      return null;
+    }));
+  }
+
+  @Test
   void maxTokensEndsWithLengthAfterExactlyThatManyWords(Vertx vertx, VertxTestContext ctx) {
     ChatRequest req = request(List.of(ChatMessage.user("What is my name")), sampling(4, null), null, null, null);
     onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {

@@ -49,6 +49,8 @@ final class MockSession implements Session {
 
   private static final Pattern SLOW = Pattern.compile("MOCK_SLOW\\s+(\\d{1,6})");
   private static final int MIDSTREAM_WORDS = 3;
+  /** The size of a JSON reply's pieces. */
+  private static final int JSON_CHUNK = 16;
 
   private final Vertx vertx;
   private final String id;
@@ -121,7 +123,10 @@ final class MockSession implements Session {
     final String lastUser;
     final long slowMs;
     final int promptWords;
-    final List<Runnable> steps = new ArrayList<>();
+    /** The thinking block's or the tool calls' steps, run before the text. */
+    final List<Runnable> steps = new ArrayList<>(4);
+    /** The reply's text, when the turn answers with text. */
+    TextSteps text;
     FinishReason finish = FinishReason.STOP;
     String stopSequence;
     int completionWords;
@@ -168,65 +173,34 @@ final class MockSession implements Session {
 
     private void advance() {
       while (!finished) {
-        if (next >= steps.size()) {
+        if (next >= steps.size() && (text == null || text.done)) {
           finish();
           return;
         }
-        Runnable step = steps.get(next++);
         if (slowMs > 0) {
           timer = vertx.setTimer(slowMs, t -> {
             timer = -1;
             if (!finished) {
-              step.run();
+              step();
               advance();
             }
           });
           return;
         }
-        step.run();
+        step();
       }
     }
 
-    private void planText(String text) {
-      Integer maxTokens = request.sampling().maxTokens();
-      StopSequenceFilter stops = new StopSequenceFilter(request.sampling().stop());
-      boolean failMidstream = lastUser.contains("MOCK_FAIL_MIDSTREAM");
-      String[] words = request.responseFormat().isJson() ? chunks(text) : words(text);
-      for (int i = 0; i < words.length; i++) {
-        String piece = (i == 0 || request.responseFormat().isJson()) ? words[i] : " " + words[i];
-        final int index = i;
-        steps.add(() -> {
-          if (failMidstream && index == MIDSTREAM_WORDS) {
-            fail(new AxonException(ErrorKind.UPSTREAM_ERROR, "The mock provider failed mid-stream as asked (MOCK_FAIL_MIDSTREAM).", null, null));
-            return;
-          }
-          if (maxTokens != null && completionWords >= maxTokens) {
-            finish = FinishReason.LENGTH;
-            // Text held back as a possible start of a stop sequence was generated: it is part of the reply.
-            String rest = stops.flush();
-            if (!rest.isEmpty()) {
-              sink.accept(new ChatEvent.TextDelta(rest));
-            }
-            next = steps.size();
-            return;
-          }
-          completionWords++;
-          String out = stops.accept(piece);
-          if (!out.isEmpty()) {
-            sink.accept(new ChatEvent.TextDelta(out));
-          }
-          if (stops.stopped()) {
-            stopSequence = stops.matched();
-            next = steps.size();
-          }
-        });
+    private void step() {
+      if (next < steps.size()) {
+        steps.get(next++).run();
+      } else {
+        text.run();
       }
-      steps.add(() -> {
-        String rest = stops.flush();
-        if (!rest.isEmpty()) {
-          sink.accept(new ChatEvent.TextDelta(rest));
-        }
-      });
+    }
+
+    private void planText(String reply) {
+      text = new TextSteps(reply);
     }
 
     /** A thinking block: the thought in three fragments, then its signature. */
@@ -318,6 +292,97 @@ final class MockSession implements Session {
       return echo + " | I received " + messages.size() + " messages. The first user message was: " + firstUser;
     }
 
+    /**
+     * The reply's text as steps: a word at a time (a 16-character chunk of a JSON reply), then what the stop filter
+     * held back. The pieces are cut as they go: a script of a closure per word was a tenth of a mock turn.
+     */
+    private final class TextSteps {
+      final String text;
+      final boolean json;
+      final Integer maxTokens = request.sampling().maxTokens();
+      final StopSequenceFilter stops = new StopSequenceFilter(request.sampling().stop());
+      final boolean failMidstream = lastUser.contains("MOCK_FAIL_MIDSTREAM");
+      /** Where the next piece is looked for. */
+      int at;
+      /** Pieces taken so far. */
+      int pieces;
+      boolean done;
+
+      TextSteps(String reply) {
+        this.json = request.responseFormat().isJson();
+        this.text = json ? reply : reply.trim();
+      }
+
+      void run() {
+        String piece = nextPiece();
+        if (piece == null) {
+          done = true;
+          flushHeld();
+          return;
+        }
+        if (failMidstream && pieces == MIDSTREAM_WORDS) {
+          fail(new AxonException(ErrorKind.UPSTREAM_ERROR, "The mock provider failed mid-stream as asked (MOCK_FAIL_MIDSTREAM).", null, null));
+          return;
+        }
+        pieces++;
+        if (maxTokens != null && completionWords >= maxTokens) {
+          finish = FinishReason.LENGTH;
+          // Text held back as a possible start of a stop sequence was generated: it is part of the reply.
+          flushHeld();
+          done = true;
+          return;
+        }
+        completionWords++;
+        String out = stops.accept(piece);
+        if (!out.isEmpty()) {
+          sink.accept(new ChatEvent.TextDelta(out));
+        }
+        if (stops.stopped()) {
+          stopSequence = stops.matched();
+          done = true;
+        }
+      }
+
+      private void flushHeld() {
+        String rest = stops.flush();
+        if (!rest.isEmpty()) {
+          sink.accept(new ChatEvent.TextDelta(rest));
+        }
+      }
+
+      /** The next piece ({@link #words} of the text, a space before all but the first), or null after the last. */
+      private String nextPiece() {
+        int length = text.length();
+        if (json) {
+          if (at >= length) {
+            return null;
+          }
+          int from = at;
+          at = Math.min(length, at + JSON_CHUNK);
+          return text.substring(from, at);
+        }
+        if (length == 0) {
+          // A blank text is one empty word, as words() has it.
+          return at++ == 0 ? "" : null;
+        }
+        while (at < length && isSpace(text.charAt(at))) {
+          at++;
+        }
+        if (at >= length) {
+          return null;
+        }
+        int start = at;
+        while (at < length && !isSpace(text.charAt(at))) {
+          at++;
+        }
+        if (pieces == 0) {
+          return text.substring(start, at);
+        }
+        // Most words follow a plain space: the piece is then a slice of the text as it stands.
+        return text.charAt(start - 1) == ' ' ? text.substring(start - 1, at) : " " + text.substring(start, at);
+      }
+    }
+
     private void finish() {
       if (finished) {
         return;
@@ -337,15 +402,6 @@ final class MockSession implements Session {
       current = null;
       promise.tryFail(error);
     }
-  }
-
-  private static String[] chunks(String json) {
-    int size = 16;
-    String[] out = new String[(json.length() + size - 1) / size];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = json.substring(i * size, Math.min(json.length(), (i + 1) * size));
-    }
-    return out;
   }
 
   private static String lastText(List<ChatMessage> messages, Role role) {
