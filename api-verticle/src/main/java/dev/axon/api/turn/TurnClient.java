@@ -9,16 +9,14 @@ import dev.axon.common.error.ErrorKind;
 import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
+import dev.axon.common.turn.TurnRejected;
 import dev.axon.common.turn.TurnRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The caller side of the turn protocol. One consumer per API verticle instance receives the events of all its
- * turns (no event-bus registration per request) and routes them by turn id, in sequence order. A turn whose
- * producer stays silent past the inactivity timeout (producers heartbeat) fails with {@code UNAVAILABLE};
- * events for turns this caller no longer knows make it cancel them at their producer.
+ * The caller side of the turn protocol. A turn request goes one way; one consumer per API verticle instance receives
+ * the acceptances, rejections and events of all its turns (no event-bus registration per request, no reply handler
+ * and timer per turn) and routes them by turn id, events in sequence order. A turn not accepted within the accept
+ * timeout fails with {@code TIMEOUT}; a turn whose producer stays silent past the inactivity timeout (producers
+ * heartbeat) fails with {@code UNAVAILABLE}; what comes for turns this caller no longer knows makes it cancel them at
+ * their producer.
  *
  * <p>Threading: confined to the API verticle's context.
  */
@@ -46,10 +46,10 @@ public final class TurnClient {
   private final EventBus bus;
   private final String instanceId = UUID.randomUUID().toString().substring(0, 13);
   private final String eventsAddress = Addresses.turnEvents(instanceId);
-  private final DeliveryOptions acceptDelivery;
+  private final long acceptTimeoutMs;
   private final long inactivityMs;
   private final Map<String, Turn> turns = new HashMap<>();
-  private MessageConsumer<TurnEvent> consumer;
+  private MessageConsumer<Object> consumer;
   private long watchdog = -1;
 
   private final ClusterView view;
@@ -62,13 +62,14 @@ public final class TurnClient {
     this.vertx = vertx;
     this.view = view;
     this.bus = vertx.eventBus();
-    this.acceptDelivery = new DeliveryOptions().setSendTimeout(acceptTimeoutMs);
+    this.acceptTimeoutMs = acceptTimeoutMs;
     this.inactivityMs = inactivityMs;
   }
 
   public Future<Void> start() {
-    consumer = bus.consumer(eventsAddress, this::onEvent);
-    watchdog = vertx.setPeriodic(Math.max(50, Math.min(1000, inactivityMs / 4)), t -> checkInactivity());
+    consumer = bus.consumer(eventsAddress, this::onMessage);
+    long period = Math.max(50, Math.min(1000, Math.min(inactivityMs, acceptTimeoutMs) / 4));
+    watchdog = vertx.setPeriodic(period, t -> checkTurns());
     return consumer.completion();
   }
 
@@ -103,34 +104,73 @@ public final class TurnClient {
     return view == null ? List.of() : view.turnCandidates(request.model());
   }
 
+  /** Where one attempt of a turn went, to try the next pool when it fails. */
+  private record Attempt(String address, boolean shared, List<String> candidates, int index, boolean last) {
+  }
+
   private void attempt(Turn turn, TurnRequest request, List<String> candidates, int index) {
     boolean shared = candidates.isEmpty();
     String address = shared ? Addresses.POOL_TURN : candidates.get(index);
-    boolean last = shared || index == candidates.size() - 1;
-    TurnRequest attempt = request.withQueue(last);
-    bus.<TurnAccepted>request(address, attempt, acceptDelivery).onComplete(ar -> {
-      if (ar.succeeded()) {
-        turn.poolAddress = shared ? null : address;
-        turn.onAccepted(ar.result().body());
-        return;
-      }
-      AxonException error = AxonException.from(ar.cause(), "The session pool");
-      boolean unreachable = ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
-      if (unreachable && !shared) {
-        view.forget(address);
-      }
-      if (turn.cancelled) {
-        return;
-      }
-      if (!last && (unreachable || error.kind() == ErrorKind.POOL_BUSY)) {
-        attempt(turn, request, candidates, index + 1);
-      } else if (last && unreachable && !shared) {
-        // Every pool we knew of is gone: let the event bus find any pool still registered.
-        attempt(turn, request, List.of(), 0);
-      } else {
-        turn.onRejected(error);
+    Attempt attempt = new Attempt(address, shared, candidates, index, shared || index == candidates.size() - 1);
+    turn.attempt = attempt;
+    turn.attemptedAtMs = System.currentTimeMillis();
+    bus.<TurnRequest>sender(address).write(request.withQueue(attempt.last())).onFailure(failure -> {
+      // Nobody received it: no pool listens there (any more), or the link to its node failed.
+      if (turn.attempt == attempt && !turn.ended) {
+        attemptFailed(turn, attempt, new AxonException(ErrorKind.UNAVAILABLE, "The session pool is not available"), true);
       }
     });
+  }
+
+  private void attemptFailed(Turn turn, Attempt attempt, AxonException error, boolean unreachable) {
+    if (unreachable && !attempt.shared()) {
+      view.forget(attempt.address());
+    }
+    if (turn.cancelled) {
+      return;
+    }
+    if (!attempt.last() && (unreachable || error.kind() == ErrorKind.POOL_BUSY)) {
+      attempt(turn, turn.request, attempt.candidates(), attempt.index() + 1);
+    } else if (attempt.last() && unreachable && !attempt.shared()) {
+      // Every pool we knew of is gone: let the event bus find any pool still registered.
+      attempt(turn, turn.request, List.of(), 0);
+    } else {
+      turn.onRejected(error);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void onMessage(Message<Object> message) {
+    Object body = message.body();
+    if (body instanceof TurnEvent event) {
+      if (event.accepted() != null) {
+        onAccepted(event.accepted(), !event.event().terminal());
+      }
+      onEvent((Message<TurnEvent>) (Message<?>) message);
+    } else if (body instanceof TurnAccepted accepted) {
+      onAccepted(accepted, true);
+    } else if (body instanceof TurnRejected rejected) {
+      Turn turn = turns.get(rejected.turnId());
+      if (turn != null && turn.attempt != null && !turn.ended) {
+        attemptFailed(turn, turn.attempt, rejected.toException(), false);
+      }
+    }
+  }
+
+  /** {@code cancelUnknown}: whether a turn this caller gave up on is still running there and must be stopped. */
+  private void onAccepted(TurnAccepted accepted, boolean cancelUnknown) {
+    Turn turn = turns.get(accepted.turnId());
+    if (turn == null) {
+      if (cancelUnknown) {
+        bus.send(accepted.controlAddress(), new TurnCancel(accepted.turnId()));
+      }
+      return;
+    }
+    turn.poolAddress = turn.attempt == null || turn.attempt.shared() ? null : turn.attempt.address();
+    turn.onAccepted(accepted);
+    if (turn.ended) {
+      turns.remove(turn.id);
+    }
   }
 
   private void onEvent(Message<TurnEvent> message) {
@@ -156,14 +196,27 @@ public final class TurnClient {
   }
 
   /**
-   * Finds turns whose producer is gone: silent past the inactivity timeout, or accepted by a pool that stopped
-   * announcing itself. Such a turn is run again on another pool when nothing of it reached the listener yet,
-   * else it fails.
+   * Fails turns no pool accepted within the accept timeout, and finds turns whose producer is gone: silent past the
+   * inactivity timeout, or accepted by a pool that stopped announcing itself. Such a turn is run again on another
+   * pool when nothing of it reached the listener yet, else it fails.
    */
-  private void checkInactivity() {
+  private void checkTurns() {
     long now = System.currentTimeMillis();
     for (Turn turn : new ArrayList<>(turns.values())) {
-      if (!turn.accepted.future().succeeded() || turn.ended) {
+      if (!turn.accepted.future().isComplete()) {
+        if (turn.attempt != null && now - turn.attemptedAtMs >= acceptTimeoutMs) {
+          AxonException timeout = new AxonException(ErrorKind.TIMEOUT, "The session pool did not answer in time");
+          if (turn.ended) {
+            // Its events came, its acceptance never did.
+            turns.remove(turn.id);
+            turn.accepted.tryFail(timeout);
+          } else {
+            attemptFailed(turn, turn.attempt, timeout, false);
+          }
+        }
+        continue;
+      }
+      if (turn.ended || !turn.accepted.future().succeeded()) {
         continue;
       }
       boolean silent = now - turn.lastEventMs > inactivityMs;
@@ -191,6 +244,9 @@ public final class TurnClient {
     final TurnListener listener;
     final Promise<TurnAccepted> accepted = Promise.promise();
     TurnRequest request;
+    /** The pool asked last, and when. */
+    Attempt attempt;
+    long attemptedAtMs;
     String controlAddress;
     String poolAddress;
     boolean delivered;
@@ -250,7 +306,10 @@ public final class TurnClient {
       }
       ended = true;
       turns.remove(id);
-      accepted.tryFail(error);
+      if (!accepted.tryFail(error)) {
+        // Accepted once already (a turn run again after its pool left): the listener waits for events, not acceptance.
+        listener.onEvent(ChatEvent.Failed.of(error));
+      }
     }
 
     void onTurnEvent(TurnEvent event) {
@@ -299,7 +358,10 @@ public final class TurnClient {
       }
       if (event.terminal()) {
         ended = true;
-        turns.remove(id);
+        if (accepted.future().isComplete()) {
+          turns.remove(id);
+        }
+        // Else it stays known until its acceptance, which can come after its events: the caller waits for both.
       }
       delivered = true;
       listener.onEvent(event);

@@ -12,17 +12,19 @@ import dev.axon.common.tokens.TokenCount;
 import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
+import dev.axon.common.turn.TurnRejected;
 import dev.axon.common.turn.TurnRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * A pool that speaks the turn protocol from a script: it answers {@code POOL_TURN} as the test says (by default
- * {@link TurnAccepted} then "Hello world" and {@code Done}), records every turn request and every cancel sent to
+ * {@link TurnAccepted} then "Hello world" and {@code Done}, all sent to the turn's reply address), records every turn request and every cancel sent to
  * its control address, and answers pool stats and health, and token counts (10 per message).
  */
 final class FakePool {
@@ -35,6 +37,7 @@ final class FakePool {
   final Recorder<CountTokens> counts = new Recorder<>();
   private final EventBus bus;
   private volatile Consumer<Message<TurnRequest>> behaviour;
+  private MessageConsumer<TurnRequest> turns;
 
   FakePool(Vertx vertx) {
     this.bus = vertx.eventBus();
@@ -42,11 +45,12 @@ final class FakePool {
   }
 
   Future<Void> register() {
+    turns = bus.consumer(Addresses.POOL_TURN, m -> {
+      requests.record(m.body());
+      behaviour.accept(m);
+    });
     return Future.all(List.of(
-        bus.<TurnRequest>consumer(Addresses.POOL_TURN, m -> {
-          requests.record(m.body());
-          behaviour.accept(m);
-        }).completion(),
+        turns.completion(),
         bus.<TurnCancel>consumer(CONTROL, m -> cancels.record(m.body())).completion(),
         bus.consumer(Addresses.POOL_STATS, m -> m.reply(PoolStats.of("fake-pool", List.of()))).completion(),
         bus.consumer(Addresses.POOL_HEALTH, m -> m.reply(new PoolHealth(true, "ok"))).completion(),
@@ -54,6 +58,11 @@ final class FakePool {
           counts.record(m.body());
           m.reply(new TokenCount(10 * m.body().request().messages().size()));
         }).completion())).mapEmpty();
+  }
+
+  /** Stops listening for turns: from now on no pool is there to send them to. */
+  Future<Void> leave() {
+    return turns.unregister();
   }
 
   /** From now on, every turn is handled by {@code next}. */
@@ -71,11 +80,12 @@ final class FakePool {
 
   /** Every turn is refused with this error, as the real pool refuses when it has no session. */
   void reject(AxonException error) {
-    behave(m -> m.reply(error));
+    behave(m -> bus.send(m.body().replyTo(), TurnRejected.of(m.body().turnId(), error)));
   }
 
+  /** Tells the caller its turn was accepted, as the real pool does (one way, to the turn's reply address). */
   void accept(Message<TurnRequest> m) {
-    m.reply(new TurnAccepted(m.body().turnId(), CONTROL, "fake-session", "fake"));
+    bus.send(m.body().replyTo(), new TurnAccepted(m.body().turnId(), CONTROL, "fake-session", "fake"));
   }
 
   void play(TurnRequest request, ChatEvent... events) {

@@ -7,7 +7,10 @@ package dev.axon.common.bus;
  */
 public final class Addresses {
 
-  /** {@link dev.axon.common.turn.TurnRequest} → {@link dev.axon.common.turn.TurnAccepted}. */
+  /**
+   * {@link dev.axon.common.turn.TurnRequest}, one way: the acceptance (or rejection) and the events go to the request's
+   * {@code replyTo}, a {@link #turnEvents} address.
+   */
   public static final String POOL_TURN = "axon.pool.turn";
   /**
    * {@link dev.axon.common.tokens.CountTokens} → {@link dev.axon.common.tokens.TokenCount}: the request's model is
@@ -81,7 +84,10 @@ public final class Addresses {
     return POOL_STATS_PREFIX + instanceId;
   }
 
-  /** The address where one caller instance receives the events of all its turns. */
+  /**
+   * The address where one caller instance receives what the pools say about all its turns:
+   * {@link dev.axon.common.turn.TurnAccepted}, {@link dev.axon.common.turn.TurnRejected}, {@link dev.axon.common.turn.TurnEvent}.
+   */
   public static String turnEvents(String instanceId) {
     return TURN_EVENTS_PREFIX + instanceId;
   }

@@ -28,6 +28,7 @@ import dev.axon.common.tokens.TokenCount;
 import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
+import dev.axon.common.turn.TurnRejected;
 import dev.axon.common.turn.TurnRequest;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -43,7 +44,7 @@ public final class Codecs {
 
   /** Every record that travels on the event bus. */
   public static final List<Class<?>> CONTRACT_TYPES = List.of(
-      TurnRequest.class, TurnAccepted.class, TurnEvent.class, TurnCancel.class,
+      TurnRequest.class, TurnAccepted.class, TurnRejected.class, TurnEvent.class, TurnCancel.class,
       OpenConversation.class, GetConversation.class, CommitTurn.class, CommitResult.class, AbortTurn.class,
       Conversation.class, PoolStats.class, PoolHealth.class, StoreStats.class, RoleAnnouncement.class,
       ModelList.class,

@@ -3,9 +3,11 @@ package dev.axon.common.turn;
 import dev.axon.common.chat.ChatRequest;
 
 /**
- * Asks a pool to run one turn. Sent with {@code request} to {@link dev.axon.common.bus.Addresses#POOL_TURN};
- * the pool replies {@link TurnAccepted} once a session is acquired (or fails with
- * {@link dev.axon.common.error.ErrorKind#POOL_BUSY}), then sends {@link TurnEvent}s to {@code replyTo}.
+ * Asks a pool to run one turn. Sent one way to {@link dev.axon.common.bus.Addresses#POOL_TURN} (or a pool's own turn
+ * address); everything after goes to {@code replyTo}: {@link TurnAccepted} once a session is acquired, or
+ * {@link TurnRejected} (for instance {@link dev.axon.common.error.ErrorKind#POOL_BUSY}), then {@link TurnEvent}s.
+ * No reply: a request-reply exchange registered a reply handler, a timer and a close hook per turn. The sender learns
+ * from the send itself whether any pool listens at the address, and times the acceptance out itself.
  *
  * @param turnId    unique id chosen by the caller; every event and cancel names it
  * @param replyTo   the caller's event address (one per caller instance, events are told apart by turn id)

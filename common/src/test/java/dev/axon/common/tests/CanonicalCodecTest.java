@@ -21,13 +21,17 @@ import dev.axon.common.chat.ToolCall;
 import dev.axon.common.chat.ToolChoice;
 import dev.axon.common.chat.ToolDefinition;
 import dev.axon.common.chat.Usage;
+import dev.axon.common.error.AxonException;
+import dev.axon.common.error.ErrorKind;
 import dev.axon.common.json.Json;
 import dev.axon.common.tenant.KeyLimits;
 import dev.axon.common.tenant.RecordUsage;
 import dev.axon.common.tenant.RecordUsageBatch;
 import dev.axon.common.tokens.CountTokens;
 import dev.axon.common.tokens.TokenCount;
+import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnEvent;
+import dev.axon.common.turn.TurnRejected;
 import dev.axon.common.turn.TurnRequest;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -118,6 +122,27 @@ class CanonicalCodecTest {
     TurnEvent received = overTheWire(event, TurnEvent.class);
     assertEquals(event, received);
     assertEquals("the whole reply", received.precedingText());
+  }
+
+  @Test
+  void theAcceptanceCrossesTheWireWithTheEventsItLeftWith() {
+    TurnAccepted accepted = new TurnAccepted("t1", "ctl", "s1", "anthropic");
+    TurnEvent event = new TurnEvent("t1", 0, "the whole reply", new ChatEvent.Done(FinishReason.STOP, Usage.of(1, 2), "m", null), "ctl", accepted);
+    assertEquals(event, overTheWire(event, TurnEvent.class));
+    assertEquals(accepted, overTheWire(accepted, TurnAccepted.class));
+  }
+
+  @Test
+  void aRejectionCrossesTheWireWithEveryFieldOfItsError() {
+    TurnRejected rejected = TurnRejected.of("t1", new AxonException(ErrorKind.POOL_BUSY, "busy", "model", 3));
+    TurnRejected received = overTheWire(rejected, TurnRejected.class);
+    assertEquals(rejected, received);
+    AxonException error = received.toException();
+    assertEquals(ErrorKind.POOL_BUSY, error.kind());
+    assertEquals("busy", error.getMessage());
+    assertEquals("model", error.param());
+    assertEquals(3, error.retryAfterSeconds());
+    assertTrue(Codecs.CONTRACT_TYPES.contains(TurnRejected.class));
   }
 
   @Test

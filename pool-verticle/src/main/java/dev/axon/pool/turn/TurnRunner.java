@@ -6,6 +6,7 @@ import dev.axon.common.error.ErrorKind;
 import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
+import dev.axon.common.turn.TurnRejected;
 import dev.axon.common.turn.TurnRequest;
 import dev.axon.pool.provider.Provider;
 import dev.axon.pool.session.CloseReason;
@@ -31,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer side of the turn protocol: acquires a session for each {@link TurnRequest}, answers
- * {@link TurnAccepted}, relays the session's events in order to the caller's address, always ends with
+ * The producer side of the turn protocol: acquires a session for each {@link TurnRequest}, tells the caller
+ * {@link TurnAccepted} (or {@link TurnRejected}), relays the session's events in order to the caller's address, always ends with
  * {@code Done} or {@code Failed}, and gives the session back. A silent turn sends heartbeats as requests, so a
  * caller that disappeared is noticed and its turn stopped. A turn whose session died before anything was
  * streamed is retried once on a fresh session.
@@ -76,6 +77,8 @@ public final class TurnRunner {
     long deadlineNanos;
     /** Text deltas produced since the last message went out, sent together at the end of this event-loop turn. */
     StringBuilder pendingText;
+    /** The turn's acceptance until it leaves, alone or with the turn's first message. */
+    TurnAccepted acceptance;
 
     ActiveTurn(TurnRequest request, List<Provider> chain, Acquired acquired) {
       this.request = request;
@@ -128,15 +131,25 @@ public final class TurnRunner {
     pools.forModel(model, chain.get(0)).countRequest();
     acquire(request, chain, 0).onComplete(ar -> {
       if (ar.failed()) {
-        message.reply(AxonException.from(ar.cause(), "session pool"));
+        bus.send(request.replyTo(), TurnRejected.of(request.turnId(), AxonException.from(ar.cause(), "session pool")), EVENTS);
         return;
       }
       ActiveTurn turn = new ActiveTurn(request, chain, ar.result());
       active.put(request.turnId(), turn);
       turn.trace = TurnTrace.begin(message);
-      message.reply(new TurnAccepted(request.turnId(), controlAddress, turn.lease.session().id(), turn.pool.provider().name()));
+      // Leaves with the turn's first events when they come in this pass (a whole reply often does), else alone after it.
+      turn.acceptance = new TurnAccepted(request.turnId(), controlAddress, turn.lease.session().id(), turn.pool.provider().name());
+      vertx.getOrCreateContext().runOnContext(v -> sendAcceptance(turn));
       turn.trace.run(() -> run(turn));
     });
+  }
+
+  private void sendAcceptance(ActiveTurn turn) {
+    TurnAccepted acceptance = turn.acceptance;
+    if (acceptance != null) {
+      turn.acceptance = null;
+      bus.send(turn.request.replyTo(), acceptance, EVENTS);
+    }
   }
 
   private Future<Acquired> acquire(TurnRequest request, List<Provider> chain, int index) {
@@ -429,6 +442,8 @@ public final class TurnRunner {
 
   private void post(ActiveTurn turn, String precedingText, ChatEvent event) {
     turn.lastSentNanos = System.nanoTime();
-    bus.send(turn.request.replyTo(), new TurnEvent(turn.request.turnId(), turn.seq++, precedingText, event, controlAddress), EVENTS);
+    TurnAccepted acceptance = turn.acceptance;
+    turn.acceptance = null;
+    bus.send(turn.request.replyTo(), new TurnEvent(turn.request.turnId(), turn.seq++, precedingText, event, controlAddress, acceptance), EVENTS);
   }
 }

@@ -109,6 +109,8 @@ class PoolVerticleTest {
             // The mock produces its words and its end in one event-loop turn: they leave the pool as one message.
             assertEquals(1, probe.deltas(), "the deltas of one event-loop turn are sent together");
             assertEquals(1, probe.events.size(), "the whole reply and its end are one message");
+            assertEquals(1, probe.messages.size(), "... with the acceptance: " + probe.messages);
+            assertEquals(probe.accepted, probe.events.get(0).accepted());
             assertEquals(expected, probe.events.get(0).precedingText());
             ChatEvent.Done done = assertInstanceOf(ChatEvent.Done.class, probe.terminal.future().result().event());
             assertEquals(FinishReason.STOP, done.finishReason());
@@ -203,6 +205,9 @@ class PoolVerticleTest {
             assertWellFormed(probe);
             assertTrue(probe.text().startsWith("You said: " + prompt), probe.text());
             assertEquals(words(probe.text()), probe.deltas(), "one delta per word");
+            // The first word comes a pass after the acceptance, which does not wait for it.
+            assertEquals(probe.accepted, probe.messages.get(0), "the acceptance leaves alone, first: " + probe.messages);
+            assertTrue(probe.events.stream().allMatch(e -> e.accepted() == null), "and only once");
           });
           return null;
         }))

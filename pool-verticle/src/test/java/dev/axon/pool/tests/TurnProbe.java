@@ -7,6 +7,7 @@ import dev.axon.common.stats.PoolStats;
 import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
+import dev.axon.common.turn.TurnRejected;
 import dev.axon.common.turn.TurnRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,9 +20,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * The caller side of one turn, as a test sees it: a consumer on its own turn-events address that records every
- * event (heartbeats apart, and answered, since they come as requests), and the futures of the first delta and
- * of the terminal event.
+ * The caller side of one turn, as a test sees it: a consumer on its own turn-events address that takes the pool's
+ * acceptance or rejection and records every event (heartbeats apart, and answered, since they come as requests), and
+ * the futures of the acceptance, the first delta and the terminal event.
  */
 final class TurnProbe {
 
@@ -30,12 +31,15 @@ final class TurnProbe {
   final String address = Addresses.turnEvents(UUID.randomUUID().toString());
   /** Every event but heartbeats, in arrival order: one per bus message, each with the text sent before it, if any. */
   final List<TurnEvent> events = new CopyOnWriteArrayList<>();
+  /** Every message but heartbeats, in arrival order: acceptances and rejections that came alone, and events. */
+  final List<Object> messages = new CopyOnWriteArrayList<>();
   /** Heartbeats, with whether each came as a request (with a reply address). */
   final List<TurnEvent> heartbeats = new CopyOnWriteArrayList<>();
   final List<Boolean> heartbeatWasRequest = new CopyOnWriteArrayList<>();
   final Promise<TurnEvent> firstDelta = Promise.promise();
   final Promise<TurnEvent> terminal = Promise.promise();
-  private MessageConsumer<TurnEvent> consumer;
+  private final Promise<TurnAccepted> acceptance = Promise.promise();
+  private MessageConsumer<Object> consumer;
   volatile TurnAccepted accepted;
 
   private TurnProbe(Vertx vertx) {
@@ -45,12 +49,32 @@ final class TurnProbe {
   /** A probe whose consumer is registered. */
   static Future<TurnProbe> open(Vertx vertx) {
     TurnProbe probe = new TurnProbe(vertx);
-    probe.consumer = vertx.eventBus().consumer(probe.address, probe::onEvent);
+    probe.consumer = vertx.eventBus().consumer(probe.address, probe::onMessage);
     return probe.consumer.completion().map(probe);
   }
 
-  private void onEvent(Message<TurnEvent> message) {
-    TurnEvent e = message.body();
+  private void onMessage(Message<Object> message) {
+    if (!(message.body() instanceof TurnEvent e && e.event() instanceof ChatEvent.Heartbeat)) {
+      messages.add(message.body());
+    }
+    if (message.body() instanceof TurnAccepted a) {
+      onAccepted(a);
+    } else if (message.body() instanceof TurnRejected r) {
+      acceptance.tryFail(r.toException());
+    } else {
+      onEvent(message, (TurnEvent) message.body());
+    }
+  }
+
+  private void onAccepted(TurnAccepted a) {
+    accepted = a;
+    acceptance.tryComplete(a);
+  }
+
+  private void onEvent(Message<Object> message, TurnEvent e) {
+    if (e.accepted() != null) {
+      onAccepted(e.accepted());
+    }
     if (e.event() instanceof ChatEvent.Heartbeat) {
       heartbeats.add(e);
       heartbeatWasRequest.add(message.replyAddress() != null);
@@ -66,14 +90,14 @@ final class TurnProbe {
     }
   }
 
-  /** Sends the turn to the pool; completes with the pool's acceptance or fails with its typed error. */
+  /**
+   * Sends the turn to the pool (one way, as the API does); completes with the pool's acceptance or fails with its typed
+   * error, or with the send's failure when no pool listens.
+   */
   Future<TurnAccepted> start(ChatRequest request) {
-    return vertx.eventBus()
-        .<TurnAccepted>request(Addresses.POOL_TURN, new TurnRequest(turnId, address, "req-" + turnId, request))
-        .map(m -> {
-          accepted = m.body();
-          return accepted;
-        });
+    vertx.eventBus().<TurnRequest>sender(Addresses.POOL_TURN).write(new TurnRequest(turnId, address, "req-" + turnId, request))
+        .onFailure(acceptance::tryFail);
+    return acceptance.future();
   }
 
   /** Runs the turn to its end: the terminal event. */

@@ -18,6 +18,7 @@ import dev.axon.common.stats.PoolStats;
 import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
+import dev.axon.common.turn.TurnRejected;
 import dev.axon.common.turn.TurnRequest;
 import dev.axon.pool.PoolVerticle;
 import dev.axon.testkit.anthropic.MockAnthropicServer;
@@ -55,7 +56,7 @@ final class ClaudeCodeHarness implements AutoCloseable {
   final Vertx vertx;
   final MockAnthropicServer mock;
   private final String eventsAddress = Addresses.turnEvents("test-" + UUID.randomUUID());
-  private final MessageConsumer<TurnEvent> consumer;
+  private final MessageConsumer<Object> consumer;
   private final Map<String, Turn> turns = new ConcurrentHashMap<>();
   private String deployment;
 
@@ -110,9 +111,23 @@ final class ClaudeCodeHarness implements AutoCloseable {
     Codecs.register(vertx);
     this.mock = await(MockAnthropicServer.start(vertx, 0));
     this.consumer = vertx.eventBus().consumer(eventsAddress, m -> {
-      TurnEvent e = m.body();
+      if (m.body() instanceof TurnAccepted a) {
+        accepted(a);
+        return;
+      }
+      if (m.body() instanceof TurnRejected r) {
+        Turn t = turns.get(r.turnId());
+        if (t != null) {
+          t.end.complete(new ChatEvent.Failed(r.kind(), r.message(), r.retryAfterSeconds()));
+        }
+        return;
+      }
+      TurnEvent e = (TurnEvent) m.body();
       if (m.replyAddress() != null) {
         m.reply(null);
+      }
+      if (e.accepted() != null) {
+        accepted(e.accepted());
       }
       Turn t = turns.get(e.turnId());
       if (t == null || e.event() instanceof ChatEvent.Heartbeat) {
@@ -131,6 +146,13 @@ final class ClaudeCodeHarness implements AutoCloseable {
       }
     });
     await(consumer.completion());
+  }
+
+  private void accepted(TurnAccepted a) {
+    Turn t = turns.get(a.turnId());
+    if (t != null) {
+      t.accepted = a;
+    }
   }
 
   /** The pinned CLI: AXON_CLAUDE_BIN, else tools/claude-code (installed by scripts/test.sh); skips without one. */
@@ -205,8 +227,7 @@ final class ClaudeCodeHarness implements AutoCloseable {
   Turn start(ChatRequest request) {
     Turn t = new Turn();
     turns.put(t.turnId, t);
-    vertx.eventBus().<TurnAccepted>request(Addresses.POOL_TURN, new TurnRequest(t.turnId, eventsAddress, "req-" + t.turnId, request))
-        .onSuccess(m -> t.accepted = m.body())
+    vertx.eventBus().<TurnRequest>sender(Addresses.POOL_TURN).write(new TurnRequest(t.turnId, eventsAddress, "req-" + t.turnId, request))
         .onFailure(e -> t.end.complete(new ChatEvent.Failed(dev.axon.common.error.AxonException.from(e, "pool").kind(), e.getMessage(), null)));
     return t;
   }

@@ -44,14 +44,14 @@ public final class OrphanProbe {
     }
     CompletableFuture<Void> streaming = new CompletableFuture<>();
     String address = Addresses.turnEvents("probe");
-    vertx.eventBus().<TurnEvent>consumer(address, m -> {
-      if (m.body().event() instanceof ChatEvent.TextDelta || m.body().precedingText() != null) {
+    vertx.eventBus().<Object>consumer(address, m -> {
+      if (m.body() instanceof TurnEvent e && (e.event() instanceof ChatEvent.TextDelta || e.precedingText() != null)) {
         streaming.complete(null);
       }
     });
     ChatRequest slow = new ChatRequest(ClaudeCodeHarness.MODEL, List.of(ChatMessage.user("UPSTREAM_SLOW 1000 a very slow and long reply")),
         null, null, null, null, null, null, null);
-    vertx.eventBus().request(Addresses.POOL_TURN, new TurnRequest("probe-turn", address, "probe", slow));
+    vertx.eventBus().send(Addresses.POOL_TURN, new TurnRequest("probe-turn", address, "probe", slow));
     streaming.get(60, TimeUnit.SECONDS);
     String pids = ClaudeCodeHarness.claudeProcesses().stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(" "));
     System.out.println("PIDS " + pids);
