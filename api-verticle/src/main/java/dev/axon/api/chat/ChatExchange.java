@@ -116,7 +116,9 @@ final class ChatExchange {
       turns.add(turn);
       accepted.add(turn.accepted());
     }
-    Future.all(accepted).onComplete(ar -> {
+    // One choice (nearly every request) needs no composite future.
+    Future<?> acceptance = accepted.size() == 1 ? accepted.get(0) : Future.all(accepted);
+    acceptance.onComplete(ar -> {
       if (ar.failed()) {
         fail(ar.cause());
         return;

@@ -29,11 +29,15 @@ public final class ClusterView {
   private final Map<String, Long> departed = new HashMap<>();
   private MessageConsumer<RoleAnnouncement> consumer;
   /** Turn candidates per model, rebuilt when the view changes (not per request). */
-  private final Map<String, List<String>> candidates = new HashMap<>();
+  private final Map<String, Ranked> candidates = new HashMap<>();
   private long nextExpiryCheckMs;
   private int rotation;
 
   private record Entry(RoleAnnouncement announcement, long receivedAtMs) {
+  }
+
+  /** A model's pools by capacity, each with its {@link #order} class as of the announcements it was ranked from. */
+  private record Ranked(List<String> addresses, int[] order) {
   }
 
   public ClusterView(Vertx vertx) {
@@ -120,21 +124,31 @@ public final class ClusterView {
    */
   public List<String> turnCandidates(String model) {
     expire();
-    List<String> ordered = candidates.computeIfAbsent(model, this::rank);
-    int size = ordered.size();
+    Ranked ranked = candidates.computeIfAbsent(model, this::rank);
+    int size = ranked.addresses().size();
     if (size <= 1) {
-      return ordered;
+      return ranked.addresses();
     }
     int start = Math.floorMod(rotation++, size);
     List<String> out = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      out.add(ordered.get((start + i) % size));
+    // The rotation, grouped by order class, each group in rotation order.
+    for (int group = 0; group <= 2; group++) {
+      for (int i = 0; i < size; i++) {
+        int at = (start + i) % size;
+        if (ranked.order()[at] == group) {
+          out.add(ranked.addresses().get(at));
+        }
+      }
     }
-    out.sort(Comparator.comparingInt(address -> order(address, model)));
     return out;
   }
 
-  private List<String> rank(String model) {
+  /**
+   * Ranked once per change of the view, not per request: the announcements it reads change only with the view (any
+   * change of a pool's figures clears the ranking), and the pool on this loop only when a pool starts (announcing
+   * itself) or stops (its announcements expire).
+   */
+  private Ranked rank(String model) {
     List<RoleAnnouncement> pools = new ArrayList<>();
     instances.values().forEach(e -> {
       if ("pool".equals(e.announcement().role())) {
@@ -144,32 +158,23 @@ public final class ClusterView {
     pools.sort(Comparator.comparingInt((RoleAnnouncement p) -> -idle(p, model)).thenComparingInt(p -> waiting(p, model))
         .thenComparing(RoleAnnouncement::instanceId));
     List<String> out = new ArrayList<>(pools.size());
-    pools.forEach(p -> out.add(p.turnAddress()));
-    return List.copyOf(out);
+    int[] order = new int[pools.size()];
+    for (int i = 0; i < pools.size(); i++) {
+      out.add(pools.get(i).turnAddress());
+      order[i] = order(pools.get(i), model);
+    }
+    return new Ranked(List.copyOf(out), order);
   }
 
   /**
    * 0: the pool on this event loop, when it had an idle session (one still warming would make the turn wait while
    * another pool may have one ready); 2: a pool with callers waiting; 1: the others.
    */
-  private int order(String turnAddress, String model) {
-    RoleAnnouncement pool = announced(turnAddress);
-    if (pool == null) {
-      return 1;
-    }
+  private int order(RoleAnnouncement pool, String model) {
     if (waiting(pool, model) > 0) {
       return 2;
     }
-    return idle(pool, model) > 0 && EventLoopAffinity.onThisLoop(vertx, turnAddress) ? 0 : 1;
-  }
-
-  private RoleAnnouncement announced(String turnAddress) {
-    for (Entry e : instances.values()) {
-      if (turnAddress.equals(e.announcement().turnAddress())) {
-        return e.announcement();
-      }
-    }
-    return null;
+    return idle(pool, model) > 0 && EventLoopAffinity.onThisLoop(vertx, pool.turnAddress()) ? 0 : 1;
   }
 
   private static int idle(RoleAnnouncement p, String model) {

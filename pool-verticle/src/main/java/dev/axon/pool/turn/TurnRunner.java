@@ -14,6 +14,7 @@ import dev.axon.pool.session.Lease;
 import dev.axon.pool.session.PoolRegistry;
 import dev.axon.pool.session.SessionPool;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -47,6 +48,8 @@ public final class TurnRunner {
   private static final DeliveryOptions EVENTS = new DeliveryOptions().setTracingPolicy(TracingPolicy.IGNORE);
 
   private final Vertx vertx;
+  /** The pool verticle's context, where the end-of-pass flushes run. */
+  private final Context context;
   private final EventBus bus;
   private final PoolRegistry pools;
   private final Function<String, List<Provider>> chainForModel;
@@ -79,6 +82,8 @@ public final class TurnRunner {
     StringBuilder pendingText;
     /** The turn's acceptance until it leaves, alone or with the turn's first message. */
     TurnAccepted acceptance;
+    /** Whether {@link #flush} is due at the end of this event-loop pass. */
+    boolean flushDue;
 
     ActiveTurn(TurnRequest request, List<Provider> chain, Acquired acquired) {
       this.request = request;
@@ -104,6 +109,7 @@ public final class TurnRunner {
   public TurnRunner(Vertx vertx, PoolRegistry pools, Function<String, List<Provider>> chainForModel, String controlAddress,
                     long turnTimeoutMs, long heartbeatMs) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.bus = vertx.eventBus();
     this.pools = pools;
     this.chainForModel = chainForModel;
@@ -139,17 +145,9 @@ public final class TurnRunner {
       turn.trace = TurnTrace.begin(message);
       // Leaves with the turn's first events when they come in this pass (a whole reply often does), else alone after it.
       turn.acceptance = new TurnAccepted(request.turnId(), controlAddress, turn.lease.session().id(), turn.pool.provider().name());
-      vertx.getOrCreateContext().runOnContext(v -> sendAcceptance(turn));
+      flushAtEndOfPass(turn);
       turn.trace.run(() -> run(turn));
     });
-  }
-
-  private void sendAcceptance(ActiveTurn turn) {
-    TurnAccepted acceptance = turn.acceptance;
-    if (acceptance != null) {
-      turn.acceptance = null;
-      bus.send(turn.request.replyTo(), acceptance, EVENTS);
-    }
   }
 
   private Future<Acquired> acquire(TurnRequest request, List<Provider> chain, int index) {
@@ -417,7 +415,7 @@ public final class TurnRunner {
     if (event instanceof ChatEvent.TextDelta delta) {
       if (turn.pendingText == null) {
         turn.pendingText = new StringBuilder(delta.text());
-        vertx.getOrCreateContext().runOnContext(v -> sendPendingText(turn));
+        flushAtEndOfPass(turn);
       } else {
         turn.pendingText.append(delta.text());
       }
@@ -426,10 +424,23 @@ public final class TurnRunner {
     post(turn, takePendingText(turn), event);
   }
 
-  private void sendPendingText(ActiveTurn turn) {
+  /** One task per turn and pass, whatever it has waiting: text, the acceptance, or both in one message. */
+  private void flushAtEndOfPass(ActiveTurn turn) {
+    if (!turn.flushDue) {
+      turn.flushDue = true;
+      context.runOnContext(v -> flush(turn));
+    }
+  }
+
+  /** Sends what is still waiting: the text (with the acceptance, if that waits too), else the acceptance alone. */
+  private void flush(ActiveTurn turn) {
+    turn.flushDue = false;
     String text = takePendingText(turn);
     if (text != null) {
       post(turn, null, new ChatEvent.TextDelta(text));
+    } else if (turn.acceptance != null) {
+      bus.send(turn.request.replyTo(), turn.acceptance, EVENTS);
+      turn.acceptance = null;
     }
   }
 
