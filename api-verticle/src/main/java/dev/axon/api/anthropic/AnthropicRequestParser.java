@@ -1,7 +1,6 @@
 package dev.axon.api.anthropic;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.axon.api.conversation.ConversationHandler;
@@ -45,7 +44,7 @@ import java.util.regex.Pattern;
  */
 public final class AnthropicRequestParser {
 
-  private static final ObjectReader READER = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectReader READER = JsonInput.TREE_READER;
   /** Tool names as the Messages API takes them. */
   private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,128}");
   /** The longest model name accepted; longer is a 400, never echoed back whole. */
@@ -126,8 +125,8 @@ public final class AnthropicRequestParser {
     try {
       root = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      String why = e.getOriginalMessage();
-      throw invalid("The request body is not valid JSON" + (why != null && why.startsWith("Duplicate field") ? ": " + why : "."));
+      String duplicate = JsonInput.duplicateField(e);
+      throw invalid("The request body is not valid JSON" + (duplicate != null ? ": " + duplicate : "."));
     } catch (IOException e) {
       throw invalid("The request body could not be read.");
     }

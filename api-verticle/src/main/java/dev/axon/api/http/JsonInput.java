@@ -1,6 +1,10 @@
 package dev.axon.api.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.axon.common.json.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -10,6 +14,13 @@ import java.util.Map;
 
 /** Checks on request bodies that every dialect's parser makes before reading fields. Stateless. */
 public final class JsonInput {
+
+  /**
+   * Reads a request body into a tree, refusing an object that names a field twice. The tree builder finds the
+   * duplicate as it inserts the field (no cost); the parser's own duplicate detection kept a set of names per object
+   * beside the tree, 0.5 % of a request's CPU.
+   */
+  public static final ObjectReader TREE_READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
   private JsonInput() {
   }
@@ -93,6 +104,16 @@ public final class JsonInput {
       }
     }
     return null;
+  }
+
+  /** {@code Duplicate field 'name'} when the body names a field twice in one object, else null. */
+  public static String duplicateField(JsonProcessingException e) {
+    String why = e.getOriginalMessage();
+    if (why == null || !why.startsWith("Duplicate field")) {
+      return null;
+    }
+    int detail = why.indexOf(" for `");
+    return detail > 0 ? why.substring(0, detail) : why;
   }
 
   public static boolean hasLoneSurrogate(String s) {

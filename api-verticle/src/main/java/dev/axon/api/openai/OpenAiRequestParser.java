@@ -1,7 +1,6 @@
 package dev.axon.api.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.axon.api.http.JsonInput;
@@ -17,7 +16,6 @@ import dev.axon.common.chat.ToolDefinition;
 import dev.axon.common.config.ModelCatalog;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
-import dev.axon.common.json.Json;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -36,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class OpenAiRequestParser {
 
-  private static final ObjectReader READER = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectReader READER = JsonInput.TREE_READER;
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final Pattern CONVERSATION_ID = Pattern.compile("conv-[A-Za-z0-9_-]{1,128}");
   private static final int MAX_STOP_SEQUENCES = 4;
@@ -74,10 +72,10 @@ public final class OpenAiRequestParser {
     try {
       root = READER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      String why = e.getOriginalMessage();
+      String duplicate = JsonInput.duplicateField(e);
       throw new AxonException(ErrorKind.INVALID_REQUEST, "We could not parse the JSON body of your request. "
           + "(HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
-          + "but what was sent was not valid JSON.)" + (why != null && why.startsWith("Duplicate field") ? " " + why : ""), null, null);
+          + "but what was sent was not valid JSON.)" + (duplicate != null ? " " + duplicate : ""), null, null);
     } catch (IOException e) {
       throw AxonException.invalid(null, "We could not read the body of your request.");
     }

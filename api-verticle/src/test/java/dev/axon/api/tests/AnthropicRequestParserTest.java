@@ -250,7 +250,11 @@ class AnthropicRequestParserTest {
     AxonException e = assertThrows(AxonException.class, () -> parser.parse(Buffer.buffer("{\"model\":1,"), null, null));
     assertEquals(ErrorKind.INVALID_REQUEST, e.kind());
     e = assertThrows(AxonException.class, () -> parser.parse(Buffer.buffer("{\"a\":1,\"a\":2}"), null, null));
-    assertTrue(e.getMessage().contains("Duplicate field"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("not valid JSON: Duplicate field 'a'"), e.getMessage());
+    // Nested objects too, and the message names the field, not the parser's internals.
+    e = assertThrows(AxonException.class, () -> parser.parse(Buffer.buffer(
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"role\":\"assistant\"}]}"), null, null));
+    assertTrue(e.getMessage().endsWith("not valid JSON: Duplicate field 'role'"), e.getMessage());
     e = assertThrows(AxonException.class, () -> parser.parse(Buffer.buffer("{\"model\":\"\\ud800\"}"), null, null));
     assertTrue(e.getMessage().startsWith("model: "), e.getMessage());
   }

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,6 +91,17 @@ class RequestValidationTest extends ApiTestBase {
           assertTrue(!r.bodyAsString().contains("Exception") && !r.bodyAsString().contains("\tat "), "no stack trace: " + r.bodyAsString());
           assertEquals(0, pool.requests.size(), "a bad request never reaches the pool");
           assertEquals(0, store.opens.size() + store.commits.size(), "nor the store");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aDuplicateFieldIsNamedAtAnyDepth(VertxTestContext ctx) {
+    Buffer body = Buffer.buffer("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"content\":\"again\"}]}");
+    post("/v1/chat/completions", KEY_A).putHeader("Content-Type", "application/json").sendBuffer(body)
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          JsonObject error = assertError(r, 400, null, null);
+          assertTrue(error.getString("message").endsWith("not valid JSON.) Duplicate field 'content'"), error.getString("message"));
           ctx.completeNow();
         })));
   }

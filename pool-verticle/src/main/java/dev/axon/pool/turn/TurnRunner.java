@@ -143,10 +143,13 @@ public final class TurnRunner {
       ActiveTurn turn = new ActiveTurn(request, chain, ar.result());
       active.put(request.turnId(), turn);
       turn.trace = TurnTrace.begin(message);
-      // Leaves with the turn's first events when they come in this pass (a whole reply often does), else alone after it.
+      // Leaves with the turn's first message (a reply produced at once is one message), else at the end of this pass.
       turn.acceptance = new TurnAccepted(request.turnId(), controlAddress, turn.lease.session().id(), turn.pool.provider().name());
-      flushAtEndOfPass(turn);
       turn.trace.run(() -> run(turn));
+      if (turn.acceptance != null) {
+        // Nothing left with it yet: it goes at the end of this pass, with whatever the session produces until then.
+        flushAtEndOfPass(turn);
+      }
     });
   }
 
