@@ -19,10 +19,26 @@ final class UtcMillis {
 
   private static volatile Second last = new Second(Long.MIN_VALUE, "");
 
+  /** The last stamp formatted: at load, tens of lines a millisecond share it. */
+  private record Stamp(long epochMillis, String text) {
+  }
+
+  private static volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, "");
+
   private UtcMillis() {
   }
 
   static String format(long epochMillis) {
+    Stamp stamp = lastStamp;
+    if (stamp.epochMillis == epochMillis) {
+      return stamp.text;
+    }
+    String text = formatAnew(epochMillis);
+    lastStamp = new Stamp(epochMillis, text);
+    return text;
+  }
+
+  private static String formatAnew(long epochMillis) {
     long second = Math.floorDiv(epochMillis, 1000);
     int millis = (int) Math.floorMod(epochMillis, 1000);
     Second s = last;
