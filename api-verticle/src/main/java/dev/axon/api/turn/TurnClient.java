@@ -144,7 +144,8 @@ public final class TurnClient {
     Object body = message.body();
     if (body instanceof TurnEvent event) {
       if (event.accepted() != null) {
-        onAccepted(event.accepted(), !event.event().terminal());
+        // For a turn this caller gave up on, the event's own handling below sends the cancel (when one is due).
+        onAccepted(event.accepted(), false);
       }
       onEvent((Message<TurnEvent>) (Message<?>) message);
     } else if (body instanceof TurnAccepted accepted) {

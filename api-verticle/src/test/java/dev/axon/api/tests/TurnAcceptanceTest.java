@@ -7,6 +7,7 @@ import dev.axon.common.turn.TurnAccepted;
 import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
 import dev.axon.common.turn.TurnRequest;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxTestContext;
@@ -51,6 +52,30 @@ class TurnAcceptanceTest extends ApiTestBase {
         })
         .onComplete(ctx.succeeding(cancel -> ctx.verify(() -> {
           assertEquals(new TurnCancel(pool.requests.get(0).turnId()), cancel, "nobody waits for that turn any more");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aLateAcceptanceRidingOnAnEventStopsTheTurnOnce(Vertx vertx, VertxTestContext ctx) {
+    pool.behave(m -> vertx.setTimer(3 * ACCEPT_TIMEOUT_MS, t -> {
+      TurnRequest turn = m.body();
+      TurnAccepted accepted = new TurnAccepted(turn.turnId(), FakePool.CONTROL, "fake-session", "fake");
+      vertx.eventBus().send(turn.replyTo(), new TurnEvent(turn.turnId(), 0, null, FakePool.text("late"), FakePool.CONTROL, accepted));
+    }));
+    chat(request("hi"))
+        .compose(r -> {
+          ctx.verify(() -> assertError(r, 504, "timeout", null));
+          return pool.cancels.first();
+        })
+        .compose(cancel -> {
+          ctx.verify(() -> assertEquals(new TurnCancel(pool.requests.get(0).turnId()), cancel));
+          Promise<Void> settled = Promise.promise();
+          vertx.setTimer(200, t -> settled.complete());
+          return settled.future();
+        })
+        .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(1, pool.cancels.size(), "one cancel, not one for the acceptance and one for the event");
           ctx.completeNow();
         })));
   }
