@@ -7,7 +7,6 @@ import dev.axon.common.bus.Codecs;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
-import dev.axon.common.chat.FinishReason;
 import dev.axon.common.chat.ResponseFormat;
 import dev.axon.common.chat.Sampling;
 import dev.axon.common.chat.ToolChoice;
