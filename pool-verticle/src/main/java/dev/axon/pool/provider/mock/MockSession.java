@@ -365,16 +365,11 @@ final class MockSession implements Session {
           // A blank text is one empty word, as words() has it.
           return at++ == 0 ? "" : null;
         }
-        while (at < length && isSpace(text.charAt(at))) {
-          at++;
-        }
-        if (at >= length) {
+        int start = wordStart(text, at);
+        if (start >= length) {
           return null;
         }
-        int start = at;
-        while (at < length && !isSpace(text.charAt(at))) {
-          at++;
-        }
+        at = wordEnd(text, start);
         if (pieces == 0) {
           return text.substring(start, at);
         }
@@ -457,15 +452,11 @@ final class MockSession implements Session {
     }
     String[] out = new String[countWords(trimmed)];
     int n = 0;
-    int start = -1;
-    for (int i = 0; i <= trimmed.length(); i++) {
-      boolean space = i == trimmed.length() || isSpace(trimmed.charAt(i));
-      if (space && start >= 0) {
-        out[n++] = trimmed.substring(start, i);
-        start = -1;
-      } else if (!space && start < 0) {
-        start = i;
-      }
+    int start = wordStart(trimmed, 0);
+    while (start < trimmed.length()) {
+      int end = wordEnd(trimmed, start);
+      out[n++] = trimmed.substring(start, end);
+      start = wordStart(trimmed, end);
     }
     return out;
   }
@@ -474,15 +465,26 @@ final class MockSession implements Session {
   static int countWords(String text) {
     String trimmed = text.trim();
     int count = 0;
-    boolean inWord = false;
-    for (int i = 0; i < trimmed.length(); i++) {
-      boolean space = isSpace(trimmed.charAt(i));
-      if (!space && !inWord) {
-        count++;
-      }
-      inWord = !space;
+    for (int start = wordStart(trimmed, 0); start < trimmed.length(); start = wordStart(trimmed, wordEnd(trimmed, start))) {
+      count++;
     }
     return count;
+  }
+
+  /** Where the first word at or after {@code from} starts; the text's length when none does. */
+  private static int wordStart(String text, int from) {
+    while (from < text.length() && isSpace(text.charAt(from))) {
+      from++;
+    }
+    return from;
+  }
+
+  /** Where the word that starts at {@code from} ends. */
+  private static int wordEnd(String text, int from) {
+    while (from < text.length() && !isSpace(text.charAt(from))) {
+      from++;
+    }
+    return from;
   }
 
   private static boolean isSpace(char c) {
