@@ -96,7 +96,7 @@ public final class TurnClient {
     Turn turn = new Turn(instanceId + "-" + SEQUENCE.incrementAndGet(), listener);
     turns.put(turn.id, turn);
     turn.request = new TurnRequest(turn.id, eventsAddress, requestId, request, true, streamed);
-    attempt(turn, turn.request, candidates(request), 0);
+    attempt(turn, candidates(request), 0);
     return turn;
   }
 
@@ -104,17 +104,30 @@ public final class TurnClient {
     return view == null ? List.of() : view.turnCandidates(request.model());
   }
 
-  /** Where one attempt of a turn went, to try the next pool when it fails. */
-  private record Attempt(String address, boolean shared, List<String> candidates, int index, boolean last) {
+  /** Where one attempt of a turn went ({@code candidates[index]}, or any pool when there are none), to try the next. */
+  private record Attempt(List<String> candidates, int index) {
+
+    /** Sent to whichever pool the event bus picks at the shared address. */
+    boolean shared() {
+      return candidates.isEmpty();
+    }
+
+    String address() {
+      return shared() ? Addresses.POOL_TURN : candidates.get(index);
+    }
+
+    /** The last pool to try: it may queue the turn. */
+    boolean last() {
+      return shared() || index == candidates.size() - 1;
+    }
   }
 
-  private void attempt(Turn turn, TurnRequest request, List<String> candidates, int index) {
-    boolean shared = candidates.isEmpty();
-    String address = shared ? Addresses.POOL_TURN : candidates.get(index);
-    Attempt attempt = new Attempt(address, shared, candidates, index, shared || index == candidates.size() - 1);
+  /** Asks the pool at {@code candidates[index]} (any pool, when there are no candidates) for the turn. */
+  private void attempt(Turn turn, List<String> candidates, int index) {
+    Attempt attempt = new Attempt(candidates, index);
     turn.attempt = attempt;
     turn.attemptedAtMs = System.currentTimeMillis();
-    bus.<TurnRequest>sender(address).write(request.withQueue(attempt.last())).onFailure(failure -> {
+    bus.<TurnRequest>sender(attempt.address()).write(turn.request.withQueue(attempt.last())).onFailure(failure -> {
       // Nobody received it: no pool listens there (any more), or the link to its node failed.
       if (turn.attempt == attempt && !turn.ended) {
         attemptFailed(turn, attempt, new AxonException(ErrorKind.UNAVAILABLE, "The session pool is not available"), true);
@@ -130,10 +143,10 @@ public final class TurnClient {
       return;
     }
     if (!attempt.last() && (unreachable || error.kind() == ErrorKind.POOL_BUSY)) {
-      attempt(turn, turn.request, attempt.candidates(), attempt.index() + 1);
+      attempt(turn, attempt.candidates(), attempt.index() + 1);
     } else if (attempt.last() && unreachable && !attempt.shared()) {
       // Every pool we knew of is gone: let the event bus find any pool still registered.
-      attempt(turn, turn.request, List.of(), 0);
+      attempt(turn, List.of(), 0);
     } else {
       turn.onRejected(error);
     }
@@ -152,7 +165,7 @@ public final class TurnClient {
       onAccepted(accepted, true);
     } else if (body instanceof TurnRejected rejected) {
       Turn turn = turns.get(rejected.turnId());
-      if (turn != null && turn.attempt != null && !turn.ended) {
+      if (turn != null && !turn.ended) {
         attemptFailed(turn, turn.attempt, rejected.toException(), false);
       }
     }
@@ -167,7 +180,7 @@ public final class TurnClient {
       }
       return;
     }
-    turn.poolAddress = turn.attempt == null || turn.attempt.shared() ? null : turn.attempt.address();
+    turn.poolAddress = turn.attempt.shared() ? null : turn.attempt.address();
     turn.onAccepted(accepted);
     if (turn.ended) {
       turns.remove(turn.id);
@@ -205,7 +218,7 @@ public final class TurnClient {
     long now = System.currentTimeMillis();
     for (Turn turn : new ArrayList<>(turns.values())) {
       if (!turn.accepted.future().isComplete()) {
-        if (turn.attempt != null && now - turn.attemptedAtMs >= acceptTimeoutMs) {
+        if (now - turn.attemptedAtMs >= acceptTimeoutMs) {
           AxonException timeout = new AxonException(ErrorKind.TIMEOUT, "The session pool did not answer in time");
           if (turn.ended) {
             // Its events came, its acceptance never did.
@@ -231,7 +244,7 @@ public final class TurnClient {
       if (again) {
         turn.retried = true;
         turn.restart();
-        attempt(turn, turn.request, candidates(turn.request.request()), 0);
+        attempt(turn, candidates(turn.request.request()), 0);
         continue;
       }
       turn.cancel();
@@ -245,7 +258,7 @@ public final class TurnClient {
     final TurnListener listener;
     final Promise<TurnAccepted> accepted = Promise.promise();
     TurnRequest request;
-    /** The pool asked last, and when. */
+    /** The pool asked last, and when: set as the turn starts, before any message can name it. */
     Attempt attempt;
     long attemptedAtMs;
     String controlAddress;
@@ -354,7 +367,7 @@ public final class TurnClient {
         log.info("turn {} was given up by its pool ({}); running it again on another pool", id, f.message());
         retried = true;
         restart();
-        attempt(this, request, candidates(request.request()), 0);
+        attempt(this, candidates(request.request()), 0);
         return;
       }
       if (event.terminal()) {
