@@ -142,21 +142,37 @@ class MockProviderTest {
   // --- text ---------------------------------------------------------------------------------------------
 
   @Test
-  void replyEchoesTheWholeHistoryWordByWordWithRealUsage(Vertx vertx, VertxTestContext ctx) {
+  void replyEchoesTheWholeHistoryInOneDeltaWithRealUsage(Vertx vertx, VertxTestContext ctx) {
     ChatRequest req = request(ChatMessage.system("Be brief."), ChatMessage.user("My name is Ada"),
         ChatMessage.assistant("Hello Ada"), ChatMessage.user("What is my name"));
     onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {
       ctx.verify(() -> {
         assertDone(o, FinishReason.STOP);
         String expected = expectedReply("What is my name", 4, "My name is Ada");
+        assertEquals(List.of(expected), o.textDeltas().stream().map(ChatEvent.TextDelta::text).toList(),
+            "unpaced, the words leave together");
+        assertEquals(2 + 4 + 2 + 4, o.done().usage().promptTokens());
+        assertEquals(words(expected), o.done().usage().completionTokens());
+        assertEquals(1, o.events().size(), "no other events in a text turn");
+      });
+      return null;
+    }));
+  }
+
+  @Test
+  void pacedReplyStreamsWordByWord(Vertx vertx, VertxTestContext ctx) {
+    String user = "MOCK_SLOW 1 What is my name";
+    ChatRequest req = request(ChatMessage.user(user));
+    onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {
+      ctx.verify(() -> {
+        assertDone(o, FinishReason.STOP);
+        String expected = expectedReply(user, 1, user);
         assertEquals(expected, o.text());
         List<ChatEvent.TextDelta> deltas = o.textDeltas();
         assertEquals(words(expected), deltas.size(), "one delta per word");
         assertEquals("You", deltas.get(0).text());
         assertTrue(deltas.subList(1, deltas.size()).stream().allMatch(d -> d.text().startsWith(" ") && words(d.text()) == 1));
-        assertEquals(2 + 4 + 2 + 4, o.done().usage().promptTokens());
         assertEquals(words(expected), o.done().usage().completionTokens());
-        assertEquals(o.events().size(), deltas.size(), "no other events in a text turn");
       });
       return null;
     }));
@@ -164,21 +180,28 @@ class MockProviderTest {
 
   @Test
   void deltasAreTheReplysWordsWhateverTheWhitespaceBetweenThem(Vertx vertx, VertxTestContext ctx) {
-    String user = "  tabs\tand\nnew lines,  double  spaces\r\nand a\u00a0non-breaking one \f end ";
-    ChatRequest req = request(ChatMessage.user(user));
-    onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {
-      ctx.verify(() -> {
-        assertDone(o, FinishReason.STOP);
-        String[] words = WORDS.split(expectedReply(user, 1, user).trim());
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i < words.length; i++) {
-          expected.add(i == 0 ? words[i] : " " + words[i]);
-        }
-        assertEquals(expected, o.textDeltas().stream().map(ChatEvent.TextDelta::text).toList());
-        assertEquals(words.length, o.done().usage().completionTokens());
-      });
-      return null;
-    }));
+    String text = "  tabs\tand\nnew lines,  double  spaces\r\nand a\u00a0non-breaking one \f end ";
+    String pacedUser = "MOCK_SLOW 1" + text;
+    onContext(vertx, ctx, () -> Future.all(turn(vertx, request(ChatMessage.user(text))), turn(vertx, request(ChatMessage.user(pacedUser))))
+        .map(both -> {
+          Outcome unpaced = both.resultAt(0);
+          Outcome paced = both.resultAt(1);
+          ctx.verify(() -> {
+            assertDone(unpaced, FinishReason.STOP);
+            assertDone(paced, FinishReason.STOP);
+            String[] words = WORDS.split(expectedReply(text, 1, text).trim());
+            assertEquals(List.of(String.join(" ", words)), unpaced.textDeltas().stream().map(ChatEvent.TextDelta::text).toList());
+            assertEquals(words.length, unpaced.done().usage().completionTokens());
+            String[] pacedWords = WORDS.split(expectedReply(pacedUser, 1, pacedUser).trim());
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < pacedWords.length; i++) {
+              expected.add(i == 0 ? pacedWords[i] : " " + pacedWords[i]);
+            }
+            assertEquals(expected, paced.textDeltas().stream().map(ChatEvent.TextDelta::text).toList());
+            assertEquals(pacedWords.length, paced.done().usage().completionTokens());
+          });
+          return null;
+        }));
   }
 
   @Test
@@ -317,7 +340,7 @@ class MockProviderTest {
 
   @Test
   void jsonObjectFormatStreamsOneJsonObject(Vertx vertx, VertxTestContext ctx) {
-    ChatRequest req = request(List.of(ChatMessage.user("first"), ChatMessage.assistant("ok"), ChatMessage.user("give me json")),
+    ChatRequest req = request(List.of(ChatMessage.user("first"), ChatMessage.assistant("ok"), ChatMessage.user("MOCK_SLOW 1 give me json")),
         null, ResponseFormat.JSON_OBJECT, null, null);
     onContext(vertx, ctx, () -> turn(vertx, req).map(o -> {
       ctx.verify(() -> {
@@ -325,7 +348,7 @@ class MockProviderTest {
         assertTrue(o.textDeltas().size() > 1, "streamed in pieces");
         JsonNode json = parse(o.text());
         assertTrue(json.isObject());
-        assertEquals("You said: give me json", json.get("reply").asText());
+        assertEquals("You said: MOCK_SLOW 1 give me json", json.get("reply").asText());
         assertEquals(3, json.get("messages").asInt());
         assertEquals("first", json.get("first_user_message").asText());
       });

@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 
 /**
  * A deterministic session. Its reply echoes the last user message, says how many messages it received and
- * what the first user message was (so a test can prove the whole history arrived), streamed word by word.
+ * what the first user message was (so a test can prove the whole history arrived), streamed word by word when
+ * paced ({@code MOCK_SLOW}), else as one delta of the same words.
  * Usage counts are real counts of words in and out. It honours {@code max_tokens} (in words), {@code stop},
  * JSON response formats (a JSON object, fitting the schema when one is given) and tools (a call when the
  * tool choice forces one or the last user message names a tool or says {@code MOCK_TOOL}; every tool with
@@ -295,6 +296,10 @@ final class MockSession implements Session {
     /**
      * The reply's text as steps: a word at a time (a 16-character chunk of a JSON reply), then what the stop filter
      * held back. The pieces are cut as they go: a script of a closure per word was a tenth of a mock turn.
+     *
+     * <p>Unpaced (no {@code MOCK_SLOW}), every step runs in the pass that started the turn, and the pool sends what
+     * a session emits in one pass as one delta anyway: the pieces are then joined here and emitted once at the end
+     * (an event per word was a third of a mock turn). A turn that fails mid-stream still emits its words one by one.
      */
     private final class TextSteps {
       final String text;
@@ -302,6 +307,8 @@ final class MockSession implements Session {
       final Integer maxTokens = request.sampling().maxTokens();
       final StopSequenceFilter stops = new StopSequenceFilter(request.sampling().stop());
       final boolean failMidstream = lastUser.contains("MOCK_FAIL_MIDSTREAM");
+      /** The pieces so far, when they leave as one delta at the end; null when each leaves as it comes. */
+      final StringBuilder joined;
       /** Where the next piece is looked for. */
       int at;
       /** Pieces taken so far. */
@@ -311,13 +318,14 @@ final class MockSession implements Session {
       TextSteps(String reply) {
         this.json = request.responseFormat().isJson();
         this.text = json ? reply : reply.trim();
+        this.joined = slowMs == 0 && !failMidstream ? new StringBuilder(text.length()) : null;
       }
 
       void run() {
         String piece = nextPiece();
         if (piece == null) {
-          done = true;
           flushHeld();
+          end();
           return;
         }
         if (failMidstream && pieces == MIDSTREAM_WORDS) {
@@ -329,24 +337,37 @@ final class MockSession implements Session {
           finish = FinishReason.LENGTH;
           // Text held back as a possible start of a stop sequence was generated: it is part of the reply.
           flushHeld();
-          done = true;
+          end();
           return;
         }
         completionWords++;
-        String out = stops.accept(piece);
-        if (!out.isEmpty()) {
-          sink.accept(new ChatEvent.TextDelta(out));
-        }
+        emit(stops.accept(piece));
         if (stops.stopped()) {
           stopSequence = stops.matched();
-          done = true;
+          end();
         }
       }
 
       private void flushHeld() {
-        String rest = stops.flush();
-        if (!rest.isEmpty()) {
-          sink.accept(new ChatEvent.TextDelta(rest));
+        emit(stops.flush());
+      }
+
+      private void emit(String out) {
+        if (out.isEmpty()) {
+          return;
+        }
+        if (joined != null) {
+          joined.append(out);
+        } else {
+          sink.accept(new ChatEvent.TextDelta(out));
+        }
+      }
+
+      /** The last step: the joined pieces leave. */
+      private void end() {
+        done = true;
+        if (joined != null && !joined.isEmpty()) {
+          sink.accept(new ChatEvent.TextDelta(joined.toString()));
         }
       }
 
