@@ -39,10 +39,20 @@ url_host() { local u=${1#*://}; u=${u##*@}; u=${u%%/*}; echo "${u%%:*}"; }
 url_port() { local u=${1#*://}; u=${u##*@}; u=${u%%/*}; case "$u" in *:*) echo "${u##*:}" ;; *) echo 6379 ;; esac; }
 
 # A free TCP port on loopback.
+# A free port below the kernel's ephemeral range (32768 up): a port from that range can be taken as the source port
+# of an outgoing connection before the server binds it.
 free_port() {
-  python3 - 2>/dev/null <<'PY' || echo $((20000 + RANDOM % 20000))
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+  python3 - 2>/dev/null <<'PY' || echo $((20000 + RANDOM % 12000))
+import random, socket
+for _ in range(200):
+    port = random.randrange(20000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("0.0.0.0", port)); print(port); break
+    except OSError:
+        pass
+    finally:
+        s.close()
 PY
 }
 

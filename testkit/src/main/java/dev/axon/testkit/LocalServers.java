@@ -10,9 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Starting local server processes for tests: finding binaries, free ports, waiting for a port, one-line commands. */
 final class LocalServers {
+
+  /** Where {@link #freePort} looks: below Linux's ephemeral ports, above the usual fixed services. */
+  static final int FIXED_PORTS_FROM = 20000;
+  static final int FIXED_PORTS_TO = 32000;
+  private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
   private LocalServers() {
   }
@@ -51,13 +59,25 @@ final class LocalServers {
     }
   }
 
+  /**
+   * A port free now, below the kernel's ephemeral range (32768 and up on Linux): a port the kernel handed out as
+   * free could be handed again as the source port of any outgoing connection (a cluster member dialling another)
+   * before the test binds it, and the bind then failed. Never the same port twice in one JVM.
+   */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = FIXED_PORTS_FROM + ThreadLocalRandom.current().nextInt(FIXED_PORTS_TO - FIXED_PORTS_FROM);
+      if (!handedOut.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress("0.0.0.0", port));
+        return port;
+      } catch (IOException taken) {
+        // in use: try another
+      }
     }
+    throw new IllegalStateException("no free port between " + FIXED_PORTS_FROM + " and " + FIXED_PORTS_TO);
   }
 
   static void awaitPort(String host, int port, Duration timeout) {
