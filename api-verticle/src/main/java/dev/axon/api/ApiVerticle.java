@@ -120,11 +120,7 @@ public class ApiVerticle extends VerticleBase {
     router.get("/health").handler(ops::readiness);
     router.route("/v1/*").handler(auth);
     router.route("/v1/*").handler(new RateLimitHandler(vertx, tenants, () -> options.concurrencyLeaseMs()));
-    router.get("/stats").handler(opsRoutes.readAccess()).handler(ops::stats);
-    opsRoutes.install(router);
-    ModelsHandler models = new ModelsHandler(vertx, () -> options.models(), () -> modelsBody);
-    router.get("/v1/models").handler(models);
-    router.get("/v1/models/:id").handler(models::retrieve);
+    // The chat routes first after the guards: a request walks the routes in order, and these take nearly all traffic.
     router.post("/v1/chat/completions").handler(RequestGuards::jsonBody);
     router.post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
@@ -139,6 +135,11 @@ public class ApiVerticle extends VerticleBase {
     router.post("/v1/messages/count_tokens")
         .handler(BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()))
         .handler(new CountTokensHandler(() -> anthropicParser, store, new TokenCounter(vertx, options.turnAcceptTimeoutMs())::count));
+    router.get("/stats").handler(opsRoutes.readAccess()).handler(ops::stats);
+    opsRoutes.install(router);
+    ModelsHandler models = new ModelsHandler(vertx, () -> options.models(), () -> modelsBody);
+    router.get("/v1/models").handler(models);
+    router.get("/v1/models/:id").handler(models::retrieve);
     router.get("/v1/conversations").handler(conversations::list);
     router.get("/v1/conversations/:id").handler(conversations);
     router.delete("/v1/conversations/:id").handler(conversations::delete);

@@ -33,9 +33,7 @@ final class AnthropicExchangeRenderer implements ExchangeRenderer {
   @Override
   public Buffer openStream(HttpServerResponse response) {
     conversationHeader(response);
-    response.putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
+    Responses.eventStream(response);
     return events.start();
   }
 
@@ -65,12 +63,7 @@ final class AnthropicExchangeRenderer implements ExchangeRenderer {
     HttpServerResponse response = rc.response();
     conversationHeader(response);
     ChatEvent.Done done = choice.outcome();
-    if (done.provider() != null) {
-      response.putHeader("x-axon-provider", done.provider());
-    }
-    if (done.servedModel() != null) {
-      response.putHeader("x-axon-served-model", done.servedModel());
-    }
+    Responses.servedBy(response, done.provider(), done.servedModel());
     Responses.json(rc, 200, AnthropicRenderer.message(messageId, call.clientModel(), choice, usage));
   }
 

@@ -1,6 +1,7 @@
 package dev.axon.api.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -11,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class RequestIds implements Handler<RoutingContext> {
 
   public static final String HEADER = "x-request-id";
+  private static final CharSequence HEADER_NAME = HttpHeaders.createOptimized(HEADER);
   private static final String KEY = "axon.requestId";
   private static final String START = "axon.startNanos";
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
@@ -21,7 +23,7 @@ public final class RequestIds implements Handler<RoutingContext> {
     String id = given != null && sane(given) ? given : "req_" + random(24);
     rc.put(KEY, id);
     rc.put(START, System.nanoTime());
-    rc.response().putHeader(HEADER, id);
+    rc.response().putHeader(HEADER_NAME, id);
     rc.next();
   }
 

@@ -15,7 +15,14 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class Responses {
 
+  // Names and values written on every response, made once: Netty then neither validates nor hashes them per request.
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence PROVIDER = HttpHeaders.createOptimized("x-axon-provider");
+  private static final CharSequence SERVED_MODEL = HttpHeaders.createOptimized("x-axon-served-model");
+  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream; charset=utf-8");
+  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+  private static final CharSequence X_ACCEL_BUFFERING = HttpHeaders.createOptimized("X-Accel-Buffering");
+  private static final CharSequence NO = HttpHeaders.createOptimized("no");
 
   private Responses() {
   }
@@ -26,6 +33,22 @@ public final class Responses {
       return;
     }
     response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(body);
+  }
+
+  /** The head of a server-sent event stream: never cached, never buffered by a proxy in front. */
+  public static void eventStream(HttpServerResponse response) {
+    response.putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM).putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE)
+        .putHeader(X_ACCEL_BUFFERING, NO);
+  }
+
+  /** Which provider and model served a reply, when known ({@code x-axon-provider}, {@code x-axon-served-model}). */
+  public static void servedBy(HttpServerResponse response, String provider, String model) {
+    if (provider != null) {
+      response.putHeader(PROVIDER, provider);
+    }
+    if (model != null) {
+      response.putHeader(SERVED_MODEL, model);
+    }
   }
 
   public static void error(RoutingContext rc, Throwable failure) {

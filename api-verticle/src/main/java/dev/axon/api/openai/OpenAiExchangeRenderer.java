@@ -34,9 +34,7 @@ final class OpenAiExchangeRenderer implements ExchangeRenderer {
   @Override
   public Buffer openStream(HttpServerResponse response) {
     chunks = new OpenAiChunkWriter(completionId, created, call.clientModel(), fingerprint, call.includeUsage(), conversationId);
-    response.putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
+    Responses.eventStream(response);
     Buffer first = Buffer.buffer();
     for (int i = 0; i < call.n(); i++) {
       first.appendBuffer(chunks.role(i));
@@ -80,12 +78,7 @@ final class OpenAiExchangeRenderer implements ExchangeRenderer {
     }
     ServedBy servedBy = servedBy(choices.get(0));
     HttpServerResponse response = rc.response();
-    if (servedBy.provider() != null) {
-      response.putHeader("x-axon-provider", servedBy.provider());
-    }
-    if (servedBy.model() != null) {
-      response.putHeader("x-axon-served-model", servedBy.model());
-    }
+    Responses.servedBy(response, servedBy.provider(), servedBy.model());
     Responses.json(rc, 200, OpenAiRenderer.completion(completionId, created, call.clientModel(), fingerprint, results, usage,
         conversationId, servedBy));
   }
