@@ -4,6 +4,7 @@ import dev.axon.api.openai.ChoiceResult;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ContentPart;
+import dev.axon.common.chat.JoinedText;
 import dev.axon.common.chat.Role;
 import dev.axon.common.chat.ToolCall;
 import dev.axon.common.chat.Usage;
@@ -18,8 +19,8 @@ import java.util.List;
 public final class ChoiceAccumulator {
 
   private final int index;
-  private final StringBuilder text = new StringBuilder();
-  /** The content in order: a {@link StringBuilder} per run of text, a {@link Thought} per thinking block, or a part. */
+  private final JoinedText text = new JoinedText();
+  /** The content in order: a {@link JoinedText} per run of text, a {@link Thought} per thinking block, or a part. */
   private final List<Object> blocks = new ArrayList<>();
   private final List<String[]> calls = new ArrayList<>();
   private final List<StringBuilder> arguments = new ArrayList<>();
@@ -39,10 +40,10 @@ public final class ChoiceAccumulator {
     if (event instanceof ChatEvent.TextDelta t) {
       text.append(t.text());
       Object last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
-      if (last instanceof StringBuilder run) {
+      if (last instanceof JoinedText run) {
         run.append(t.text());
       } else {
-        blocks.add(new StringBuilder(t.text()));
+        blocks.add(new JoinedText().append(t.text()));
       }
     } else if (event instanceof ChatEvent.ToolCallDelta d) {
       while (calls.size() <= d.index()) {
@@ -125,8 +126,8 @@ public final class ChoiceAccumulator {
   public ChatMessage toMessage() {
     List<ContentPart> content = new ArrayList<>(blocks.size() + 1);
     for (Object block : blocks) {
-      if (block instanceof StringBuilder run) {
-        if (run.length() > 0) {
+      if (block instanceof JoinedText run) {
+        if (!run.isEmpty()) {
           content.add(new ContentPart.Text(run.toString()));
         }
       } else if (block instanceof Thought t) {

@@ -1,6 +1,7 @@
 package dev.axon.pool.turn;
 
 import dev.axon.common.chat.ChatEvent;
+import dev.axon.common.chat.JoinedText;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.turn.TurnAccepted;
@@ -79,7 +80,7 @@ public final class TurnRunner {
     /** {@link System#nanoTime()} by which the running session must have finished; 0 while none runs. */
     long deadlineNanos;
     /** Text deltas produced since the last message went out, sent together at the end of this event-loop turn. */
-    StringBuilder pendingText;
+    JoinedText pendingText;
     /** The turn's acceptance until it leaves, alone or with the turn's first message. */
     TurnAccepted acceptance;
     /** Whether {@link #flush} is due at the end of this event-loop pass. */
@@ -417,7 +418,7 @@ public final class TurnRunner {
   private void send(ActiveTurn turn, ChatEvent event) {
     if (event instanceof ChatEvent.TextDelta delta) {
       if (turn.pendingText == null) {
-        turn.pendingText = new StringBuilder(delta.text());
+        turn.pendingText = new JoinedText().append(delta.text());
         flushAtEndOfPass(turn);
       } else {
         turn.pendingText.append(delta.text());
@@ -449,7 +450,7 @@ public final class TurnRunner {
 
   /** The text waiting to be sent, now taken; null when none (or the turn was cancelled: nobody wants it). */
   private static String takePendingText(ActiveTurn turn) {
-    StringBuilder text = turn.pendingText;
+    JoinedText text = turn.pendingText;
     turn.pendingText = null;
     return text == null || turn.cancelled ? null : text.toString();
   }

@@ -311,6 +311,10 @@ final class MockSession implements Session {
       final StringBuilder joined;
       /** Where the next piece is looked for. */
       int at;
+      /** The current piece: a range of the text, and whether a space goes before it (in place of other white space). */
+      int pieceFrom;
+      int pieceTo;
+      boolean spaceBefore;
       /** Pieces taken so far. */
       int pieces;
       boolean done;
@@ -322,8 +326,7 @@ final class MockSession implements Session {
       }
 
       void run() {
-        String piece = nextPiece();
-        if (piece == null) {
+        if (!nextPiece()) {
           flushHeld();
           end();
           return;
@@ -341,7 +344,15 @@ final class MockSession implements Session {
           return;
         }
         completionWords++;
-        emit(stops.accept(piece));
+        if (joined != null && !stops.active()) {
+          // Joined and nothing to watch for: the piece goes from the text into the reply without a string of its own.
+          if (spaceBefore) {
+            joined.append(' ');
+          }
+          joined.append(text, pieceFrom, pieceTo);
+          return;
+        }
+        emit(stops.accept(piece()));
         if (stops.stopped()) {
           stopSequence = stops.matched();
           end();
@@ -371,31 +382,47 @@ final class MockSession implements Session {
         }
       }
 
-      /** The next piece ({@link #words} of the text, a space before all but the first), or null after the last. */
-      private String nextPiece() {
+      /**
+       * Moves to the next piece ({@link #words} of the text, a space before all but the first); false after the last.
+       * A blank text is one empty word, as words() has it.
+       */
+      private boolean nextPiece() {
         int length = text.length();
+        spaceBefore = false;
         if (json) {
           if (at >= length) {
-            return null;
+            return false;
           }
-          int from = at;
-          at = Math.min(length, at + JSON_CHUNK);
-          return text.substring(from, at);
+          pieceFrom = at;
+          pieceTo = at = Math.min(length, at + JSON_CHUNK);
+          return true;
         }
         if (length == 0) {
-          // A blank text is one empty word, as words() has it.
-          return at++ == 0 ? "" : null;
+          pieceFrom = pieceTo = 0;
+          return at++ == 0;
         }
         int start = wordStart(text, at);
         if (start >= length) {
-          return null;
+          return false;
         }
         at = wordEnd(text, start);
-        if (pieces == 0) {
-          return text.substring(start, at);
+        pieceTo = at;
+        pieceFrom = start;
+        if (pieces > 0) {
+          // Most words follow a plain space: the piece is then a slice of the text as it stands.
+          if (text.charAt(start - 1) == ' ') {
+            pieceFrom = start - 1;
+          } else {
+            spaceBefore = true;
+          }
         }
-        // Most words follow a plain space: the piece is then a slice of the text as it stands.
-        return text.charAt(start - 1) == ' ' ? text.substring(start - 1, at) : " " + text.substring(start, at);
+        return true;
+      }
+
+      /** The current piece as a string of its own. */
+      private String piece() {
+        String slice = text.substring(pieceFrom, pieceTo);
+        return spaceBefore ? " " + slice : slice;
       }
     }
 
