@@ -37,12 +37,12 @@ public final class AnthropicRenderer {
 
   /** A new message id, as Anthropic's look: {@code msg_} and 24 letters and digits. */
   public static String messageId() {
-    return "msg_01" + RequestIds.random(22);
+    return RequestIds.random("msg_01", 22);
   }
 
   /** A tool-use id for a call that came without one. */
   static String toolUseId() {
-    return "toolu_01" + RequestIds.random(22);
+    return RequestIds.random("toolu_01", 22);
   }
 
   /** A finished reply as Anthropic's {@code Message}: content blocks in order, stop reason, usage. */

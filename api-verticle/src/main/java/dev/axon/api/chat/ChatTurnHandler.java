@@ -102,7 +102,7 @@ public final class ChatTurnHandler<C extends ChatCall> implements Handler<Routin
 
   private Future<ConversationState> openConversation(C call, ApiKey key) {
     if (call.conversationId() == null) {
-      return Future.succeededFuture(ConversationState.fresh(call.store() ? "conv-" + RequestIds.random(24) : null));
+      return Future.succeededFuture(ConversationState.fresh(call.store() ? RequestIds.random("conv-", 24) : null));
     }
     String token = RequestIds.random(20);
     return context.store().open(new OpenConversation(call.conversationId(), key.ownerHash(), token, context.conversationLockMs()))

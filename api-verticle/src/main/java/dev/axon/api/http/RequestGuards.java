@@ -41,6 +41,9 @@ public final class RequestGuards {
   }
 
   public static boolean isJson(String contentType) {
+    if (contentType.equalsIgnoreCase("application/json")) {
+      return true;
+    }
     String[] parts = contentType.split(";");
     String media = parts[0].trim().toLowerCase(Locale.ROOT);
     if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
@@ -61,6 +64,16 @@ public final class RequestGuards {
   public static boolean plainPath(String raw) {
     if (raw.isEmpty() || raw.charAt(0) != '/') {
       return false;
+    }
+    if (raw.indexOf('%') < 0) {
+      // Nothing encoded (nearly every request): the path is its own decoding, checked where it stands.
+      for (int i = 0; i < raw.length(); i++) {
+        char c = raw.charAt(i);
+        if (c < 0x21 || c > 0x7e || c == '\\') {
+          return false;
+        }
+      }
+      return noDotSegments(raw);
     }
     byte[] decoded = new byte[raw.length()];
     int n = 0;
@@ -95,11 +108,25 @@ public final class RequestGuards {
     } catch (java.nio.charset.CharacterCodingException e) {
       return false;
     }
-    for (String segment : text.split("/", -1)) {
-      if (segment.equals(".") || segment.equals("..")) {
+    return noDotSegments(text);
+  }
+
+  /** Whether no segment of a decoded path is {@code .} or {@code ..}. */
+  private static boolean noDotSegments(String path) {
+    int start = 0;
+    while (true) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      int length = end - start;
+      if ((length == 1 || length == 2) && path.charAt(start) == '.' && path.charAt(end - 1) == '.') {
         return false;
       }
+      if (end == path.length()) {
+        return true;
+      }
+      start = end + 1;
     }
-    return true;
   }
 }

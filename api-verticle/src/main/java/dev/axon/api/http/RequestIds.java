@@ -20,7 +20,7 @@ public final class RequestIds implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
     String given = rc.request().getHeader(HEADER);
-    String id = given != null && sane(given) ? given : "req_" + random(24);
+    String id = given != null && sane(given) ? given : random("req_", 24);
     rc.put(KEY, id);
     rc.put(START, System.nanoTime());
     rc.response().putHeader(HEADER_NAME, id);
@@ -29,7 +29,7 @@ public final class RequestIds implements Handler<RoutingContext> {
 
   public static String of(RoutingContext rc) {
     String id = rc.get(KEY);
-    return id != null ? id : "req_" + random(24);
+    return id != null ? id : random("req_", 24);
   }
 
   /** When the request arrived ({@link System#nanoTime()}). */
@@ -40,9 +40,15 @@ public final class RequestIds implements Handler<RoutingContext> {
 
   /** A random base-62 string; ids need uniqueness, not secrecy. */
   public static String random(int length) {
+    return random("", length);
+  }
+
+  /** A prefix and a random base-62 string after it, made in one string (ids are made on every request). */
+  public static String random(String prefix, int length) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    char[] out = new char[length];
-    for (int i = 0; i < length; i++) {
+    char[] out = new char[prefix.length() + length];
+    prefix.getChars(0, prefix.length(), out, 0);
+    for (int i = prefix.length(); i < out.length; i++) {
       out[i] = ALPHABET[r.nextInt(ALPHABET.length)];
     }
     return new String(out);

@@ -2,6 +2,7 @@ package dev.axon.api.openai;
 
 import dev.axon.api.chat.ChoiceAccumulator;
 import dev.axon.api.chat.ExchangeRenderer;
+import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.Usage;
@@ -21,7 +22,7 @@ final class OpenAiExchangeRenderer implements ExchangeRenderer {
   private final OpenAiChatCall call;
   private final String fingerprint;
   private final String conversationId;
-  private final String completionId = "chatcmpl-" + dev.axon.api.http.RequestIds.random(29);
+  private final String completionId = RequestIds.random("chatcmpl-", 29);
   private final long created = System.currentTimeMillis() / 1000;
   private OpenAiChunkWriter chunks;
 

@@ -61,10 +61,23 @@ final class EdgeMetrics {
         .tag("model", t.get(0)).tag("key", t.get(1)).tag("direction", t.get(2)).register(registry));
   }
 
+  /** Status codes as tag values, made once. */
+  private static final String[] STATUSES = new String[600];
+
+  static {
+    for (int i = 0; i < STATUSES.length; i++) {
+      STATUSES[i] = Integer.toString(i);
+    }
+  }
+
+  private static String status(int code) {
+    return code >= 0 && code < STATUSES.length ? STATUSES[code] : Integer.toString(code);
+  }
+
   void record(RequestRecord r) {
     ExchangeSummary e = r.exchange();
     String model = e != null && e.model() != null ? e.model() : "none";
-    requests.get(r.route(), r.method(), Integer.toString(r.status()), model).record((long) (r.latencyMs() * 1e6), TimeUnit.NANOSECONDS);
+    requests.get(r.route(), r.method(), status(r.status()), model).record((long) (r.latencyMs() * 1e6), TimeUnit.NANOSECONDS);
     if (e == null) {
       return;
     }

@@ -81,11 +81,12 @@ class TenantConfigTest {
 
   @Test
   void pathsAndContentTypesAreChecked() {
-    for (String ok : List.of("/v1/conversations/conv-abc", "/v1/chat/completions", "/health", "/v1/conversations/conv-%41")) {
+    for (String ok : List.of("/v1/conversations/conv-abc", "/v1/chat/completions", "/health", "/v1/conversations/conv-%41", "/",
+        "/v1/...", "/v1/.hidden", "/v1/a./b", "//v1//x/")) {
       assertTrue(RequestGuards.plainPath(ok), ok);
     }
     for (String bad : List.of("/v1/../etc", "/v1/%2e%2e/etc", "/v1/conversations/..%2Fx", "/a%00", "/a%5cb", "/a\\b", "/a%ff",
-        "/a%c0%af", "/%", "/a%zz", "/./v1", "relative")) {
+        "/a%c0%af", "/%", "/a%zz", "/./v1", "relative", "/v1/..", "/v1/.", "/..", "/v1/./x", "/v1/chat completions", "")) {
       assertFalse(RequestGuards.plainPath(bad), bad);
     }
     assertTrue(RequestGuards.isJson("application/json"));

@@ -1,5 +1,6 @@
 package dev.axon.common.metrics;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -14,7 +15,7 @@ import java.util.function.Function;
  */
 public final class MeterCache<M> {
 
-  private final ConcurrentHashMap<List<String>, M> meters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Tags, M> meters = new ConcurrentHashMap<>();
   private final Function<List<String>, M> create;
 
   /** @param create builds and registers the meter for the tag values, in the order {@link #get} receives them */
@@ -23,8 +24,21 @@ public final class MeterCache<M> {
   }
 
   public M get(String... tagValues) {
-    List<String> key = List.of(tagValues);
-    M meter = meters.get(key);
-    return meter != null ? meter : meters.computeIfAbsent(key, create);
+    // The lookup wraps the caller's array as it is (a list of it was a copy per meter per request); a key kept has its own.
+    M meter = meters.get(new Tags(tagValues));
+    return meter != null ? meter : meters.computeIfAbsent(new Tags(tagValues.clone()), t -> create.apply(List.of(t.values)));
+  }
+
+  /** Tag values compared by content. */
+  private record Tags(String[] values) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tags t && Arrays.equals(values, t.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(values);
+    }
   }
 }

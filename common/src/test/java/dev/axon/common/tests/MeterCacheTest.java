@@ -23,4 +23,14 @@ class MeterCacheTest {
     assertNotSame(a, cache.get("200", "claude-sonnet-4-6"), "tag order matters");
     assertEquals(List.of(List.of("claude-sonnet-4-6", "200"), List.of("200", "claude-sonnet-4-6")), built);
   }
+
+  @Test
+  void aKeyKeptIsNotTheCallersArray() {
+    MeterCache<Object> cache = new MeterCache<>(tags -> new Object());
+    String[] tags = {"claude-sonnet-4-6", "200"};
+    Object meter = cache.get(tags);
+    tags[1] = "500";
+    assertSame(meter, cache.get("claude-sonnet-4-6", "200"));
+    assertNotSame(meter, cache.get("claude-sonnet-4-6", "500"));
+  }
 }
