@@ -4,6 +4,7 @@ import dev.axon.api.chat.ExchangeSummary;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.axon.api.http.JsonField;
 import dev.axon.api.http.JsonWriter;
+import dev.axon.common.log.EncodedLine;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -61,17 +62,25 @@ public final class AccessLog {
     if (r.ops() ? !log.isDebugEnabled() : !log.isInfoEnabled()) {
       return;
     }
-    String line = line(r);
+    EncodedLine line = encoded(r);
     if (r.ops()) {
-      log.debug(line);
+      log.debug("{}", line);
     } else {
-      log.info(line);
+      log.info("{}", line);
     }
   }
 
-  /** One request's line: written field by field with Jackson's generator (a line per request: no map, no tree). */
+  /** One request's line. */
   public static String line(RequestRecord r) {
-    return JsonWriter.string(g -> fields(g, r));
+    return encoded(r).toString();
+  }
+
+  /**
+   * One request's line in UTF-8, written field by field with Jackson's generator (a line per request: no map, no
+   * tree, and no string: the access log's encoder writes these bytes as they are).
+   */
+  static EncodedLine encoded(RequestRecord r) {
+    return JsonWriter.line(g -> fields(g, r));
   }
 
   private static void fields(JsonGenerator g, RequestRecord r) throws IOException {

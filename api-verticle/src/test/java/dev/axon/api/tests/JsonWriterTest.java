@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.axon.api.http.JsonField;
 import dev.axon.api.http.JsonWriter;
 import dev.axon.common.json.Json;
+import dev.axon.common.log.EncodedLine;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The three ways a body leaves {@link JsonWriter} (bytes, a buffer, a string) write the same JSON, pre-encoded
+ * The ways a body leaves {@link JsonWriter} (bytes, a buffer, a log line, a string) write the same JSON, pre-encoded
  * {@link JsonField} names included: escapes, characters outside ASCII and bodies larger than the buffer's first size.
  */
 class JsonWriterTest {
@@ -48,6 +52,26 @@ class JsonWriterTest {
     byte[] expected = JsonWriter.bytes(BODY);
     assertTrue(expected.length > 4096, "the body outgrows the buffer's first size");
     assertArrayEquals(expected, JsonWriter.buffer(BODY).getBytes());
+  }
+
+  @Test
+  void aLineHoldsTheBytesAndALineFeedInOneArray() {
+    JsonWriter.Body big = g -> {
+      g.writeStartArray();
+      for (int i = 0; i < 4; i++) {
+        BODY.write(g);
+      }
+      g.writeEndArray();
+    };
+    for (JsonWriter.Body body : List.<JsonWriter.Body>of(g -> g.writeString("x"), BODY, big)) {
+      byte[] json = JsonWriter.bytes(body);
+      byte[] expected = Arrays.copyOf(json, json.length + 1);
+      expected[json.length] = '\n';
+      EncodedLine line = JsonWriter.line(body);
+      assertArrayEquals(expected, line.bytes());
+      assertEquals(new String(json, StandardCharsets.UTF_8), line.toString());
+    }
+    assertTrue(JsonWriter.bytes(big).length > 16_000, "the generator hands over its bytes more than once");
   }
 
   /** The same JSON; only the escaping differs: the byte writer escapes a surrogate pair, the text keeps the emoji. */
