@@ -46,7 +46,7 @@ cleanup() { for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done; wai
 trap cleanup EXIT
 
 if [ "$MODE" = smoke ]; then
-  SECONDS_PER=1; WARMUP=1; GATEWAY_WARMUP=1; ROUNDS=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_FAST_WARMUP=5; STREAM_CHUNKS=20
+  SECONDS_PER=1; WARMUP=1; GATEWAY_WARMUP=1; ROUNDS=1; ALLOC_SECONDS=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_FAST_WARMUP=5; STREAM_CHUNKS=20
 else
   # Warm-up per streaming path: 3,000 unpaced streams (a few seconds) compile what runs once per stream, as in a
   # gateway that has served many; 100 paced ones then settle the timing. With only 300 paced streams the per-stream
@@ -56,7 +56,7 @@ else
   # ratio is the median of the rounds' own ratios, each taken from two runs seconds apart: on this shared VM one 10 s
   # run after the other saw different machines (the minimal server measured 61,500 and 84,100 requests/s in one run,
   # minutes apart).
-  SECONDS_PER=10; WARMUP=5; GATEWAY_WARMUP=40; ROUNDS=5; ROUND_SECONDS=5; ROUND_WARMUP=2; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
+  SECONDS_PER=10; WARMUP=5; GATEWAY_WARMUP=40; ROUNDS=5; ROUND_SECONDS=5; ROUND_WARMUP=2; ALLOC_SECONDS=20; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
 fi
 GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
 # Gateways start as scripts/run.sh starts them: from the class-data archive of the jar (built here when missing).
@@ -198,6 +198,23 @@ log "   gateway with the mock provider and the in-memory store, against the mini
 interleaved 64 "mockgw-c64|$MOCKGW|$WORK/openai-nostore.json|$AUTH" \
   "vertx-c64|http://127.0.0.1:$BPORT/v1/chat/completions|$WORK/openai.json|" >>"$RESULTS"
 
+# alloc_per_request name port url body → one JSON line: the bytes the gateway's JVM allocated per request over a run
+# of wrk, from Micrometer's jvm_gc_memory_allocated_bytes_total (it advances at each young collection, so a 20 s run
+# of a few GB is within a few percent). Garbage is CPU twice over: made on the event loop, then collected.
+alloc_per_request() {
+  local name=$1 port=$2 url=$3 body=$4 before after out
+  allocated() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^jvm_gc_memory_allocated_bytes_total/ { printf "%.0f", $2 }'; }
+  before=$(allocated)
+  out=$(BENCH_BODY=$body BENCH_AUTH=$AUTH wrk -t2 -c64 -d"${ALLOC_SECONDS}s" -s bench/scripts/post.lua "$url" 2>/dev/null | tail -1)
+  after=$(allocated)
+  echo "$out" | jq -c --arg n "$name" --argjson b "${before:-0}" --argjson a "${after:-0}" \
+    '{name: $n, requests: .requests, bytesPerRequest: (if .requests > 0 then (($a - $b) / .requests | floor) else null end)}' \
+    2>/dev/null || echo "{\"name\":\"$name\",\"failed\":true}"
+}
+log "   allocation per request"
+alloc_per_request alloc-mockgw "$GB" "$MOCKGW" "$WORK/openai-nostore.json" >>"$RESULTS"
+alloc_per_request alloc-gateway-valkey "$GA" "$GATEWAY" "$WORK/openai.json" >>"$RESULTS"
+
 log "3/5 streaming: time to first byte and per-chunk relay delay ($STREAM_CHUNKS-chunk replies), then $STREAMS open streams"
 # One probe measures both paths, one after the other, each with its streams back to back. It keeps the JVM's default
 # collector: with ParallelGC and a 768 MB young generation (no collection in a run) the gateway's p99 came out at
@@ -277,6 +294,8 @@ MD=$OUT/latest.md
   echo "At one connection the gateway path makes three loopback round trips where the direct path makes one (client, upstream, and Valkey for the commit). A stored turn's commit took $(r c1-store .commitMs) ms on average as the gateway's store timer saw it ($(r c1-store .commits) commits), $(r c1-store .scriptMs) ms of it Valkey running the script (INFO commandstats); a bare PING round trip to the same Valkey took $(r c1-store .pingMs) ms (redis-cli --latency)."
   echo
   echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server (medians of $ROUNDS rounds run in turn; $(paired mockgw-c64 vertx-c64)%, the median of the rounds' ratios)."
+  echo
+  echo "Memory allocated per request at 64 connections (the JVM's allocation counter over ${ALLOC_SECONDS} s of load): $(r alloc-mockgw .bytesPerRequest) bytes with the mock provider and the in-memory store, $(r alloc-gateway-valkey .bytesPerRequest) bytes with the anthropic provider and Valkey."
   echo
   echo "## 3. Streaming"
   echo
