@@ -79,7 +79,7 @@ public final class AccessLog {
    * One request's line in UTF-8, written field by field with Jackson's generator (a line per request: no map, no
    * tree, and no string: the access log's encoder writes these bytes as they are).
    */
-  static EncodedLine encoded(RequestRecord r) {
+  public static EncodedLine encoded(RequestRecord r) {
     return JsonWriter.line(g -> fields(g, r));
   }
 

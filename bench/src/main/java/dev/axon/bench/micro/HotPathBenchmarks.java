@@ -18,6 +18,7 @@ import dev.axon.common.chat.FinishReason;
 import dev.axon.common.chat.Usage;
 import dev.axon.common.config.ModelCatalog;
 import dev.axon.common.json.Json;
+import dev.axon.common.log.EncodedLine;
 import dev.axon.common.turn.TurnEvent;
 import dev.axon.common.turn.TurnRequest;
 import dev.axon.pool.provider.anthropic.AnthropicEventDecoder;
@@ -113,8 +114,8 @@ public class HotPathBenchmarks {
 
   /** A chat completion's access-log line. */
   @Benchmark
-  public String accessLine() {
-    return AccessLog.line(access);
+  public EncodedLine accessLine() {
+    return AccessLog.encoded(access);
   }
 
   @Benchmark
