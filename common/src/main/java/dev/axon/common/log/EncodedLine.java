@@ -1,7 +1,6 @@
 package dev.axon.common.log;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * A log line already encoded: UTF-8 bytes ending in a line feed. Logged as the one argument of {@code "{}"}, an
@@ -28,15 +27,5 @@ public final class EncodedLine {
   @Override
   public String toString() {
     return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EncodedLine l && Arrays.equals(bytes, l.bytes);
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(bytes);
   }
 }
