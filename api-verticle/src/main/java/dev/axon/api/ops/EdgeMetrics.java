@@ -35,6 +35,15 @@ final class EdgeMetrics {
       Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
       Duration.ofMillis(500), Duration.ofSeconds(1)};
 
+  /** Status codes as tag values, made once. */
+  private static final String[] STATUSES = new String[600];
+
+  static {
+    for (int i = 0; i < STATUSES.length; i++) {
+      STATUSES[i] = Integer.toString(i);
+    }
+  }
+
   private final MeterCache<Timer> requests;
   private final MeterCache<Timer> firstToken;
   private final MeterCache<Timer> overhead;
@@ -61,19 +70,6 @@ final class EdgeMetrics {
         .tag("model", t.get(0)).tag("key", t.get(1)).tag("direction", t.get(2)).register(registry));
   }
 
-  /** Status codes as tag values, made once. */
-  private static final String[] STATUSES = new String[600];
-
-  static {
-    for (int i = 0; i < STATUSES.length; i++) {
-      STATUSES[i] = Integer.toString(i);
-    }
-  }
-
-  private static String status(int code) {
-    return code >= 0 && code < STATUSES.length ? STATUSES[code] : Integer.toString(code);
-  }
-
   void record(RequestRecord r) {
     ExchangeSummary e = r.exchange();
     String model = e != null && e.model() != null ? e.model() : "none";
@@ -94,5 +90,9 @@ final class EdgeMetrics {
     if (e.error() != null) {
       errors.get(model, e.error().name().toLowerCase(Locale.ROOT)).increment();
     }
+  }
+
+  private static String status(int code) {
+    return code >= 0 && code < STATUSES.length ? STATUSES[code] : Integer.toString(code);
   }
 }

@@ -299,7 +299,7 @@ final class MockSession implements Session {
      *
      * <p>Unpaced (no {@code MOCK_SLOW}), every step runs in the pass that started the turn, and the pool sends what
      * a session emits in one pass as one delta anyway: the pieces are then joined here and emitted once at the end
-     * (an event per word was a third of a mock turn). A turn that fails mid-stream still emits its words one by one.
+     * (an event per word was most of a mock turn's time). A turn that fails mid-stream still emits its words one by one.
      */
     private final class TextSteps {
       final String text;
