@@ -76,7 +76,7 @@ public final class ChatTurnHandler<C extends ChatCall> implements Handler<Routin
     List<ChatMessage> added = call.request().messages();
     long addedBytes = 0;
     for (ChatMessage m : added) {
-      addedBytes += Json.toBytes(m).length;
+      addedBytes += Json.byteLength(m);
     }
     int messages = conversation.expectedCount() + added.size() + 1;
     long bytes = conversation.bytes() + addedBytes;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /** The one Jackson mapper for the canonical model: records in, records out, unknown fields ignored. */
@@ -34,6 +35,34 @@ public final class Json {
       return MAPPER.writeValueAsBytes(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * How many bytes {@link #toBytes} would give, counted as the value is written instead of kept (a conversation's
+   * size is counted for every message of a stored turn).
+   */
+  public static long byteLength(Object value) {
+    ByteCounter counter = new ByteCounter();
+    try {
+      MAPPER.writeValue(counter, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return counter.count;
+  }
+
+  private static final class ByteCounter extends OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
     }
   }
 

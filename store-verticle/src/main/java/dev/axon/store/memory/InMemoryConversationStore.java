@@ -120,7 +120,7 @@ public final class InMemoryConversationStore implements ConversationStore {
     }
     e.messages.addAll(request.messages());
     for (ChatMessage m : request.messages()) {
-      e.bytes += Json.toBytes(m).length;
+      e.bytes += Json.byteLength(m);
     }
     e.model = request.model();
     e.updatedAt = now / 1000;

@@ -48,21 +48,32 @@ public final class LuaScript {
   }
 
   public Future<Response> run(Redis redis, List<String> keys, List<String> args) {
-    return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(failure -> {
+    return run(redis, keys, args, List.of());
+  }
+
+  /**
+   * Runs the script with {@code encoded} after the text arguments: values already in UTF-8 (JSON documents), passed
+   * as they are instead of made strings to be encoded again.
+   */
+  public Future<Response> run(Redis redis, List<String> keys, List<String> args, List<byte[]> encoded) {
+    return redis.send(request(Command.EVALSHA, sha, keys, args, encoded)).recover(failure -> {
       String message = failure.getMessage();
       if (message != null && message.startsWith("NOSCRIPT")) {
-        return redis.send(request(Command.EVAL, source, keys, args));
+        return redis.send(request(Command.EVAL, source, keys, args, encoded));
       }
       return Future.failedFuture(failure);
     });
   }
 
-  private static Request request(Command command, String script, List<String> keys, List<String> args) {
+  private static Request request(Command command, String script, List<String> keys, List<String> args, List<byte[]> encoded) {
     Request request = Request.cmd(command).arg(script).arg(keys.size());
     for (String key : keys) {
       request.arg(key);
     }
     for (String arg : args) {
+      request.arg(arg);
+    }
+    for (byte[] arg : encoded) {
       request.arg(arg);
     }
     return request;

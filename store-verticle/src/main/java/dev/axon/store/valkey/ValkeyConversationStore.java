@@ -114,7 +114,7 @@ public final class ValkeyConversationStore implements ConversationStore {
       keys.addAll(ConversationKeys.owner(owner));
     }
     long upkeepTtl = upkeep.ttlIfDue(owner, nowMs, ttlSeconds);
-    List<String> args = new ArrayList<>(10 + request.messages().size());
+    List<String> args = new ArrayList<>(10);
     args.add(owner);
     args.add(request.lockToken() == null ? "" : request.lockToken());
     args.add(request.model());
@@ -125,10 +125,11 @@ public final class ValkeyConversationStore implements ConversationStore {
     args.add(Long.toString(nowMs));
     args.add(Long.toString(expiryMs));
     args.add(Long.toString(upkeepTtl));
+    List<byte[]> messages = new ArrayList<>(request.messages().size());
     for (ChatMessage message : request.messages()) {
-      args.add(Json.toString(message));
+      messages.add(Json.toBytes(message));
     }
-    Future<Response> committed = guard(COMMIT.run(redis, keys, args), "commit");
+    Future<Response> committed = guard(COMMIT.run(redis, keys, args, messages), "commit");
     if (liveSetApart) {
       // In a cluster the live set and the owner's index live in other slots: they are written alongside the script,
       // not after it, so the turn still costs one round trip of waiting.
