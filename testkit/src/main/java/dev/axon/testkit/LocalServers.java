@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class LocalServers {
 
   /** Where {@link #freePort} looks: below Linux's ephemeral ports, above the usual fixed services. */
-  static final int FIXED_PORTS_FROM = 20000;
-  static final int FIXED_PORTS_TO = 32000;
+  private static final int FIXED_PORTS_FROM = 20000;
+  private static final int FIXED_PORTS_TO = 32000;
   private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
   private LocalServers() {

@@ -238,13 +238,11 @@ public final class TurnClient {
       if (!silent && !departed) {
         continue;
       }
-      boolean again = !turn.retried && (!turn.delivered || turn.listener.restart());
+      boolean again = turn.mayRunAgain();
       log.warn("turn {} lost its producer ({}); {}", turn.id, departed ? "its pool left" : "no event for " + (now - turn.lastEventMs) + " ms",
           again ? "running it again on another pool" : "failing it");
       if (again) {
-        turn.retried = true;
-        turn.restart();
-        attempt(turn, candidates(turn.request.request()), 0);
+        turn.runAgain();
         continue;
       }
       turn.cancel();
@@ -304,6 +302,18 @@ public final class TurnClient {
       lastEventMs = System.currentTimeMillis();
     }
 
+    /** Once per turn, and only while nothing reached the listener or the listener can start over. */
+    boolean mayRunAgain() {
+      return !retried && (!delivered || listener.restart());
+    }
+
+    /** Starts the turn over, under a new id, on whichever pool comes first again. */
+    void runAgain() {
+      retried = true;
+      restart();
+      attempt(this, candidates(request.request()), 0);
+    }
+
     void onAccepted(TurnAccepted a) {
       controlAddress = a.controlAddress();
       lastEventMs = System.currentTimeMillis();
@@ -361,13 +371,10 @@ public final class TurnClient {
       if (ended || cancelled) {
         return;
       }
-      if (event instanceof ChatEvent.Failed f && f.kind() == ErrorKind.UNAVAILABLE && poolAddress != null
-          && !retried && (!delivered || listener.restart())) {
+      if (event instanceof ChatEvent.Failed f && f.kind() == ErrorKind.UNAVAILABLE && poolAddress != null && mayRunAgain()) {
         // The pool is going away (shutdown, reconfiguration): another one may serve the turn.
         log.info("turn {} was given up by its pool ({}); running it again on another pool", id, f.message());
-        retried = true;
-        restart();
-        attempt(this, candidates(request.request()), 0);
+        runAgain();
         return;
       }
       if (event.terminal()) {
