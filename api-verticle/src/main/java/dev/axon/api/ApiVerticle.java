@@ -69,6 +69,8 @@ public class ApiVerticle extends VerticleBase {
   private volatile AnthropicRequestParser anthropicParser;
   private volatile Buffer modelsBody;
   private volatile TurnBounds turnBounds;
+  /** Reads JSON bodies up to the configured limit; replaced when the limit changes. */
+  private volatile BodyHandler jsonBody;
   private TurnClient turns;
   /** Told of every finished chat completion (metering, metrics); filled before the routes are built. */
   private final List<ExchangeListener> exchangeListeners = new ArrayList<>();
@@ -123,17 +125,17 @@ public class ApiVerticle extends VerticleBase {
     // The chat routes first after the guards: a request walks the routes in order, and these take nearly all traffic.
     router.post("/v1/chat/completions").handler(RequestGuards::jsonBody);
     router.post("/v1/chat/completions")
-        .handler(bodyHandler())
+        .handler(this::readBody)
         .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs(),
             exchangeListeners, () -> turnBounds));
     // Anthropic's Messages API over the same pools, store, limits and listeners.
     router.post("/v1/messages").handler(RequestGuards::jsonBody);
     router.post("/v1/messages")
-        .handler(bodyHandler())
+        .handler(this::readBody)
         .handler(new ChatTurnHandler<>(() -> anthropic, turns, store, options.conversationLockMs(), exchangeListeners, () -> turnBounds));
     router.post("/v1/messages/count_tokens").handler(RequestGuards::jsonBody);
     router.post("/v1/messages/count_tokens")
-        .handler(bodyHandler())
+        .handler(this::readBody)
         .handler(new CountTokensHandler(() -> anthropicParser, store, new TokenCounter(vertx, options.turnAcceptTimeoutMs())::count));
     router.get("/stats").handler(opsRoutes.readAccess()).handler(ops::stats);
     opsRoutes.install(router);
@@ -174,12 +176,17 @@ public class ApiVerticle extends VerticleBase {
         .onSuccess(s -> log.info("API listening on {}:{} with {} key(s)", options.host(), s.actualPort(), options.keys().size()));
   }
 
+  /** Reads a JSON route's body whole, up to the limit in force (a configuration change applies to the next request). */
+  private void readBody(RoutingContext rc) {
+    jsonBody.handle(rc);
+  }
+
   /**
-   * Reads a JSON route's body whole, up to the limit, into a buffer of the length the request declares (by default
-   * every body started in a 1 KB buffer, and a chat request is a few hundred bytes).
+   * Reads a body whole, up to the limit, into a buffer of the length the request declares (by default every body
+   * started in a 1 KB buffer, and a chat request is a few hundred bytes).
    */
-  private BodyHandler bodyHandler() {
-    return BodyHandler.create(false).setBodyLimit(options.bodyLimitBytes()).setPreallocateBodyBuffer(true);
+  private static BodyHandler bodyHandler(long limitBytes) {
+    return BodyHandler.create(false).setBodyLimit(limitBytes).setPreallocateBodyBuffer(true);
   }
 
   private void reconfigure(JsonObject json) {
@@ -199,8 +206,11 @@ public class ApiVerticle extends VerticleBase {
     }
   }
 
-  /** Swaps the settings that can change at run time: keys and their limits, models and aliases, bounds and timeouts. */
+  /** Swaps the settings that can change at run time: keys and their limits, models and aliases, bounds, timeouts and the body limit. */
   public void apply(ApiOptions next) {
+    if (options == null || options.bodyLimitBytes() != next.bodyLimitBytes()) {
+      jsonBody = bodyHandler(next.bodyLimitBytes());
+    }
     options = next;
     parser = new OpenAiRequestParser(next.models(), next.maxChoices(), next.maxTools());
     anthropicParser = new AnthropicRequestParser(next.models(), next.maxTools());

@@ -107,7 +107,6 @@ final class ConfigWatcher {
     compare(changed, "pool.instances", a.poolInstances(), b.poolInstances());
     compare(changed, "eventLoops", a.eventLoops(), b.eventLoops());
     compare(changed, "eventLoopSpin", a.eventLoopSpin(), b.eventLoopSpin());
-    compare(changed, "api.bodyLimitBytes", a.api().getValue("bodyLimitBytes"), b.api().getValue("bodyLimitBytes"));
     compare(changed, "roles", a.roles(), b.roles());
     compare(changed, "cluster", a.raw().getValue("cluster"), b.raw().getValue("cluster"));
     compare(changed, "store.backend", a.store().getValue("backend"), b.store().getValue("backend"));

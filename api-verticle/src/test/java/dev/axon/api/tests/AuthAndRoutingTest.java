@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.axon.testkit.OpenAiSchemas;
+import dev.axon.common.bus.Addresses;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -130,6 +133,27 @@ class AuthAndRoutingTest extends ApiTestBase {
           JsonObject error = assertError(r, 413, "request_too_large", null);
           assertTrue(error.getString("message").contains(Integer.toString(BODY_LIMIT)), error.getString("message"));
           assertEquals(0, pool.requests.size());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aNewBodyLimitAppliesToTheNextRequest(Vertx vertx, VertxTestContext ctx) {
+    int smaller = 4_096;
+    Buffer body = request("x".repeat(smaller + 100)).toBuffer();
+    post("/v1/chat/completions", KEY_A).putHeader("Content-Type", "application/json").sendBuffer(body)
+        .compose(before -> {
+          ctx.verify(() -> assertEquals(200, before.statusCode(), "under the limit at start: " + before.bodyAsString()));
+          vertx.eventBus().publish(Addresses.CONFIG_API, config().put("bodyLimitBytes", smaller));
+          Promise<Void> applied = Promise.promise();
+          vertx.setTimer(300, t -> applied.complete());
+          return applied.future();
+        })
+        .compose(v -> post("/v1/chat/completions", KEY_A).putHeader("Content-Type", "application/json").sendBuffer(body))
+        .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
+          JsonObject error = assertError(after, 413, "request_too_large", null);
+          assertTrue(error.getString("message").contains(Integer.toString(smaller)), error.getString("message"));
+          assertEquals(1, pool.requests.size(), "only the first request reached the pool");
           ctx.completeNow();
         })));
   }
