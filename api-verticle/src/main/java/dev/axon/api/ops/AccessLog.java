@@ -93,7 +93,7 @@ public final class AccessLog {
     PATH.stringOrNull(g, r.path());
     ROUTE.stringOrNull(g, r.route());
     STATUS.number(g, r.status());
-    LATENCY_MS.number(g, round(r.latencyMs()));
+    LATENCY_MS.millis(g, r.latencyMs());
     BYTES_OUT.number(g, r.bytesOut());
     REMOTE.stringOrNull(g, r.remote());
     KEY.stringOrNull(g, e != null ? e.keyName() : r.keyName());
@@ -118,7 +118,7 @@ public final class AccessLog {
       }
       millisOrNull(g, TTFT_MS, e.timeToFirstTokenMs());
       millisOrNull(g, POOL_WAIT_MS, e.poolWaitMs());
-      OVERHEAD_MS.number(g, round(e.overheadMs()));
+      OVERHEAD_MS.millis(g, e.overheadMs());
       ERROR.stringOrNull(g, e.error() == null ? null : e.error().name().toLowerCase(Locale.ROOT));
     }
     TRACE_ID.stringOrNull(g, r.traceId());
@@ -130,11 +130,7 @@ public final class AccessLog {
     if (ms < 0) {
       field.nullValue(g);
     } else {
-      field.number(g, round(ms));
+      field.millis(g, ms);
     }
-  }
-
-  private static double round(double ms) {
-    return Math.round(ms * 1000) / 1000.0;
   }
 }

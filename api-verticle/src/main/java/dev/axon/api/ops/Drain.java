@@ -1,6 +1,6 @@
 package dev.axon.api.ops;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -15,7 +15,8 @@ public final class Drain {
   public enum Phase { SERVING, DRAINING, REFUSING }
 
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.SERVING);
-  private final AtomicInteger inFlight = new AtomicInteger();
+  /** Every API instance counts here for every request; read only while draining: an adder, not one contended counter. */
+  private final LongAdder inFlight = new LongAdder();
 
   public Phase phase() {
     return phase.get();
@@ -33,14 +34,14 @@ public final class Drain {
 
   /** Requests (not operations endpoints) that started and have not ended. */
   public int inFlight() {
-    return inFlight.get();
+    return inFlight.intValue();
   }
 
   void enter() {
-    inFlight.incrementAndGet();
+    inFlight.increment();
   }
 
   void exit() {
-    inFlight.decrementAndGet();
+    inFlight.decrement();
   }
 }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class TurnClient {
 
   private static final Logger log = LoggerFactory.getLogger(TurnClient.class);
-  private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -49,6 +47,8 @@ public final class TurnClient {
   private final long acceptTimeoutMs;
   private final long inactivityMs;
   private final Map<String, Turn> turns = new HashMap<>();
+  /** Numbers this instance's turns (their ids start with the instance's id): confined, no counter shared across loops. */
+  private long sequence;
   private MessageConsumer<Object> consumer;
   private long watchdog = -1;
 
@@ -93,7 +93,7 @@ public final class TurnClient {
    * (false: the caller waits for the whole reply).
    */
   public TurnHandle start(ChatRequest request, boolean streamed, String requestId, TurnListener listener) {
-    Turn turn = new Turn(instanceId + "-" + SEQUENCE.incrementAndGet(), listener);
+    Turn turn = new Turn(instanceId + "-" + (++sequence), listener);
     turns.put(turn.id, turn);
     turn.request = new TurnRequest(turn.id, eventsAddress, requestId, request, true, streamed);
     attempt(turn, candidates(request), 0);
