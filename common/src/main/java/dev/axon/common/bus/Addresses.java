@@ -24,8 +24,8 @@ public final class Addresses {
   /** null → {@link dev.axon.common.catalog.ModelList}: the models the pool's upstreams list (for {@code /v1/models}). */
   public static final String POOL_MODELS = "axon.pool.models";
   /**
-   * Published once per state change of an HTTP upstream's circuit breaker: a JSON object
-   * {@code {provider, baseUrl, from, to, at}} (states {@code closed}, {@code open}, {@code half_open}).
+   * Published when an HTTP upstream's circuit breaker starts, changes state and goes away
+   * ({@link dev.axon.common.upstream.BreakerChange}).
    */
   public static final String UPSTREAM_BREAKER = "axon.pool.upstream.breaker";
 

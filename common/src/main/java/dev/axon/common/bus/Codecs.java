@@ -30,6 +30,7 @@ import dev.axon.common.turn.TurnCancel;
 import dev.axon.common.turn.TurnEvent;
 import dev.axon.common.turn.TurnRejected;
 import dev.axon.common.turn.TurnRequest;
+import dev.axon.common.upstream.BreakerChange;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class Codecs {
       ListConversations.class, ConversationPage.class, DeleteConversation.class,
       RateLimitAcquire.class, RateLimitDecision.class, RateLimitRenew.class, RateLimitRelease.class,
       RecordUsage.class, RecordUsageBatch.class, UsageQuery.class, UsageReport.class,
-      CountTokens.class, TokenCount.class);
+      CountTokens.class, TokenCount.class, BreakerChange.class);
 
   private static final Set<EventBus> REGISTERED = ConcurrentHashMap.newKeySet();
 

@@ -5,6 +5,7 @@ import dev.axon.common.bus.Addresses;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.stats.ModelPoolStats;
 import dev.axon.common.stats.PoolCounters;
+import dev.axon.common.upstream.BreakerChange;
 import dev.axon.pool.session.CloseReason;
 import dev.axon.pool.session.PoolMetrics;
 import dev.axon.common.metrics.MeterCache;
@@ -15,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -37,18 +37,14 @@ import java.util.function.ToLongFunction;
  *       {@code axon_pool_turn_seconds{model}} — from acquire to release;
  *       {@code axon_pool_sessions_closed_total{model,reason}};</li>
  *   <li>{@code axon_upstream_errors_total{model,provider,kind}} — turns the provider failed;
- *       {@code axon_upstream_breaker_state{provider,upstream,state}} — 1 for the breaker's current state, 0 for the
- *       others.</li>
+ *       {@code axon_upstream_breaker_state{provider,upstream,state}} — how many of the upstream's breakers (one per
+ *       pool verticle instance) are in each state.</li>
  * </ul>
  * Gauges and pool counters come from the snapshots the pool verticles report each housekeeping period
  * ({@link #recordPools}), so they may lag by one period; several pool verticles on a node add up.
  */
 public final class MicrometerPoolMetrics implements PoolMetrics {
 
-  /**
-   * Where the HTTP providers announce a breaker's state change: a JSON object {@code {provider, baseUrl, from, to, at}}.
-   * Only changes published on this node are counted (a local consumer), so each node reports its own breakers.
-   */
   /** The states a breaker can be in. */
   public static final List<String> BREAKER_STATES = List.of("closed", "open", "half_open");
 
@@ -67,7 +63,8 @@ public final class MicrometerPoolMetrics implements PoolMetrics {
   /** Counts of pools that went away (replaced, or their verticle stopped), per model, so counters never go back. */
   private final Map<String, PoolCounters> retired = new ConcurrentHashMap<>();
   private final Set<String> modelsWithMeters = ConcurrentHashMap.newKeySet();
-  private final Map<String, String> breakers = new ConcurrentHashMap<>();
+  /** Each upstream's breakers, by provider and upstream: breaker id → state (every pool verticle instance has its own). */
+  private final Map<String, Map<String, String>> breakers = new ConcurrentHashMap<>();
 
   private final MeterCache<Timer> queueWait;
   private final MeterCache<Timer> turns;
@@ -88,15 +85,12 @@ public final class MicrometerPoolMetrics implements PoolMetrics {
   }
 
   /**
-   * Also counts the breaker changes the HTTP providers publish on this node ({@link Addresses#UPSTREAM_BREAKER}). The
-   * consumer lives as long as the Vert.x instance (or until the returned consumer is unregistered).
+   * Also counts the breaker changes the HTTP providers publish on this node ({@link Addresses#UPSTREAM_BREAKER}; a local
+   * consumer, so each node reports its own breakers). The consumer lives as long as the Vert.x instance (or until the
+   * returned consumer is unregistered).
    */
-  public MessageConsumer<Object> listenForBreakers(Vertx vertx) {
-    return vertx.eventBus().localConsumer(Addresses.UPSTREAM_BREAKER, m -> {
-      if (m.body() instanceof JsonObject change && change.getString("provider") != null && change.getString("to") != null) {
-        recordBreakerState(change.getString("provider"), change.getString("baseUrl", "default"), change.getString("to"));
-      }
-    });
+  public MessageConsumer<BreakerChange> listenForBreakers(Vertx vertx) {
+    return vertx.eventBus().localConsumer(Addresses.UPSTREAM_BREAKER, m -> recordBreaker(m.body()));
   }
 
   @Override
@@ -120,14 +114,21 @@ public final class MicrometerPoolMetrics implements PoolMetrics {
   }
 
   @Override
-  public void recordBreakerState(String provider, String upstream, String state) {
-    String key = provider + "\u0000" + upstream;
-    if (breakers.put(key, state) == null) {
+  public void recordBreaker(BreakerChange change) {
+    Map<String, String> states = breakers.computeIfAbsent(change.provider() + "\u0000" + change.upstream(), key -> {
+      Map<String, String> fresh = new ConcurrentHashMap<>();
       for (String s : BREAKER_STATES) {
-        Gauge.builder("axon.upstream.breaker.state", breakers, b -> s.equals(b.get(key)) ? 1 : 0)
-            .description("1 for the circuit breaker's current state, 0 for the others")
-            .tag("provider", provider).tag("upstream", upstream).tag("state", s).strongReference(true).register(registry);
+        Gauge.builder("axon.upstream.breaker.state", fresh, b -> b.values().stream().filter(s::equals).count())
+            .description("How many of the upstream's circuit breakers (one per pool verticle instance) are in this state")
+            .tag("provider", change.provider()).tag("upstream", change.upstream()).tag("state", s).strongReference(true)
+            .register(registry);
       }
+      return fresh;
+    });
+    if (BreakerChange.RETIRED.equals(change.to())) {
+      states.remove(change.breakerId());
+    } else {
+      states.put(change.breakerId(), change.to());
     }
   }
 

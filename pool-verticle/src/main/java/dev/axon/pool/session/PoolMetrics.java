@@ -1,6 +1,7 @@
 package dev.axon.pool.session;
 
 import dev.axon.common.error.ErrorKind;
+import dev.axon.common.upstream.BreakerChange;
 import dev.axon.common.stats.ModelPoolStats;
 import java.util.List;
 
@@ -38,9 +39,9 @@ public interface PoolMetrics {
   }
 
   /**
-   * An upstream's circuit breaker changed state ({@code closed}, {@code open}, {@code half_open}). For providers
-   * with a breaker per upstream (the HTTP providers); {@code upstream} names it without credentials (a base URL).
+   * An upstream's circuit breaker started, changed state or went away. For providers with a breaker per upstream (the
+   * HTTP providers, one breaker per pool verticle instance).
    */
-  default void recordBreakerState(String provider, String upstream, String state) {
+  default void recordBreaker(BreakerChange change) {
   }
 }

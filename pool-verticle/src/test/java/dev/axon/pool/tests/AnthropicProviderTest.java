@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.axon.common.bus.Addresses;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
@@ -17,6 +18,7 @@ import dev.axon.common.chat.ResponseFormat;
 import dev.axon.common.chat.Sampling;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.stats.UpstreamStats;
+import dev.axon.common.upstream.BreakerChange;
 import dev.axon.pool.provider.Session;
 import dev.axon.pool.provider.anthropic.AnthropicProvider;
 import dev.axon.pool.provider.http.UpstreamStreaming;
@@ -29,6 +31,7 @@ import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -444,6 +447,24 @@ class AnthropicProviderTest {
     assertNull(probe.failure());
     assertTrue(eventually(1000, () -> "closed".equals(provider.upstreamStats().breaker())));
     assertNull(h.run(provider, request(MODEL, "x")).failure());
+  }
+
+  @Test
+  void theBreakerIsAnnouncedFromItsProvidersStartToItsClose() throws Exception {
+    List<BreakerChange> changes = Collections.synchronizedList(new ArrayList<>());
+    vertx.eventBus().<BreakerChange>localConsumer(Addresses.UPSTREAM_BREAKER, m -> changes.add(m.body()))
+        .completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    AnthropicProvider provider = provider(new JsonObject().put("retry", new JsonObject().put("maxRetries", 0))
+        .put("breaker", new JsonObject().put("maxFailures", 1)));
+    mock.enqueue(MockReply.httpError(500, "boom"));
+    h.run(provider, request(MODEL, "x"));
+    assertTrue(eventually(1000, () -> "open".equals(provider.upstreamStats().breaker())));
+    provider.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertTrue(eventually(1000, () -> changes.size() >= 3), changes.toString());
+    assertEquals(List.of("closed", "open", BreakerChange.RETIRED), changes.stream().map(BreakerChange::to).toList(),
+        "announced at start, on opening, and gone at close (never closed again after)");
+    assertEquals(1, changes.stream().map(BreakerChange::breakerId).distinct().count());
+    assertTrue(changes.stream().allMatch(c -> c.provider().equals("anthropic") && c.upstream().equals(mock.baseUrl())), changes.toString());
   }
 
   @Test

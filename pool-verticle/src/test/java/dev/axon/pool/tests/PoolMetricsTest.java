@@ -16,6 +16,7 @@ import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.stats.ModelPoolStats;
 import dev.axon.common.stats.PoolCounters;
+import dev.axon.common.upstream.BreakerChange;
 import dev.axon.pool.PoolVerticle;
 import dev.axon.pool.metrics.MicrometerPoolMetrics;
 import dev.axon.pool.session.Lease;
@@ -103,26 +104,48 @@ class PoolMetricsTest {
 
   @Test
   void breakerStatesComeFromTheProvidersAnnouncementsOnThisNode(Vertx vertx, VertxTestContext ctx) {
+    Codecs.register(vertx);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     MicrometerPoolMetrics metrics = new MicrometerPoolMetrics(registry);
-    metrics.recordBreakerState("openai", "http://vllm:8000", "closed");
+    String claude = "https://api.anthropic.com";
+    metrics.recordBreaker(new BreakerChange("o1", "openai", "http://vllm:8000", null, "closed", 1));
     metrics.listenForBreakers(vertx).completion()
         .compose(v -> {
-          vertx.eventBus().publish(Addresses.UPSTREAM_BREAKER, new JsonObject().put("provider", "anthropic")
-              .put("baseUrl", "https://api.anthropic.com").put("from", "closed").put("to", "open").put("at", 1));
+          vertx.eventBus().publish(Addresses.UPSTREAM_BREAKER, new BreakerChange("a1", "anthropic", claude, null, "closed", 1));
+          vertx.eventBus().publish(Addresses.UPSTREAM_BREAKER, new BreakerChange("a1", "anthropic", claude, "closed", "open", 2));
           return delay(vertx, 100);
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-          String[] anthropic = {"provider", "anthropic", "upstream", "https://api.anthropic.com"};
+          String[] anthropic = {"provider", "anthropic", "upstream", claude};
           assertEquals(1, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "open")));
           assertEquals(0, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "closed")));
           assertEquals(0, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "half_open")));
-          metrics.recordBreakerState("anthropic", "https://api.anthropic.com", "half_open");
+          metrics.recordBreaker(new BreakerChange("a1", "anthropic", claude, "open", "half_open", 3));
           assertEquals(1, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "half_open")));
           assertEquals(0, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "open")));
           assertEquals(1, gauge(registry, "axon.upstream.breaker.state", "provider", "openai", "state", "closed"));
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void eachPoolInstancesBreakerCountsUntilItIsRetired() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MicrometerPoolMetrics metrics = new MicrometerPoolMetrics(registry);
+    String claude = "https://api.anthropic.com";
+    String[] anthropic = {"provider", "anthropic", "upstream", claude};
+    metrics.recordBreaker(new BreakerChange("a1", "anthropic", claude, null, "closed", 1));
+    metrics.recordBreaker(new BreakerChange("a2", "anthropic", claude, null, "closed", 1));
+    metrics.recordBreaker(new BreakerChange("a1", "anthropic", claude, "closed", "open", 2));
+    assertEquals(1, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "open")));
+    assertEquals(1, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "closed")),
+        "the other instance's breaker is still closed");
+    metrics.recordBreaker(new BreakerChange("a2", "anthropic", claude, "closed", "closed", 3));
+    assertEquals(1, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "open")),
+        "another instance's report does not hide the open breaker");
+    metrics.recordBreaker(new BreakerChange("a1", "anthropic", claude, "open", BreakerChange.RETIRED, 4));
+    assertEquals(0, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "open")), "a closed provider's breaker leaves");
+    assertEquals(1, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "closed")));
   }
 
   @Test

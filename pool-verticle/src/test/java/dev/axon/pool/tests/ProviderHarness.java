@@ -1,5 +1,6 @@
 package dev.axon.pool.tests;
 
+import dev.axon.common.bus.Codecs;
 import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
@@ -28,6 +29,8 @@ final class ProviderHarness {
   final Context context;
 
   ProviderHarness(Vertx vertx) {
+    // As the launcher does: providers publish contract records (their breakers' changes).
+    Codecs.register(vertx);
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
   }

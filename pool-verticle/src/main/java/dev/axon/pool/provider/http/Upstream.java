@@ -5,6 +5,7 @@ import dev.axon.common.chat.ChatEvent;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import dev.axon.common.stats.UpstreamStats;
+import dev.axon.common.upstream.BreakerChange;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -20,8 +21,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,11 @@ public final class Upstream {
   private HttpUpstreamOptions options;
   private final HttpClientAgent client;
   private CircuitBreaker breaker;
+  /** Tells this breaker from the other pool verticle instances' breakers of the same upstream. */
+  private final String breakerId = UUID.randomUUID().toString();
   private String state = "closed";
+  /** Closed: its breaker has left the count, and a late transition must not bring it back. */
+  private boolean retired;
   private long openedAtMs;
   private long opened;
   private long rejected;
@@ -80,6 +85,7 @@ public final class Upstream {
         .setHttp2MaxSize(Math.max(1, Math.min(4, options.maxConnections())));
     this.client = vertx.createHttpClient(http, pool);
     this.breaker = breaker(options);
+    announce(options.baseUrl(), null, state);
   }
 
   private CircuitBreaker breaker(HttpUpstreamOptions o) {
@@ -122,6 +128,11 @@ public final class Upstream {
       log.warn("{} upstream: changes to maxConnections, keepAliveSeconds, http2 or h2c take effect after a restart", provider);
     }
     options = next;
+    if (!previous.baseUrl().equals(next.baseUrl())) {
+      // The breaker is counted under its upstream's URL: it leaves the old one's count and joins the new one's.
+      announce(previous.baseUrl(), state, BreakerChange.RETIRED);
+      announce(next.baseUrl(), null, state);
+    }
     if (previous.breakerMaxFailures() != next.breakerMaxFailures() || previous.breakerWindowMs() != next.breakerWindowMs()
         || previous.breakerResetTimeoutMs() != next.breakerResetTimeoutMs()) {
       CircuitBreaker old = breaker;
@@ -236,12 +247,16 @@ public final class Upstream {
 
   public Future<Void> close() {
     breaker.close();
+    if (!retired) {
+      retired = true;
+      announce(options.baseUrl(), state, BreakerChange.RETIRED);
+    }
     return client.close();
   }
 
   private void changed(String next) {
     String previous = state;
-    if (previous.equals(next)) {
+    if (retired || previous.equals(next)) {
       return;
     }
     state = next;
@@ -253,7 +268,11 @@ public final class Upstream {
     } else {
       log.info("circuit breaker of the {} upstream {}: {} -> {}", provider, options.baseUrl(), previous, next);
     }
-    vertx.eventBus().publish(Addresses.UPSTREAM_BREAKER, new JsonObject().put("provider", provider)
-        .put("baseUrl", options.baseUrl()).put("from", previous).put("to", next).put("at", System.currentTimeMillis()));
+    announce(options.baseUrl(), previous, next);
+  }
+
+  private void announce(String baseUrl, String from, String to) {
+    vertx.eventBus().publish(Addresses.UPSTREAM_BREAKER,
+        new BreakerChange(breakerId, provider, baseUrl, from, to, System.currentTimeMillis()));
   }
 }

@@ -1,0 +1,2 @@
+/** What the providers tell the rest of the node about their upstreams. */
+package dev.axon.common.upstream;
