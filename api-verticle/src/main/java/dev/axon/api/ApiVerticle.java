@@ -206,7 +206,10 @@ public class ApiVerticle extends VerticleBase {
     }
   }
 
-  /** Swaps the settings that can change at run time: keys and their limits, models and aliases, bounds, timeouts and the body limit. */
+  /**
+   * Swaps the settings that can change at run time: keys and their limits, models and aliases, bounds, timeouts and
+   * the body limit.
+   */
   public void apply(ApiOptions next) {
     if (options == null || options.bodyLimitBytes() != next.bodyLimitBytes()) {
       jsonBody = bodyHandler(next.bodyLimitBytes());
