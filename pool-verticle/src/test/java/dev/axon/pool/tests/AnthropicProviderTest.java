@@ -468,6 +468,20 @@ class AnthropicProviderTest {
   }
 
   @Test
+  void aNewBaseUrlMovesTheBreakerToItsCount() throws Exception {
+    List<BreakerChange> changes = Collections.synchronizedList(new ArrayList<>());
+    vertx.eventBus().<BreakerChange>localConsumer(Addresses.UPSTREAM_BREAKER, m -> changes.add(m.body()))
+        .completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    JsonObject base = new JsonObject().put("baseUrl", mock.baseUrl()).put("apiKey", KEY);
+    AnthropicProvider provider = h.provider(() -> new AnthropicProvider(vertx, base));
+    String moved = mock.baseUrl() + "/v2";
+    h.onContext(() -> provider.reconfigure(base.copy().put("baseUrl", moved)));
+    assertTrue(eventually(1000, () -> changes.size() >= 3), changes.toString());
+    assertEquals(List.of(mock.baseUrl() + " closed", mock.baseUrl() + " " + BreakerChange.RETIRED, moved + " closed"),
+        changes.stream().map(c -> c.upstream() + " " + c.to()).toList());
+  }
+
+  @Test
   void clientErrorsAndRateLimitsDoNotOpenTheBreaker() {
     AnthropicProvider provider = provider(new JsonObject().put("retry", new JsonObject().put("maxRetries", 0))
         .put("breaker", new JsonObject().put("maxFailures", 2)));
