@@ -159,6 +159,9 @@ public class ApiVerticle extends VerticleBase {
         .setPort(options.port()).setHost(options.host())
         .setTcpNoDelay(true).setCompressionSupported(false)
         .setIdleTimeout(0)
+        // No WebSocket route: without compression extensions, no WebSocket handler sits in every connection's pipeline
+        // for each response to pass through.
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         // HTTP/1.1 only in clear text: an h2c upgrade would hide a new connection until its first request headers are
         // complete, and slow headers must be timed from the connection on (see ConnectionDeadlines).
         .setHttp2ClearTextEnabled(false));

@@ -29,12 +29,21 @@ public final class ApiKeys {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   private final Map<String, Entry> byDigest;
+  private final Map<Long, Entry> byPrefix;
 
   private record Entry(byte[] digest, ApiKey key) {
   }
 
   private ApiKeys(Map<String, Entry> byDigest) {
     this.byDigest = Map.copyOf(byDigest);
+    Map<Long, Entry> prefixes = new HashMap<>();
+    for (Entry e : byDigest.values()) {
+      // Two configured digests with the same first eight bytes (a 2^-64 chance) would leave one unfindable.
+      if (prefixes.putIfAbsent(prefix(e.digest), e) != null) {
+        throw new ConfigException("api.keys", "two keys' digests share their first 8 bytes; replace one of the keys");
+      }
+    }
+    this.byPrefix = Map.copyOf(prefixes);
   }
 
   public static ApiKeys fromConfig(Object value) {
@@ -128,8 +137,17 @@ public final class ApiKeys {
   /** The key's identity, or null when the key is unknown. */
   public ApiKey find(String presented) {
     byte[] digest = sha256(presented);
-    Entry entry = byDigest.get(HEX.formatHex(digest));
+    Entry entry = byPrefix.get(prefix(digest));
     return entry != null && MessageDigest.isEqual(entry.digest, digest) ? entry.key : null;
+  }
+
+  /** A digest's first eight bytes: the lookup key (no hex string per request); the whole digest is compared after. */
+  private static long prefix(byte[] digest) {
+    long p = 0;
+    for (int i = 0; i < Long.BYTES; i++) {
+      p = (p << 8) | (digest[i] & 0xFF);
+    }
+    return p;
   }
 
   static byte[] sha256(String text) {

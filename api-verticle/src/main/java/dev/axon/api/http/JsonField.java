@@ -46,41 +46,6 @@ public final class JsonField {
     g.writeNumber(value);
   }
 
-  /**
-   * A duration in milliseconds, rounded to the microsecond: the digits Double.toString gives for the rounded value
-   * (below 10^7 ms), written from the whole microseconds. Jackson's double-to-decimal conversion allocated a string
-   * for each of the access line's four durations.
-   */
-  public void millis(JsonGenerator g, double ms) throws IOException {
-    g.writeFieldName(name);
-    if (!(Math.abs(ms) < 1e12)) {
-      g.writeNumber(Math.round(ms * 1000) / 1000.0);
-      return;
-    }
-    long micros = Math.round(ms * 1000);
-    long whole = Math.abs(micros) / 1000;
-    long fraction = Math.abs(micros) % 1000;
-    int fractionDigits = 3;
-    while (fractionDigits > 1 && fraction % 10 == 0) {
-      fraction /= 10;
-      fractionDigits--;
-    }
-    char[] digits = new char[24];
-    int at = digits.length;
-    for (int i = 0; i < fractionDigits; i++, fraction /= 10) {
-      digits[--at] = (char) ('0' + fraction % 10);
-    }
-    digits[--at] = '.';
-    do {
-      digits[--at] = (char) ('0' + whole % 10);
-      whole /= 10;
-    } while (whole > 0);
-    if (micros < 0) {
-      digits[--at] = '-';
-    }
-    g.writeNumber(digits, at, digits.length - at);
-  }
-
   public void bool(JsonGenerator g, boolean value) throws IOException {
     g.writeFieldName(name);
     g.writeBoolean(value);

@@ -1,11 +1,8 @@
 package dev.axon.api.ops;
 
 import dev.axon.api.chat.ExchangeSummary;
-import com.fasterxml.jackson.core.JsonGenerator;
-import dev.axon.api.http.JsonField;
-import dev.axon.api.http.JsonWriter;
+import dev.axon.api.http.JsonLine;
 import dev.axon.common.log.EncodedLine;
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -25,35 +22,40 @@ public final class AccessLog {
   public static final String LOGGER = "axon.access";
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
-  // The line's field names, in the order written.
-  private static final JsonField TS = JsonField.of("ts");
-  private static final JsonField TYPE = JsonField.of("type");
-  private static final JsonField REQUEST_ID = JsonField.of("request_id");
-  private static final JsonField METHOD = JsonField.of("method");
-  private static final JsonField PATH = JsonField.of("path");
-  private static final JsonField ROUTE = JsonField.of("route");
-  private static final JsonField STATUS = JsonField.of("status");
-  private static final JsonField LATENCY_MS = JsonField.of("latency_ms");
-  private static final JsonField BYTES_OUT = JsonField.of("bytes_out");
-  private static final JsonField REMOTE = JsonField.of("remote");
-  private static final JsonField KEY = JsonField.of("key");
-  private static final JsonField MODEL = JsonField.of("model");
-  private static final JsonField CLIENT_MODEL = JsonField.of("client_model");
-  private static final JsonField SERVED_MODEL = JsonField.of("served_model");
-  private static final JsonField PROVIDER = JsonField.of("provider");
-  private static final JsonField CONVERSATION_ID = JsonField.of("conversation_id");
-  private static final JsonField STREAM = JsonField.of("stream");
-  private static final JsonField N = JsonField.of("n");
-  private static final JsonField TOKENS_IN = JsonField.of("tokens_in");
-  private static final JsonField TOKENS_OUT = JsonField.of("tokens_out");
-  private static final JsonField TTFT_MS = JsonField.of("ttft_ms");
-  private static final JsonField POOL_WAIT_MS = JsonField.of("pool_wait_ms");
-  private static final JsonField OVERHEAD_MS = JsonField.of("overhead_ms");
-  private static final JsonField ERROR = JsonField.of("error");
-  private static final JsonField TRACE_ID = JsonField.of("trace_id");
+  // The line's field names, each with what goes before it, in the order written.
+  private static final byte[] TS = JsonLine.firstName("ts");
+  private static final byte[] TYPE = JsonLine.name("type");
+  private static final byte[] REQUEST_ID = JsonLine.name("request_id");
+  private static final byte[] METHOD = JsonLine.name("method");
+  private static final byte[] PATH = JsonLine.name("path");
+  private static final byte[] ROUTE = JsonLine.name("route");
+  private static final byte[] STATUS = JsonLine.name("status");
+  private static final byte[] LATENCY_MS = JsonLine.name("latency_ms");
+  private static final byte[] BYTES_OUT = JsonLine.name("bytes_out");
+  private static final byte[] REMOTE = JsonLine.name("remote");
+  private static final byte[] KEY = JsonLine.name("key");
+  private static final byte[] MODEL = JsonLine.name("model");
+  private static final byte[] CLIENT_MODEL = JsonLine.name("client_model");
+  private static final byte[] SERVED_MODEL = JsonLine.name("served_model");
+  private static final byte[] PROVIDER = JsonLine.name("provider");
+  private static final byte[] CONVERSATION_ID = JsonLine.name("conversation_id");
+  private static final byte[] STREAM = JsonLine.name("stream");
+  private static final byte[] N = JsonLine.name("n");
+  private static final byte[] TOKENS_IN = JsonLine.name("tokens_in");
+  private static final byte[] TOKENS_OUT = JsonLine.name("tokens_out");
+  private static final byte[] TTFT_MS = JsonLine.name("ttft_ms");
+  private static final byte[] POOL_WAIT_MS = JsonLine.name("pool_wait_ms");
+  private static final byte[] OVERHEAD_MS = JsonLine.name("overhead_ms");
+  private static final byte[] ERROR = JsonLine.name("error");
+  private static final byte[] TRACE_ID = JsonLine.name("trace_id");
   /** The exchange's fields, null on a request that was not a chat exchange. */
-  private static final List<JsonField> NO_EXCHANGE = List.of(MODEL, CLIENT_MODEL, SERVED_MODEL, PROVIDER, CONVERSATION_ID,
+  private static final List<byte[]> NO_EXCHANGE = List.of(MODEL, CLIENT_MODEL, SERVED_MODEL, PROVIDER, CONVERSATION_ID,
       STREAM, N, TOKENS_IN, TOKENS_OUT, TTFT_MS, POOL_WAIT_MS, OVERHEAD_MS, ERROR);
+  /**
+   * Each thread's buffer to write its lines in (a line is about 550 bytes), so a line allocates only its own array.
+   * Lines are written on event loops (and at times on other threads); writing one calls out to nothing that logs.
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2048]);
 
   private AccessLog() {
   }
@@ -76,61 +78,57 @@ public final class AccessLog {
   }
 
   /**
-   * One request's line in UTF-8, written field by field with Jackson's generator (a line per request: no map, no
-   * tree, and no string: the access log's encoder writes these bytes as they are).
+   * One request's line in UTF-8, written field by field into one array (no map, no tree, and no string: the access
+   * log's encoder writes these bytes as they are).
    */
   public static EncodedLine encoded(RequestRecord r) {
-    return JsonWriter.line(g -> fields(g, r));
-  }
-
-  private static void fields(JsonGenerator g, RequestRecord r) throws IOException {
     ExchangeSummary e = r.exchange();
-    g.writeStartObject();
-    TS.string(g, UtcMillis.format(System.currentTimeMillis()));
-    TYPE.string(g, "access");
-    REQUEST_ID.stringOrNull(g, r.requestId());
-    METHOD.stringOrNull(g, r.method());
-    PATH.stringOrNull(g, r.path());
-    ROUTE.stringOrNull(g, r.route());
-    STATUS.number(g, r.status());
-    LATENCY_MS.millis(g, r.latencyMs());
-    BYTES_OUT.number(g, r.bytesOut());
-    REMOTE.stringOrNull(g, r.remote());
-    KEY.stringOrNull(g, e != null ? e.keyName() : r.keyName());
+    JsonLine line = new JsonLine(SCRATCH.get());
+    line.raw(TS).string(UtcMillis.format(System.currentTimeMillis()));
+    line.raw(TYPE).string("access");
+    line.raw(REQUEST_ID).stringOrNull(r.requestId());
+    line.raw(METHOD).stringOrNull(r.method());
+    line.raw(PATH).stringOrNull(r.path());
+    line.raw(ROUTE).stringOrNull(r.route());
+    line.raw(STATUS).number(r.status());
+    line.raw(LATENCY_MS).millis(r.latencyMs());
+    line.raw(BYTES_OUT).number(r.bytesOut());
+    line.raw(REMOTE).stringOrNull(r.remote());
+    line.raw(KEY).stringOrNull(e != null ? e.keyName() : r.keyName());
     if (e == null) {
-      for (JsonField absent : NO_EXCHANGE) {
-        absent.nullValue(g);
+      for (byte[] absent : NO_EXCHANGE) {
+        line.raw(absent).nullValue();
       }
     } else {
-      MODEL.stringOrNull(g, e.model());
-      CLIENT_MODEL.stringOrNull(g, e.clientModel());
-      SERVED_MODEL.stringOrNull(g, e.servedModel());
-      PROVIDER.stringOrNull(g, e.provider());
-      CONVERSATION_ID.stringOrNull(g, e.conversationId());
-      STREAM.bool(g, e.stream());
-      N.number(g, e.n());
+      line.raw(MODEL).stringOrNull(e.model());
+      line.raw(CLIENT_MODEL).stringOrNull(e.clientModel());
+      line.raw(SERVED_MODEL).stringOrNull(e.servedModel());
+      line.raw(PROVIDER).stringOrNull(e.provider());
+      line.raw(CONVERSATION_ID).stringOrNull(e.conversationId());
+      line.raw(STREAM).bool(e.stream());
+      line.raw(N).number(e.n());
       if (e.usage() == null) {
-        TOKENS_IN.nullValue(g);
-        TOKENS_OUT.nullValue(g);
+        line.raw(TOKENS_IN).nullValue();
+        line.raw(TOKENS_OUT).nullValue();
       } else {
-        TOKENS_IN.number(g, e.usage().promptTokens());
-        TOKENS_OUT.number(g, e.usage().completionTokens());
+        line.raw(TOKENS_IN).number(e.usage().promptTokens());
+        line.raw(TOKENS_OUT).number(e.usage().completionTokens());
       }
-      millisOrNull(g, TTFT_MS, e.timeToFirstTokenMs());
-      millisOrNull(g, POOL_WAIT_MS, e.poolWaitMs());
-      OVERHEAD_MS.millis(g, e.overheadMs());
-      ERROR.stringOrNull(g, e.error() == null ? null : e.error().name().toLowerCase(Locale.ROOT));
+      millisOrNull(line.raw(TTFT_MS), e.timeToFirstTokenMs());
+      millisOrNull(line.raw(POOL_WAIT_MS), e.poolWaitMs());
+      line.raw(OVERHEAD_MS).millis(e.overheadMs());
+      line.raw(ERROR).stringOrNull(e.error() == null ? null : e.error().name().toLowerCase(Locale.ROOT));
     }
-    TRACE_ID.stringOrNull(g, r.traceId());
-    g.writeEndObject();
+    line.raw(TRACE_ID).stringOrNull(r.traceId());
+    return line.end();
   }
 
   /** A duration in ms, or null when negative (not measured). */
-  private static void millisOrNull(JsonGenerator g, JsonField field, double ms) throws IOException {
+  private static void millisOrNull(JsonLine line, double ms) {
     if (ms < 0) {
-      field.nullValue(g);
+      line.nullValue();
     } else {
-      field.millis(g, ms);
+      line.millis(ms);
     }
   }
 }

@@ -53,6 +53,24 @@ class TenantConfigTest {
     assertEquals(null, keys.find("sk-alicE"));
   }
 
+  /**
+   * Keys are found by their digest's first eight bytes, then compared whole: a digest that shares only those bytes
+   * finds nothing, and two configured digests that share them are refused (neither could be told from the other).
+   */
+  @Test
+  void aKeyIsFoundOnlyByItsWholeDigest() throws Exception {
+    String real = sha256("sk-real");
+    String sameStart = real.substring(0, 16) + "0".repeat(48);
+    ApiKeys keys = ApiKeys.fromConfig(new JsonArray().add(new JsonObject().put("name", "real").put("sha256", real)));
+    assertEquals("real", keys.find("sk-real").name());
+    ApiKeys lookalike = ApiKeys.fromConfig(new JsonArray().add(new JsonObject().put("name", "fake").put("sha256", sameStart)));
+    assertEquals(null, lookalike.find("sk-real"), "the first eight bytes alone do not match");
+    ConfigException both = assertThrows(ConfigException.class, () -> ApiKeys.fromConfig(new JsonArray()
+        .add(new JsonObject().put("name", "real").put("sha256", real))
+        .add(new JsonObject().put("name", "fake").put("sha256", sameStart))));
+    assertTrue(both.getMessage().contains("api.keys"), both.getMessage());
+  }
+
   @Test
   void badKeyEntriesStopTheConfigurationNamingTheKey() {
     ConfigException negative = assertThrows(ConfigException.class, () -> ApiKeys.fromConfig(new JsonArray()

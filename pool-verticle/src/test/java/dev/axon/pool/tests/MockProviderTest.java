@@ -230,6 +230,29 @@ class MockProviderTest {
     }));
   }
 
+  /** A budget of exactly the reply's words is not cut: the whole reply, ended naturally, with its whole count. */
+  @Test
+  void maxTokensOfExactlyTheReplysWordsEndsNaturally(Vertx vertx, VertxTestContext ctx) {
+    String reply = expectedReply("hi", 1, "hi");
+    int words = words(reply);
+    List<Outcome> outcomes = new ArrayList<>();
+    onContext(vertx, ctx, () -> turn(vertx, request(List.of(ChatMessage.user("hi")), sampling(words, null), null, null, null))
+        .compose(exact -> {
+          outcomes.add(exact);
+          return turn(vertx, request(List.of(ChatMessage.user("hi")), sampling(words - 1, null), null, null, null));
+        }).map(oneShort -> {
+          ctx.verify(() -> {
+            assertDone(outcomes.get(0), FinishReason.STOP);
+            assertEquals(reply, outcomes.get(0).text());
+            assertEquals(words, outcomes.get(0).done().usage().completionTokens());
+            assertDone(oneShort, FinishReason.LENGTH);
+            assertEquals(reply.substring(0, reply.lastIndexOf(' ')), oneShort.text());
+            assertEquals(words - 1, oneShort.done().usage().completionTokens());
+          });
+          return null;
+        }));
+  }
+
   @Test
   void stopSequenceCutsTheReply(Vertx vertx, VertxTestContext ctx) {
     ChatRequest req = request(List.of(ChatMessage.user("Hello there")), sampling(null, List.of("messages.")), null, null, null);

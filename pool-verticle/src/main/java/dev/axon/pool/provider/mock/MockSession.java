@@ -307,8 +307,10 @@ final class MockSession implements Session {
       final Integer maxTokens = request.sampling().maxTokens();
       final StopSequenceFilter stops = new StopSequenceFilter(request.sampling().stop());
       final boolean failMidstream = lastUser.contains("MOCK_FAIL_MIDSTREAM");
-      /** The pieces so far, when they leave as one delta at the end; null when each leaves as it comes. */
-      final StringBuilder joined;
+      /** Whether the pieces leave as one delta at the end (else each leaves as it comes). */
+      final boolean joins;
+      /** The pieces so far, when they are joined; made at the first piece. */
+      StringBuilder joined;
       /** Where the next piece is looked for. */
       int at;
       /** The current piece: a range of the text, and whether a space goes before it (in place of other white space). */
@@ -322,10 +324,13 @@ final class MockSession implements Session {
       TextSteps(String reply) {
         this.json = request.responseFormat().isJson();
         this.text = json ? reply : reply.trim();
-        this.joined = slowMs == 0 && !failMidstream ? new StringBuilder(text.length()) : null;
+        this.joins = slowMs == 0 && !failMidstream;
       }
 
       void run() {
+        if (pieces == 0 && takeWhole()) {
+          return;
+        }
         if (!nextPiece()) {
           flushHeld();
           end();
@@ -344,12 +349,12 @@ final class MockSession implements Session {
           return;
         }
         completionWords++;
-        if (joined != null && !stops.active()) {
+        if (joins && !stops.active()) {
           // Joined and nothing to watch for: the piece goes from the text into the reply without a string of its own.
           if (spaceBefore) {
-            joined.append(' ');
+            joined().append(' ');
           }
-          joined.append(text, pieceFrom, pieceTo);
+          joined().append(text, pieceFrom, pieceTo);
           return;
         }
         emit(stops.accept(piece()));
@@ -357,6 +362,26 @@ final class MockSession implements Session {
           stopSequence = stops.matched();
           end();
         }
+      }
+
+      /**
+       * The common case in one step: joined, nothing to watch for, and a text whose words are already single-spaced
+       * and all fit in max_tokens is its own reply, word for word: one scan counts the words instead of a step per word.
+       */
+      private boolean takeWhole() {
+        if (!joins || json || stops.active() || text.isEmpty()) {
+          return false;
+        }
+        int words = singleSpacedWords(text);
+        if (words < 0 || (maxTokens != null && completionWords + words > maxTokens)) {
+          return false;
+        }
+        pieces = words;
+        completionWords += words;
+        at = text.length();
+        done = true;
+        sink.accept(new ChatEvent.TextDelta(text));
+        return true;
       }
 
       private void flushHeld() {
@@ -367,11 +392,18 @@ final class MockSession implements Session {
         if (out.isEmpty()) {
           return;
         }
-        if (joined != null) {
-          joined.append(out);
+        if (joins) {
+          joined().append(out);
         } else {
           sink.accept(new ChatEvent.TextDelta(out));
         }
+      }
+
+      private StringBuilder joined() {
+        if (joined == null) {
+          joined = new StringBuilder(text.length());
+        }
+        return joined;
       }
 
       /** The last step: the joined pieces leave. */
@@ -517,6 +549,28 @@ final class MockSession implements Session {
       count++;
     }
     return count;
+  }
+
+  /**
+   * The words of a trimmed, non-empty text whose only white space is single spaces between words; -1 when it has
+   * any other white space (a tab, a line feed, a run of spaces).
+   */
+  static int singleSpacedWords(String text) {
+    int words = 1;
+    char previous = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ') {
+        if (previous == ' ') {
+          return -1;
+        }
+        words++;
+      } else if (isSpace(c)) {
+        return -1;
+      }
+      previous = c;
+    }
+    return words;
   }
 
   /** Where the first word at or after {@code from} starts; the text's length when none does. */

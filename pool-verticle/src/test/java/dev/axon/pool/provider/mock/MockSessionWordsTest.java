@@ -2,6 +2,8 @@ package dev.axon.pool.provider.mock;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.regex.Pattern;
@@ -35,5 +37,36 @@ class MockSessionWordsTest {
       assertArrayEquals(WHITESPACE.split(text.trim()), MockSession.words(text), "words of [" + text + "]");
       assertEquals(text.trim().isEmpty() ? 0 : WHITESPACE.split(text.trim()).length, MockSession.countWords(text));
     }
+  }
+
+  /**
+   * The whole-text shortcut is taken only where the word-by-word path gives the text back unchanged: a single-spaced
+   * text is its words joined by single spaces, and any other is not.
+   */
+  @Test
+  void singleSpacedTextsAreTheirOwnJoinedWords() {
+    Random random = new Random(7);
+    char[] alphabet = {'a', 'b', ' ', ' ', ' ', '\t', '\n', '\r', '\f', '\u000B', '\u00a0', 'é'};
+    int taken = 0;
+    for (int n = 0; n < 5000; n++) {
+      StringBuilder s = new StringBuilder();
+      for (int i = 1 + random.nextInt(20); i > 0; i--) {
+        s.append(alphabet[random.nextInt(alphabet.length)]);
+      }
+      String text = s.toString().trim();
+      if (text.isEmpty()) {
+        continue;
+      }
+      String joined = String.join(" ", MockSession.words(text));
+      int words = MockSession.singleSpacedWords(text);
+      if (words >= 0) {
+        taken++;
+        assertEquals(text, joined, "joined words of [" + text + "]");
+        assertEquals(MockSession.countWords(text), words, "count of [" + text + "]");
+      } else {
+        assertNotEquals(text, joined, "[" + text + "] is single-spaced");
+      }
+    }
+    assertTrue(taken > 500, "the shortcut applied to " + taken + " texts");
   }
 }

@@ -1,0 +1,123 @@
+package dev.axon.api.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.axon.api.http.JsonLine;
+import dev.axon.api.http.JsonWriter;
+import dev.axon.common.log.EncodedLine;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link JsonLine} writes the bytes Jackson's generator wrote for the same fields (strings escaped alike, numbers
+ * alike), and durations as the access log wrote them: rounded to the microsecond, as Double.toString writes that
+ * double (below 10^7 ms, where Double.toString turns to exponents).
+ */
+class JsonLineTest {
+
+  private static final byte[] S = JsonLine.firstName("s");
+  private static final byte[] MS = JsonLine.firstName("ms");
+
+  @Test
+  void stringsAreEscapedAsJacksonEscapesThem() {
+    String[] samples = {"", "plain", "a \"quote\"", "back\\slash", "line\nfeed\ttab\r\b\f", "\u0000\u0001\u001f\u007f",
+        "é café", "emoji 🙂 pair", "\u2028\u2029", "</script>", "mixed \"é\" \\ 🙂\n"};
+    for (String s : samples) {
+      assertEquals(jackson(s), line(s), "for [" + s + "]");
+    }
+    SplittableRandom random = new SplittableRandom(11);
+    char[] alphabet = {'a', 'Z', '0', ' ', '"', '\\', '/', '\n', '\u0001', '\u007f', '\u0080', 'é', '\u20ac', '\uD83D', '\uDE42'};
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder s = new StringBuilder();
+      for (int i = random.nextInt(12); i > 0; i--) {
+        char c = alphabet[random.nextInt(alphabet.length)];
+        if (c == '\uD83D') {
+          s.append("\uD83D\uDE42");
+        } else if (c != '\uDE42') {
+          s.append(c);
+        }
+      }
+      assertEquals(jackson(s.toString()), line(s.toString()), "for [" + s + "]");
+    }
+  }
+
+  @Test
+  void aLoneSurrogateStillGivesALine() {
+    String written = line("bad \uD83D end");
+    assertEquals("bad \uFFFD end", new JsonObject(written).getString("s"));
+  }
+
+  @Test
+  void numbersAndLiterals() {
+    long[] values = {0, 1, 9, 10, 99, 100, 12345, -1, -10, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE};
+    for (long v : values) {
+      assertEquals("{\"s\":" + v + "}", text(new JsonLine(4).raw(S).number(v).end()));
+    }
+    assertEquals("{\"s\":true,\"t\":false,\"u\":null}", text(new JsonLine(4).raw(S).bool(true).raw(JsonLine.name("t")).bool(false)
+        .raw(JsonLine.name("u")).stringOrNull(null).end()));
+  }
+
+  @Test
+  void writesTheRoundedDurationsDigits() {
+    double[] edges = {0, -0.0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.5, 1, 1.5, 1.25, 1.05, 12, 12.0004, 12.0005, 99.9995,
+        0.377, 2.098, 1000, 123456.789, 9_999_999.999, -0.0004, -0.0006, -1.5, -123.4567};
+    for (double ms : edges) {
+      assertEquals(expected(ms), millis(ms), "for " + ms);
+    }
+    SplittableRandom random = new SplittableRandom(42);
+    for (int i = 0; i < 100_000; i++) {
+      double ms = random.nextDouble() * Math.pow(10, random.nextInt(-4, 7)) * (random.nextInt(10) == 0 ? -1 : 1);
+      assertEquals(expected(ms), millis(ms), "for " + ms);
+    }
+  }
+
+  @Test
+  void farOutOfRangeValuesStillWriteANumber() {
+    assertEquals("{\"ms\":1.0E13}", millis(1e13));
+  }
+
+  @Test
+  void aLineLongerThanExpectedGrows() {
+    String longText = "x".repeat(5000);
+    assertEquals(jackson(longText), line(longText));
+  }
+
+  @Test
+  void aScratchBufferIsNeverHandedOut() {
+    byte[] scratch = new byte[13];
+    EncodedLine first = new JsonLine(scratch).raw(S).string("1234").end();
+    EncodedLine second = new JsonLine(scratch).raw(S).string("abcd").end();
+    assertEquals("{\"s\":\"1234\"}", text(first), "a line that filled the scratch buffer exactly is its own copy");
+    assertEquals("{\"s\":\"abcd\"}", text(second));
+  }
+
+  private static String expected(double ms) {
+    double rounded = Math.round(ms * 1000) / 1000.0;
+    return "{\"ms\":" + (rounded == 0 ? "0.0" : Double.toString(rounded)) + "}";
+  }
+
+  private static String millis(double ms) {
+    return text(new JsonLine(8).raw(MS).millis(ms).end());
+  }
+
+  private static String line(String s) {
+    return text(new JsonLine(16).raw(S).string(s).end());
+  }
+
+  private static String jackson(String s) {
+    return JsonWriter.string(g -> {
+      g.writeStartObject();
+      g.writeStringField("s", s);
+      g.writeEndObject();
+    });
+  }
+
+  /** The line without its line feed, which every line ends in. */
+  private static String text(EncodedLine line) {
+    byte[] b = line.bytes();
+    assertEquals('\n', b[b.length - 1]);
+    return new String(b, 0, b.length - 1, StandardCharsets.UTF_8);
+  }
+}
