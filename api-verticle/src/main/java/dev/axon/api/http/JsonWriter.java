@@ -73,52 +73,6 @@ public final class JsonWriter {
     }
   }
 
-  /**
-   * The body as a log line: UTF-8 and a line feed in one array of exactly that size (the generator hands its bytes
-   * over once, when it closes), with no string in between.
-   */
-  public static EncodedLine line(Body body) {
-    LineOutput out = new LineOutput();
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
-      body.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.line();
-  }
-
-  /** Collects what a generator writes, with room for the line feed that ends it. */
-  private static final class LineOutput extends OutputStream {
-    private byte[] bytes = new byte[0];
-    private int length;
-
-    @Override
-    public void write(int b) {
-      room(1);
-      bytes[length++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      room(len);
-      System.arraycopy(b, off, bytes, length, len);
-      length += len;
-    }
-
-    private void room(int more) {
-      int needed = length + more + 1;
-      if (needed > bytes.length) {
-        bytes = Arrays.copyOf(bytes, length == 0 ? needed : Math.max(needed, 2 * bytes.length));
-      }
-    }
-
-    EncodedLine line() {
-      byte[] out = length + 1 == bytes.length ? bytes : Arrays.copyOf(bytes, length + 1);
-      out[length] = '\n';
-      return new EncodedLine(out);
-    }
-  }
-
   /** Writes a string field, or null when the value is null. */
   public static void stringOrNull(JsonGenerator g, String name, String value) throws IOException {
     if (value == null) {

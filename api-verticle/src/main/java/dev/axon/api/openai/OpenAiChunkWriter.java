@@ -135,7 +135,7 @@ public final class OpenAiChunkWriter {
 
   /** The extra last chunk of {@code include_usage}: no choices, the totals. */
   public Buffer usage(Usage usage) {
-    byte[] body = JsonWriter.bytes(g -> OpenAiRenderer.writeUsage(g, usage));
+    byte[] body = OpenAiRenderer.usage(usage);
     return Buffer.buffer(prefix.length + usageSuffixHead.length + body.length + 3)
         .appendBytes(prefix).appendBytes(usageSuffixHead).appendBytes(body).appendString("}\n\n");
   }

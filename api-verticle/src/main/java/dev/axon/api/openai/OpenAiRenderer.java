@@ -1,7 +1,7 @@
 package dev.axon.api.openai;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.axon.api.http.JsonField;
+import dev.axon.api.http.JsonBytes;
 import dev.axon.api.http.JsonWriter;
 import dev.axon.common.catalog.ListedModel;
 import dev.axon.common.chat.ChatMessage;
@@ -28,37 +28,36 @@ public final class OpenAiRenderer {
   /** Stable model creation times, so {@code /v1/models} answers the same every time. */
   public static final long MODELS_CREATED = 1_767_225_600L;
 
-  // A chat completion's field names, in the order written.
-  private static final JsonField ID = JsonField.of("id");
-  private static final JsonField OBJECT = JsonField.of("object");
-  private static final JsonField CREATED = JsonField.of("created");
-  private static final JsonField MODEL = JsonField.of("model");
-  private static final JsonField SYSTEM_FINGERPRINT = JsonField.of("system_fingerprint");
-  private static final JsonField CHOICES = JsonField.of("choices");
-  private static final JsonField INDEX = JsonField.of("index");
-  private static final JsonField MESSAGE = JsonField.of("message");
-  private static final JsonField ROLE = JsonField.of("role");
-  private static final JsonField CONTENT = JsonField.of("content");
-  private static final JsonField REFUSAL = JsonField.of("refusal");
-  private static final JsonField TOOL_CALLS = JsonField.of("tool_calls");
-  private static final JsonField ANNOTATIONS = JsonField.of("annotations");
-  private static final JsonField LOGPROBS = JsonField.of("logprobs");
-  private static final JsonField FINISH_REASON = JsonField.of("finish_reason");
-  private static final JsonField USAGE = JsonField.of("usage");
-  private static final JsonField PROMPT_TOKENS = JsonField.of("prompt_tokens");
-  private static final JsonField COMPLETION_TOKENS = JsonField.of("completion_tokens");
-  private static final JsonField TOTAL_TOKENS = JsonField.of("total_tokens");
-  private static final JsonField PROMPT_TOKENS_DETAILS = JsonField.of("prompt_tokens_details");
-  private static final JsonField CACHED_TOKENS = JsonField.of("cached_tokens");
-  private static final JsonField AUDIO_TOKENS = JsonField.of("audio_tokens");
-  private static final JsonField COMPLETION_TOKENS_DETAILS = JsonField.of("completion_tokens_details");
-  private static final JsonField REASONING_TOKENS = JsonField.of("reasoning_tokens");
-  private static final JsonField ACCEPTED_PREDICTION_TOKENS = JsonField.of("accepted_prediction_tokens");
-  private static final JsonField REJECTED_PREDICTION_TOKENS = JsonField.of("rejected_prediction_tokens");
-  private static final JsonField SERVICE_TIER = JsonField.of("service_tier");
-  private static final JsonField CONVERSATION_ID = JsonField.of("conversation_id");
-  private static final JsonField PROVIDER = JsonField.of("provider");
-  private static final JsonField SERVED_MODEL = JsonField.of("served_model");
+  // A chat completion, in the order written: its constant runs and the names before its values.
+  private static final byte[] ID = JsonBytes.firstName("id");
+  private static final byte[] OBJECT_CREATED = JsonBytes.constant(",\"object\":\"chat.completion\",\"created\":");
+  private static final byte[] MODEL = JsonBytes.name("model");
+  private static final byte[] SYSTEM_FINGERPRINT = JsonBytes.name("system_fingerprint");
+  private static final byte[] CHOICES = JsonBytes.constant(",\"choices\":[");
+  private static final byte[] INDEX = JsonBytes.firstName("index");
+  private static final byte[] NEXT_INDEX = JsonBytes.constant(",{\"index\":");
+  private static final byte[] MESSAGE_CONTENT = JsonBytes.constant(",\"message\":{\"role\":\"assistant\",\"content\":");
+  private static final byte[] REFUSAL = JsonBytes.name("refusal");
+  private static final byte[] TOOL_CALLS = JsonBytes.constant(",\"tool_calls\":[");
+  private static final byte[] COMMA = JsonBytes.constant(",");
+  private static final byte[] EMPTY = new byte[0];
+  private static final byte[] END_TOOL_CALLS = JsonBytes.constant("]");
+  private static final byte[] ANNOTATIONS_LOGPROBS_FINISH = JsonBytes.constant(",\"annotations\":[]},\"logprobs\":null,\"finish_reason\":");
+  private static final byte[] END_CHOICE = JsonBytes.constant("}");
+  private static final byte[] END_CHOICES_USAGE = JsonBytes.constant("],\"usage\":");
+  private static final byte[] SERVICE_TIER = JsonBytes.constant(",\"service_tier\":\"default\"");
+  private static final byte[] CONVERSATION_ID = JsonBytes.name("conversation_id");
+  private static final byte[] PROVIDER = JsonBytes.name("provider");
+  private static final byte[] SERVED_MODEL = JsonBytes.name("served_model");
+  private static final byte[] END = JsonBytes.constant("}");
+  // The usage object: three counts, then the details with the two the gateway knows (the others are always 0).
+  private static final byte[] PROMPT_TOKENS = JsonBytes.firstName("prompt_tokens");
+  private static final byte[] COMPLETION_TOKENS = JsonBytes.name("completion_tokens");
+  private static final byte[] TOTAL_TOKENS = JsonBytes.name("total_tokens");
+  private static final byte[] CACHED_TOKENS = JsonBytes.constant(",\"prompt_tokens_details\":{\"cached_tokens\":");
+  private static final byte[] REASONING_TOKENS = JsonBytes.constant(",\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":");
+  private static final byte[] END_USAGE = JsonBytes.constant(
+      ",\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}");
 
   private OpenAiRenderer() {
   }
@@ -79,73 +78,60 @@ public final class OpenAiRenderer {
 
   public static Buffer completion(String id, long created, String model, String fingerprint, List<ChoiceResult> choices,
                                   Usage usage, String conversationId, ServedBy servedBy) {
-    return JsonWriter.buffer(g -> {
-      g.writeStartObject();
-      ID.string(g, id);
-      OBJECT.string(g, "chat.completion");
-      CREATED.number(g, created);
-      MODEL.string(g, model);
-      SYSTEM_FINGERPRINT.string(g, fingerprint);
-      CHOICES.startArray(g);
-      for (ChoiceResult c : choices) {
-        g.writeStartObject();
-        INDEX.number(g, c.index());
-        MESSAGE.startObject(g);
-        ROLE.string(g, "assistant");
-        boolean hasTools = !c.toolCalls().isEmpty();
-        CONTENT.stringOrNull(g, (hasTools || c.refusal() != null) && c.content().isEmpty() ? null : c.content());
-        REFUSAL.stringOrNull(g, c.refusal());
-        if (hasTools) {
-          TOOL_CALLS.startArray(g);
-          for (ToolCall call : c.toolCalls()) {
-            writeToolCall(g, call);
-          }
-          g.writeEndArray();
+    JsonBytes out = JsonBytes.pooled();
+    out.raw(ID).string(id).raw(OBJECT_CREATED).number(created).raw(MODEL).string(model)
+        .raw(SYSTEM_FINGERPRINT).string(fingerprint).raw(CHOICES);
+    boolean first = true;
+    for (ChoiceResult c : choices) {
+      out.raw(first ? INDEX : NEXT_INDEX).number(c.index()).raw(MESSAGE_CONTENT);
+      first = false;
+      boolean hasTools = !c.toolCalls().isEmpty();
+      out.stringOrNull((hasTools || c.refusal() != null) && c.content().isEmpty() ? null : c.content());
+      out.raw(REFUSAL).stringOrNull(c.refusal());
+      if (hasTools) {
+        out.raw(TOOL_CALLS);
+        for (int i = 0; i < c.toolCalls().size(); i++) {
+          ToolCall call = c.toolCalls().get(i);
+          // Replies with tool calls are the fewer: their calls are written by the generator the conversations use.
+          out.raw(i == 0 ? EMPTY : COMMA).raw(JsonWriter.bytes(g -> writeToolCall(g, call)));
         }
-        ANNOTATIONS.startArray(g);
-        g.writeEndArray();
-        g.writeEndObject();
-        LOGPROBS.nullValue(g);
-        FINISH_REASON.string(g, finishReason(c.finishReason()));
-        g.writeEndObject();
+        out.raw(END_TOOL_CALLS);
       }
-      g.writeEndArray();
-      USAGE.name(g);
-      writeUsage(g, usage);
-      SERVICE_TIER.string(g, "default");
-      if (conversationId != null) {
-        CONVERSATION_ID.string(g, conversationId);
-      }
-      writeServedBy(g, servedBy);
-      g.writeEndObject();
-    });
+      out.raw(ANNOTATIONS_LOGPROBS_FINISH).string(finishReason(c.finishReason())).raw(END_CHOICE);
+    }
+    out.raw(END_CHOICES_USAGE);
+    writeUsage(out, usage);
+    out.raw(SERVICE_TIER);
+    if (conversationId != null) {
+      out.raw(CONVERSATION_ID).string(conversationId);
+    }
+    if (servedBy.provider() != null) {
+      out.raw(PROVIDER).string(servedBy.provider());
+    }
+    if (servedBy.model() != null) {
+      out.raw(SERVED_MODEL).string(servedBy.model());
+    }
+    return out.raw(END).buffer();
   }
 
   static void writeServedBy(JsonGenerator g, ServedBy servedBy) throws IOException {
     if (servedBy.provider() != null) {
-      PROVIDER.string(g, servedBy.provider());
+      g.writeStringField("provider", servedBy.provider());
     }
     if (servedBy.model() != null) {
-      SERVED_MODEL.string(g, servedBy.model());
+      g.writeStringField("served_model", servedBy.model());
     }
   }
 
-  static void writeUsage(JsonGenerator g, Usage usage) throws IOException {
-    g.writeStartObject();
-    PROMPT_TOKENS.number(g, usage.promptTokens());
-    COMPLETION_TOKENS.number(g, usage.completionTokens());
-    TOTAL_TOKENS.number(g, usage.totalTokens());
-    PROMPT_TOKENS_DETAILS.startObject(g);
-    CACHED_TOKENS.number(g, usage.cachedTokens());
-    AUDIO_TOKENS.number(g, 0);
-    g.writeEndObject();
-    COMPLETION_TOKENS_DETAILS.startObject(g);
-    REASONING_TOKENS.number(g, usage.reasoningTokens());
-    AUDIO_TOKENS.number(g, 0);
-    ACCEPTED_PREDICTION_TOKENS.number(g, 0);
-    REJECTED_PREDICTION_TOKENS.number(g, 0);
-    g.writeEndObject();
-    g.writeEndObject();
+  /** The usage object OpenAI sends, with its details. */
+  static byte[] usage(Usage usage) {
+    return writeUsage(JsonBytes.pooled(), usage).toByteArray();
+  }
+
+  private static JsonBytes writeUsage(JsonBytes out, Usage usage) {
+    return out.raw(PROMPT_TOKENS).number(usage.promptTokens()).raw(COMPLETION_TOKENS).number(usage.completionTokens())
+        .raw(TOTAL_TOKENS).number(usage.totalTokens()).raw(CACHED_TOKENS).number(usage.cachedTokens())
+        .raw(REASONING_TOKENS).number(usage.reasoningTokens()).raw(END_USAGE);
   }
 
   private static void writeToolCall(JsonGenerator g, ToolCall call) throws IOException {

@@ -1,7 +1,7 @@
 package dev.axon.api.ops;
 
 import dev.axon.api.chat.ExchangeSummary;
-import dev.axon.api.http.JsonLine;
+import dev.axon.api.http.JsonBytes;
 import dev.axon.common.log.EncodedLine;
 import java.util.List;
 import java.util.Locale;
@@ -23,39 +23,35 @@ public final class AccessLog {
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
   // The line's field names, each with what goes before it, in the order written.
-  private static final byte[] TS = JsonLine.firstName("ts");
-  private static final byte[] TYPE = JsonLine.name("type");
-  private static final byte[] REQUEST_ID = JsonLine.name("request_id");
-  private static final byte[] METHOD = JsonLine.name("method");
-  private static final byte[] PATH = JsonLine.name("path");
-  private static final byte[] ROUTE = JsonLine.name("route");
-  private static final byte[] STATUS = JsonLine.name("status");
-  private static final byte[] LATENCY_MS = JsonLine.name("latency_ms");
-  private static final byte[] BYTES_OUT = JsonLine.name("bytes_out");
-  private static final byte[] REMOTE = JsonLine.name("remote");
-  private static final byte[] KEY = JsonLine.name("key");
-  private static final byte[] MODEL = JsonLine.name("model");
-  private static final byte[] CLIENT_MODEL = JsonLine.name("client_model");
-  private static final byte[] SERVED_MODEL = JsonLine.name("served_model");
-  private static final byte[] PROVIDER = JsonLine.name("provider");
-  private static final byte[] CONVERSATION_ID = JsonLine.name("conversation_id");
-  private static final byte[] STREAM = JsonLine.name("stream");
-  private static final byte[] N = JsonLine.name("n");
-  private static final byte[] TOKENS_IN = JsonLine.name("tokens_in");
-  private static final byte[] TOKENS_OUT = JsonLine.name("tokens_out");
-  private static final byte[] TTFT_MS = JsonLine.name("ttft_ms");
-  private static final byte[] POOL_WAIT_MS = JsonLine.name("pool_wait_ms");
-  private static final byte[] OVERHEAD_MS = JsonLine.name("overhead_ms");
-  private static final byte[] ERROR = JsonLine.name("error");
-  private static final byte[] TRACE_ID = JsonLine.name("trace_id");
+  private static final byte[] TS = JsonBytes.firstName("ts");
+  private static final byte[] TYPE = JsonBytes.name("type");
+  private static final byte[] REQUEST_ID = JsonBytes.name("request_id");
+  private static final byte[] METHOD = JsonBytes.name("method");
+  private static final byte[] PATH = JsonBytes.name("path");
+  private static final byte[] ROUTE = JsonBytes.name("route");
+  private static final byte[] STATUS = JsonBytes.name("status");
+  private static final byte[] LATENCY_MS = JsonBytes.name("latency_ms");
+  private static final byte[] BYTES_OUT = JsonBytes.name("bytes_out");
+  private static final byte[] REMOTE = JsonBytes.name("remote");
+  private static final byte[] KEY = JsonBytes.name("key");
+  private static final byte[] MODEL = JsonBytes.name("model");
+  private static final byte[] CLIENT_MODEL = JsonBytes.name("client_model");
+  private static final byte[] SERVED_MODEL = JsonBytes.name("served_model");
+  private static final byte[] PROVIDER = JsonBytes.name("provider");
+  private static final byte[] CONVERSATION_ID = JsonBytes.name("conversation_id");
+  private static final byte[] STREAM = JsonBytes.name("stream");
+  private static final byte[] N = JsonBytes.name("n");
+  private static final byte[] TOKENS_IN = JsonBytes.name("tokens_in");
+  private static final byte[] TOKENS_OUT = JsonBytes.name("tokens_out");
+  private static final byte[] TTFT_MS = JsonBytes.name("ttft_ms");
+  private static final byte[] POOL_WAIT_MS = JsonBytes.name("pool_wait_ms");
+  private static final byte[] OVERHEAD_MS = JsonBytes.name("overhead_ms");
+  private static final byte[] ERROR = JsonBytes.name("error");
+  private static final byte[] TRACE_ID = JsonBytes.name("trace_id");
+  private static final byte[] END = JsonBytes.constant("}");
   /** The exchange's fields, null on a request that was not a chat exchange. */
   private static final List<byte[]> NO_EXCHANGE = List.of(MODEL, CLIENT_MODEL, SERVED_MODEL, PROVIDER, CONVERSATION_ID,
       STREAM, N, TOKENS_IN, TOKENS_OUT, TTFT_MS, POOL_WAIT_MS, OVERHEAD_MS, ERROR);
-  /**
-   * Each thread's buffer to write its lines in (a line is about 550 bytes), so a line allocates only its own array.
-   * Lines are written on event loops (and at times on other threads); writing one calls out to nothing that logs.
-   */
-  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2048]);
 
   private AccessLog() {
   }
@@ -83,7 +79,7 @@ public final class AccessLog {
    */
   public static EncodedLine encoded(RequestRecord r) {
     ExchangeSummary e = r.exchange();
-    JsonLine line = new JsonLine(SCRATCH.get());
+    JsonBytes line = JsonBytes.pooled();
     line.raw(TS).string(UtcMillis.format(System.currentTimeMillis()));
     line.raw(TYPE).string("access");
     line.raw(REQUEST_ID).stringOrNull(r.requestId());
@@ -120,11 +116,11 @@ public final class AccessLog {
       line.raw(ERROR).stringOrNull(e.error() == null ? null : e.error().name().toLowerCase(Locale.ROOT));
     }
     line.raw(TRACE_ID).stringOrNull(r.traceId());
-    return line.end();
+    return line.raw(END).line();
   }
 
   /** A duration in ms, or null when negative (not measured). */
-  private static void millisOrNull(JsonLine line, double ms) {
+  private static void millisOrNull(JsonBytes line, double ms) {
     if (ms < 0) {
       line.nullValue();
     } else {

@@ -2,7 +2,7 @@ package dev.axon.api.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.axon.api.http.JsonLine;
+import dev.axon.api.http.JsonBytes;
 import dev.axon.api.http.JsonWriter;
 import dev.axon.common.log.EncodedLine;
 import io.vertx.core.json.JsonObject;
@@ -11,14 +11,15 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link JsonLine} writes the bytes Jackson's generator wrote for the same fields (strings escaped alike, numbers
+ * {@link JsonBytes} writes the bytes Jackson's generator wrote for the same fields (strings escaped alike, numbers
  * alike), and durations as the access log wrote them: rounded to the microsecond, as Double.toString writes that
  * double (below 10^7 ms, where Double.toString turns to exponents).
  */
-class JsonLineTest {
+class JsonBytesTest {
 
-  private static final byte[] S = JsonLine.firstName("s");
-  private static final byte[] MS = JsonLine.firstName("ms");
+  private static final byte[] S = JsonBytes.firstName("s");
+  private static final byte[] END = JsonBytes.constant("}");
+  private static final byte[] MS = JsonBytes.firstName("ms");
 
   @Test
   void stringsAreEscapedAsJacksonEscapesThem() {
@@ -44,6 +45,12 @@ class JsonLineTest {
   }
 
   @Test
+  void namesAreWrittenEscaped() {
+    assertEquals("{\"a \\\"quoted\\\" näme\":1,\"b\":2}", new String(new JsonBytes(4).raw(JsonBytes.firstName("a \"quoted\" näme"))
+        .number(1).raw(JsonBytes.name("b")).number(2).raw(END).toByteArray(), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aLoneSurrogateStillGivesALine() {
     String written = line("bad \uD83D end");
     assertEquals("bad \uFFFD end", new JsonObject(written).getString("s"));
@@ -53,10 +60,10 @@ class JsonLineTest {
   void numbersAndLiterals() {
     long[] values = {0, 1, 9, 10, 99, 100, 12345, -1, -10, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE};
     for (long v : values) {
-      assertEquals("{\"s\":" + v + "}", text(new JsonLine(4).raw(S).number(v).end()));
+      assertEquals("{\"s\":" + v + "}", text(new JsonBytes(4).raw(S).number(v).raw(END).line()));
     }
-    assertEquals("{\"s\":true,\"t\":false,\"u\":null}", text(new JsonLine(4).raw(S).bool(true).raw(JsonLine.name("t")).bool(false)
-        .raw(JsonLine.name("u")).stringOrNull(null).end()));
+    assertEquals("{\"s\":true,\"t\":false,\"u\":null}", text(new JsonBytes(4).raw(S).bool(true).raw(JsonBytes.name("t")).bool(false)
+        .raw(JsonBytes.name("u")).stringOrNull(null).raw(END).line()));
   }
 
   @Test
@@ -85,12 +92,18 @@ class JsonLineTest {
   }
 
   @Test
-  void aScratchBufferIsNeverHandedOut() {
-    byte[] scratch = new byte[13];
-    EncodedLine first = new JsonLine(scratch).raw(S).string("1234").end();
-    EncodedLine second = new JsonLine(scratch).raw(S).string("abcd").end();
-    assertEquals("{\"s\":\"1234\"}", text(first), "a line that filled the scratch buffer exactly is its own copy");
+  void theScratchBufferIsNeverHandedOutNorShared() {
+    EncodedLine first = JsonBytes.pooled().raw(S).string("1234").raw(END).line();
+    EncodedLine second = JsonBytes.pooled().raw(S).string("abcd").raw(END).line();
+    assertEquals("{\"s\":\"1234\"}", text(first), "each line is a copy of its own");
     assertEquals("{\"s\":\"abcd\"}", text(second));
+    JsonBytes outer = JsonBytes.pooled().raw(S).string("outer");
+    EncodedLine inner = JsonBytes.pooled().raw(S).string("inner").raw(END).line();
+    assertEquals("{\"s\":\"outer\"}", text(outer.raw(END).line()), "one written within another has its own array");
+    assertEquals("{\"s\":\"inner\"}", text(inner));
+    JsonBytes large = JsonBytes.pooled().raw(S).string("y".repeat(100_000));
+    assertEquals(100_007, large.toByteArray().length, "{\"s\":\", the text and its quote");
+    assertEquals("{\"s\":\"z\"}", new String(JsonBytes.pooled().raw(S).string("z").raw(END).toByteArray(), StandardCharsets.UTF_8));
   }
 
   private static String expected(double ms) {
@@ -99,11 +112,11 @@ class JsonLineTest {
   }
 
   private static String millis(double ms) {
-    return text(new JsonLine(8).raw(MS).millis(ms).end());
+    return text(new JsonBytes(8).raw(MS).millis(ms).raw(END).line());
   }
 
   private static String line(String s) {
-    return text(new JsonLine(16).raw(S).string(s).end());
+    return text(new JsonBytes(16).raw(S).string(s).raw(END).line());
   }
 
   private static String jackson(String s) {

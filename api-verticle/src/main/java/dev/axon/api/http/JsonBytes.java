@@ -2,33 +2,65 @@ package dev.axon.api.http;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.axon.common.log.EncodedLine;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One flat JSON object of a fixed shape written straight into UTF-8 bytes, for a line written on every request (the
- * access log). The caller writes each field's name as pre-encoded bytes ({@link #firstName}, {@link #name}) and its
- * value; there is no nesting and no state to check. Jackson's generator spent more on its bookkeeping per field (a
- * context per value, a recycled buffer per generator) than on the bytes; strings that need escaping still go through
- * Jackson's encoder, so the escapes are the ones the generator writes.
+ * JSON of a known shape written straight into UTF-8 bytes, for what is written on every request (a chat completion,
+ * the access line). The caller writes the structure as pre-encoded constants ({@link #constant}, {@link #firstName},
+ * {@link #name}) and the values with the methods here; nothing checks the structure, so each use is tested against
+ * Jackson's output. Jackson's generator spent more on its bookkeeping per value (a context per value, a recycled
+ * buffer per generator) than on the bytes; strings that need escaping still go through Jackson's encoder, so the
+ * escapes are the ones the generator writes.
  *
- * <p>Not thread-safe: one per line, and a scratch buffer per thread.
+ * <p>Not thread-safe: one per body or line, used by the thread that took it.
  */
-public final class JsonLine {
+public final class JsonBytes {
+
+  /** The largest buffer kept for reuse: a thread that once wrote a large body does not hold it for good. */
+  private static final int KEEP_AT_MOST = 64 * 1024;
+  /** Each thread's buffer to write in, while no writer has it checked out. */
+  private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[][] {new byte[4096]});
 
   private byte[] bytes;
   private int length;
+  /** Where the scratch buffer goes back when the writer is done; null for a writer of its own array. */
+  private final byte[][] home;
 
-  public JsonLine(int expectedLength) {
-    this(new byte[expectedLength]);
+  public JsonBytes(int expectedLength) {
+    this(new byte[expectedLength], null);
+  }
+
+  private JsonBytes(byte[] bytes, byte[][] home) {
+    this.bytes = bytes;
+    this.home = home;
   }
 
   /**
-   * Writes into {@code scratch} (a buffer the caller reuses from line to line: {@link #end} copies the line out of
-   * it), or into a larger copy when the line outgrows it.
+   * A writer on this thread's scratch buffer, which goes back when the writer hands out what it wrote ({@link #line},
+   * {@link #buffer}, {@link #toByteArray}, each a copy): a body or line allocates only its own bytes. A writer taken
+   * while another has the buffer (one written within another) gets an array of its own.
    */
-  public JsonLine(byte[] scratch) {
-    bytes = scratch;
+  public static JsonBytes pooled() {
+    byte[][] slot = SCRATCH.get();
+    byte[] scratch = slot[0];
+    slot[0] = null;
+    return new JsonBytes(scratch != null ? scratch : new byte[4096], slot);
+  }
+
+  private void giveBack() {
+    if (home != null && bytes.length <= KEEP_AT_MOST) {
+      home[0] = bytes;
+    }
+  }
+
+  /** JSON text written as it is (punctuation, a constant run of fields). */
+  public static byte[] constant(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
   }
 
   /** {@code {"name":}, the object's start and its first field name. */
@@ -46,14 +78,14 @@ public final class JsonLine {
   }
 
   /** Bytes as they are: a field name, or JSON already encoded. */
-  public JsonLine raw(byte[] b) {
+  public JsonBytes raw(byte[] b) {
     room(b.length);
     System.arraycopy(b, 0, bytes, length, b.length);
     length += b.length;
     return this;
   }
 
-  public JsonLine string(String s) {
+  public JsonBytes string(String s) {
     int n = s.length();
     room(n + 2);
     int at = length;
@@ -100,11 +132,11 @@ public final class JsonLine {
   }
 
   /** The string, or null when it is null. */
-  public JsonLine stringOrNull(String s) {
+  public JsonBytes stringOrNull(String s) {
     return s == null ? nullValue() : string(s);
   }
 
-  public JsonLine number(long v) {
+  public JsonBytes number(long v) {
     if (v == Long.MIN_VALUE) {
       return ascii(Long.toString(v));
     }
@@ -120,7 +152,7 @@ public final class JsonLine {
    * A duration in milliseconds, rounded to the microsecond: the digits {@code Double.toString} gives for the rounded
    * value (below 10^7 ms, where it turns to exponents), written from the whole microseconds without a string.
    */
-  public JsonLine millis(double ms) {
+  public JsonBytes millis(double ms) {
     if (!(Math.abs(ms) < 1e12)) {
       return ascii(Double.toString(Math.round(ms * 1000) / 1000.0));
     }
@@ -142,7 +174,7 @@ public final class JsonLine {
   }
 
   /** {@code v} (not negative) in decimal, zero-padded to at least {@code width} digits; room already made. */
-  private JsonLine digits(long v, int width) {
+  private JsonBytes digits(long v, int width) {
     int count = 1;
     for (long rest = v / 10; rest > 0; rest /= 10) {
       count++;
@@ -155,15 +187,15 @@ public final class JsonLine {
     return this;
   }
 
-  public JsonLine bool(boolean v) {
+  public JsonBytes bool(boolean v) {
     return ascii(v ? "true" : "false");
   }
 
-  public JsonLine nullValue() {
+  public JsonBytes nullValue() {
     return ascii("null");
   }
 
-  private JsonLine ascii(String s) {
+  private JsonBytes ascii(String s) {
     room(s.length());
     for (int i = 0; i < s.length(); i++) {
       bytes[length++] = (byte) s.charAt(i);
@@ -171,13 +203,28 @@ public final class JsonLine {
     return this;
   }
 
-  /** Closes the object and ends the line: exactly the line's bytes and its line feed. */
-  public EncodedLine end() {
-    room(2);
-    bytes[length++] = '}';
+  /** What was written, and a line feed: the array is the line's own (the scratch buffer is reused). */
+  public EncodedLine line() {
+    room(1);
     bytes[length++] = '\n';
-    // Always a copy: the array written in may be a scratch buffer that the next line reuses.
-    return new EncodedLine(Arrays.copyOf(bytes, length));
+    EncodedLine line = new EncodedLine(Arrays.copyOf(bytes, length));
+    giveBack();
+    return line;
+  }
+
+  /** What was written, as a buffer of its own (the scratch buffer is reused). */
+  public Buffer buffer() {
+    ByteBuf out = VertxByteBufAllocator.DEFAULT.heapBuffer(length, length);
+    out.writeBytes(bytes, 0, length);
+    giveBack();
+    return BufferInternal.buffer(out);
+  }
+
+  /** What was written, as an array of its own. */
+  public byte[] toByteArray() {
+    byte[] out = Arrays.copyOf(bytes, length);
+    giveBack();
+    return out;
   }
 
   private void room(int more) {
