@@ -28,12 +28,8 @@ public final class JsonBytes {
 
   private byte[] bytes;
   private int length;
-  /** Where the scratch buffer goes back when the writer is done; null for a writer of its own array. */
+  /** Where the scratch buffer goes back when the writer is done. */
   private final byte[][] home;
-
-  public JsonBytes(int expectedLength) {
-    this(new byte[expectedLength], null);
-  }
 
   private JsonBytes(byte[] bytes, byte[][] home) {
     this.bytes = bytes;
@@ -53,7 +49,7 @@ public final class JsonBytes {
   }
 
   private void giveBack() {
-    if (home != null && bytes.length <= KEEP_AT_MOST) {
+    if (bytes.length <= KEEP_AT_MOST) {
       home[0] = bytes;
     }
   }

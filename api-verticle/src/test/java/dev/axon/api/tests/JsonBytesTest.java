@@ -46,7 +46,7 @@ class JsonBytesTest {
 
   @Test
   void namesAreWrittenEscaped() {
-    assertEquals("{\"a \\\"quoted\\\" näme\":1,\"b\":2}", new String(new JsonBytes(4).raw(JsonBytes.firstName("a \"quoted\" näme"))
+    assertEquals("{\"a \\\"quoted\\\" näme\":1,\"b\":2}", new String(JsonBytes.pooled().raw(JsonBytes.firstName("a \"quoted\" näme"))
         .number(1).raw(JsonBytes.name("b")).number(2).raw(END).toByteArray(), StandardCharsets.UTF_8));
   }
 
@@ -60,9 +60,9 @@ class JsonBytesTest {
   void numbersAndLiterals() {
     long[] values = {0, 1, 9, 10, 99, 100, 12345, -1, -10, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE};
     for (long v : values) {
-      assertEquals("{\"s\":" + v + "}", text(new JsonBytes(4).raw(S).number(v).raw(END).line()));
+      assertEquals("{\"s\":" + v + "}", text(JsonBytes.pooled().raw(S).number(v).raw(END).line()));
     }
-    assertEquals("{\"s\":true,\"t\":false,\"u\":null}", text(new JsonBytes(4).raw(S).bool(true).raw(JsonBytes.name("t")).bool(false)
+    assertEquals("{\"s\":true,\"t\":false,\"u\":null}", text(JsonBytes.pooled().raw(S).bool(true).raw(JsonBytes.name("t")).bool(false)
         .raw(JsonBytes.name("u")).stringOrNull(null).raw(END).line()));
   }
 
@@ -112,11 +112,11 @@ class JsonBytesTest {
   }
 
   private static String millis(double ms) {
-    return text(new JsonBytes(8).raw(MS).millis(ms).raw(END).line());
+    return text(JsonBytes.pooled().raw(MS).millis(ms).raw(END).line());
   }
 
   private static String line(String s) {
-    return text(new JsonBytes(16).raw(S).string(s).raw(END).line());
+    return text(JsonBytes.pooled().raw(S).string(s).raw(END).line());
   }
 
   private static String jackson(String s) {
