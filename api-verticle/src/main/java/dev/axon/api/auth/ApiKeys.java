@@ -28,14 +28,14 @@ public final class ApiKeys {
   private static final HexFormat HEX = HexFormat.of();
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
-  private final Map<String, Entry> byDigest;
+  /** The keys by their digest's first eight bytes. */
   private final Map<Long, Entry> byPrefix;
 
   private record Entry(byte[] digest, ApiKey key) {
   }
 
+  /** @param byDigest the configured keys by their digest in hex (a key configured twice is there once) */
   private ApiKeys(Map<String, Entry> byDigest) {
-    this.byDigest = Map.copyOf(byDigest);
     Map<Long, Entry> prefixes = new HashMap<>();
     for (Entry e : byDigest.values()) {
       // Two configured digests with the same first eight bytes (a 2^-64 chance) would leave one unfindable.
@@ -117,16 +117,16 @@ public final class ApiKeys {
   }
 
   public boolean isEmpty() {
-    return byDigest.isEmpty();
+    return byPrefix.isEmpty();
   }
 
   public int size() {
-    return byDigest.size();
+    return byPrefix.size();
   }
 
   /** The first key with this name, or null. */
   public ApiKey byName(String name) {
-    for (Entry e : byDigest.values()) {
+    for (Entry e : byPrefix.values()) {
       if (e.key.name().equals(name)) {
         return e.key;
       }
