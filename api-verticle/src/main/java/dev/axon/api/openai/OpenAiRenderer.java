@@ -40,7 +40,6 @@ public final class OpenAiRenderer {
   private static final byte[] REFUSAL = JsonBytes.name("refusal");
   private static final byte[] TOOL_CALLS = JsonBytes.constant(",\"tool_calls\":[");
   private static final byte[] COMMA = JsonBytes.constant(",");
-  private static final byte[] EMPTY = new byte[0];
   private static final byte[] END_TOOL_CALLS = JsonBytes.constant("]");
   private static final byte[] ANNOTATIONS_LOGPROBS_FINISH = JsonBytes.constant(",\"annotations\":[]},\"logprobs\":null,\"finish_reason\":");
   private static final byte[] END_CHOICE = JsonBytes.constant("}");
@@ -93,7 +92,10 @@ public final class OpenAiRenderer {
         for (int i = 0; i < c.toolCalls().size(); i++) {
           ToolCall call = c.toolCalls().get(i);
           // Replies with tool calls are the fewer: their calls are written by the generator the conversations use.
-          out.raw(i == 0 ? EMPTY : COMMA).raw(JsonWriter.bytes(g -> writeToolCall(g, call)));
+          if (i > 0) {
+            out.raw(COMMA);
+          }
+          out.raw(JsonWriter.bytes(g -> writeToolCall(g, call)));
         }
         out.raw(END_TOOL_CALLS);
       }
