@@ -376,9 +376,7 @@ final class MockSession implements Session {
         if (words < 0 || (maxTokens != null && completionWords + words > maxTokens)) {
           return false;
         }
-        pieces = words;
         completionWords += words;
-        at = text.length();
         done = true;
         sink.accept(new ChatEvent.TextDelta(text));
         return true;
