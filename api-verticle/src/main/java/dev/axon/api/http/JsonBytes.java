@@ -171,15 +171,31 @@ public final class JsonBytes {
 
   /** {@code v} (not negative) in decimal, zero-padded to at least {@code width} digits; room already made. */
   private JsonBytes digits(long v, int width) {
+    if (v < 10 && width <= 1) {
+      // Most numbers written are small counts and zeros.
+      bytes[length++] = (byte) ('0' + v);
+      return this;
+    }
     int count = 1;
-    for (long rest = v / 10; rest > 0; rest /= 10) {
+    for (long bound = 10; count < 19 && v >= bound; bound *= 10) {
       count++;
     }
     count = Math.max(count, width);
-    for (int i = length + count - 1; i >= length; i--, v /= 10) {
-      bytes[i] = (byte) ('0' + v % 10);
+    int start = length;
+    int i = start + count;
+    length = i;
+    // Integer division once the value allows it: cheaper than 64-bit division by a constant.
+    while (v > Integer.MAX_VALUE) {
+      long q = v / 10;
+      bytes[--i] = (byte) ('0' + (v - q * 10));
+      v = q;
     }
-    length += count;
+    int rest = (int) v;
+    while (i > start) {
+      int q = rest / 10;
+      bytes[--i] = (byte) ('0' + (rest - q * 10));
+      rest = q;
+    }
     return this;
   }
 

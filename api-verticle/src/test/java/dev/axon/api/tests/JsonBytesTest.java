@@ -7,6 +7,8 @@ import dev.axon.api.http.JsonWriter;
 import dev.axon.common.log.EncodedLine;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,22 @@ class JsonBytesTest {
     }
     assertEquals("{\"s\":true,\"t\":false,\"u\":null}", text(JsonBytes.pooled().raw(S).bool(true).raw(JsonBytes.name("t")).bool(false)
         .raw(JsonBytes.name("u")).stringOrNull(null).raw(END).line()));
+  }
+
+  @Test
+  void numbersAroundEachPowerOfTenAndTheIntBoundary() {
+    List<Long> values = new ArrayList<>(List.of((long) Integer.MAX_VALUE - 1, (long) Integer.MAX_VALUE, (long) Integer.MAX_VALUE + 1,
+        Long.MAX_VALUE - 1, Long.MIN_VALUE + 1));
+    for (long p = 1; p <= Long.MAX_VALUE / 10; p *= 10) {
+      values.addAll(List.of(p - 1, p, p + 1, -p, p * 10 - 1));
+    }
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 100_000; i++) {
+      values.add(random.nextLong() >> random.nextInt(64));
+    }
+    for (long v : values) {
+      assertEquals("{\"s\":" + v + "}", text(JsonBytes.pooled().raw(S).number(v).raw(END).line()), "for " + v);
+    }
   }
 
   @Test
