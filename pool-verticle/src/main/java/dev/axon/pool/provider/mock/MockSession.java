@@ -541,10 +541,24 @@ final class MockSession implements Session {
 
   /** How many words {@link #words} finds in a text; 0 for a blank one. */
   static int countWords(String text) {
-    String trimmed = text.trim();
+    // One pass over the range trim() would keep, counting where words start: no trimmed copy, no second scan of each
+    // word (every prompt's words are counted, each turn).
+    int from = 0;
+    int to = text.length();
+    while (from < to && text.charAt(from) <= ' ') {
+      from++;
+    }
+    while (to > from && text.charAt(to - 1) <= ' ') {
+      to--;
+    }
     int count = 0;
-    for (int start = wordStart(trimmed, 0); start < trimmed.length(); start = wordStart(trimmed, wordEnd(trimmed, start))) {
-      count++;
+    boolean inWord = false;
+    for (int i = from; i < to; i++) {
+      boolean space = isSpace(text.charAt(i));
+      if (!space && !inWord) {
+        count++;
+      }
+      inWord = !space;
     }
     return count;
   }
