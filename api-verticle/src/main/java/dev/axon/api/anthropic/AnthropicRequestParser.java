@@ -2,7 +2,6 @@ package dev.axon.api.anthropic;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.axon.api.conversation.ConversationHandler;
 import dev.axon.api.http.JsonInput;
 import dev.axon.common.chat.ChatMessage;
@@ -44,7 +43,6 @@ import java.util.regex.Pattern;
  */
 public final class AnthropicRequestParser {
 
-  private static final ObjectReader READER = JsonInput.TREE_READER;
   /** Tool names as the Messages API takes them. */
   private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,128}");
   /** The longest model name accepted; longer is a 400, never echoed back whole. */
@@ -123,7 +121,7 @@ public final class AnthropicRequestParser {
     }
     JsonNode root;
     try {
-      root = READER.readTree(bytes);
+      root = JsonInput.readTree(bytes);
     } catch (JsonProcessingException e) {
       String duplicate = JsonInput.duplicateField(e);
       throw invalid("The request body is not valid JSON" + (duplicate != null ? ": " + duplicate : "."));

@@ -2,7 +2,6 @@ package dev.axon.api.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.axon.api.http.JsonInput;
 import dev.axon.common.chat.ChatMessage;
 import dev.axon.common.chat.ChatRequest;
@@ -34,7 +33,6 @@ import java.util.regex.Pattern;
  */
 public final class OpenAiRequestParser {
 
-  private static final ObjectReader READER = JsonInput.TREE_READER;
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final Pattern CONVERSATION_ID = Pattern.compile("conv-[A-Za-z0-9_-]{1,128}");
   private static final int MAX_STOP_SEQUENCES = 4;
@@ -70,7 +68,7 @@ public final class OpenAiRequestParser {
     }
     JsonNode root;
     try {
-      root = READER.readTree(bytes);
+      root = JsonInput.readTree(bytes);
     } catch (JsonProcessingException e) {
       String duplicate = JsonInput.duplicateField(e);
       throw new AxonException(ErrorKind.INVALID_REQUEST, "We could not parse the JSON body of your request. "
