@@ -46,7 +46,7 @@ cleanup() { for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done; wai
 trap cleanup EXIT
 
 if [ "$MODE" = smoke ]; then
-  SECONDS_PER=1; WARMUP=1; GATEWAY_WARMUP=1; ROUNDS=1; ALLOC_SECONDS=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_FAST_WARMUP=5; STREAM_CHUNKS=20
+  SECONDS_PER=1; WARMUP=1; GATEWAY_WARMUP=1; ROUNDS=1; MOCK_ROUNDS=1; MOCK_ROUND_SECONDS=1; MOCK_ROUND_WARMUP=1; ALLOC_SECONDS=1; CONCURRENCY="1 16"; STREAMS=100; STREAM_REQUESTS=5; STREAM_WARMUP=5; STREAM_FAST_WARMUP=5; STREAM_CHUNKS=20
 else
   # Warm-up per streaming path: 3,000 unpaced streams (a few seconds) compile what runs once per stream, as in a
   # gateway that has served many; 100 paced ones then settle the timing. With only 300 paced streams the per-stream
@@ -56,9 +56,12 @@ else
   # ratio is the median of the rounds' own ratios, each taken from two runs seconds apart: on this shared VM one 10 s
   # run after the other saw different machines (the minimal server measured 61,500 and 84,100 requests/s in one run,
   # minutes apart).
+  # The mock-provider figure takes more, shorter rounds: its paired ratios spread from 40 to 76 % within one run (the
+  # minimal server gained or lost a quarter between two 7 s halves), and nine pairs 10 s apart give a steadier median.
+  MOCK_ROUNDS=9; MOCK_ROUND_SECONDS=4; MOCK_ROUND_WARMUP=1
   SECONDS_PER=10; WARMUP=5; GATEWAY_WARMUP=40; ROUNDS=5; ROUND_SECONDS=5; ROUND_WARMUP=2; ALLOC_SECONDS=20; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
 fi
-GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
+GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC $AXON_JIT_OPTS}
 # Gateways start as scripts/run.sh starts them: from the class-data archive of the jar (built here when missing).
 CDS=$(cds_option "$ROOT")
 
@@ -195,7 +198,7 @@ for c in $CONCURRENCY; do
   if [ "$c" = 1 ]; then c1_store "$commits_before" "$evalsha_before" >>"$RESULTS"; fi
 done
 log "   gateway with the mock provider and the in-memory store, against the minimal server"
-interleaved 64 "mockgw-c64|$MOCKGW|$WORK/openai-nostore.json|$AUTH" \
+ROUNDS=$MOCK_ROUNDS ROUND_SECONDS=$MOCK_ROUND_SECONDS ROUND_WARMUP=$MOCK_ROUND_WARMUP interleaved 64 "mockgw-c64|$MOCKGW|$WORK/openai-nostore.json|$AUTH" \
   "vertx-c64|http://127.0.0.1:$BPORT/v1/chat/completions|$WORK/openai.json|" >>"$RESULTS"
 
 # alloc_per_request name port url body → one JSON line: the bytes the gateway's JVM allocated per request over a run
@@ -293,7 +296,7 @@ MD=$OUT/latest.md
   echo
   echo "At one connection the gateway path makes three loopback round trips where the direct path makes one (client, upstream, and Valkey for the commit). A stored turn's commit took $(r c1-store .commitMs) ms on average as the gateway's store timer saw it ($(r c1-store .commits) commits), $(r c1-store .scriptMs) ms of it Valkey running the script (INFO commandstats); a bare PING round trip to the same Valkey took $(r c1-store .pingMs) ms (redis-cli --latency)."
   echo
-  echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server (medians of $ROUNDS rounds run in turn; $(paired mockgw-c64 vertx-c64)%, the median of the rounds' ratios)."
+  echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server (medians of $MOCK_ROUNDS rounds of $MOCK_ROUND_SECONDS s run in turn; $(paired mockgw-c64 vertx-c64)%, the median of the rounds' ratios)."
   echo
   echo "Memory allocated per request at 64 connections (the JVM's allocation counter over ${ALLOC_SECONDS} s of load): $(r alloc-mockgw .bytesPerRequest) bytes with the mock provider and the in-memory store, $(r alloc-gateway-valkey .bytesPerRequest) bytes with the anthropic provider and Valkey."
   echo
