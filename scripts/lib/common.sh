@@ -84,12 +84,6 @@ wait_ready() {
   return 1
 }
 
-# The JIT options the gateway runs with (scripts/run.sh, scripts/bench.sh). A request crosses deep call chains
-# (Netty's pipeline, vert.x-web's routing, the event bus, futures), and C2 stopped inlining them at its default depth
-# and size limits; with these the mock-provider gateway spent 6-7 % less CPU per request at 64 connections
-# (README "Performance"). Pushing the limits further (depth 30, 6,000 bytes) measured no better.
-AXON_JIT_OPTS="-XX:MaxInlineLevel=25 -XX:InlineSmallCode=4500 -XX:FreqInlineSize=500"
-
 # Prints the JVM option that starts the gateway from a class-data-sharing archive of app/target/axon.jar, after
 # building the archive when it is missing or older than the jar: a training start of the gateway (mock provider,
 # in-memory store, one chat completion to load the request path) that dumps the classes it loaded when it exits.
