@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,8 +20,6 @@ import java.util.Map;
 /** Checks on request bodies that every dialect's parser makes before reading fields. Stateless. */
 public final class JsonInput {
 
-  /** Reads through the shared mapper's configuration: its parser features and limits (nesting depth). */
-  private static final ObjectReader READER = Json.MAPPER.reader();
   private static final JsonNodeFactory NODES = Json.MAPPER.getNodeFactory();
 
   private JsonInput() {
@@ -33,10 +30,11 @@ public final class JsonInput {
    * it (the same node for each value: int, long or big integer by size, double for fractions), refusing an object that
    * names a field twice (a {@link JsonProcessingException} {@link #duplicateField} recognises). Null for an empty body;
    * what follows the first value is not read. Built here from the parser's tokens: the reader's lookups of its tree
-   * deserializer and its context per call were 2 % of a chat request's CPU.
+   * deserializer per call were 1.6 % of the mock path's user time, besides a deserialization context per call.
    */
   public static JsonNode readTree(byte[] bytes) throws IOException {
-    try (JsonParser parser = READER.createParser(bytes)) {
+    // The shared mapper's parser: its features and limits (a nesting depth of 200) apply.
+    try (JsonParser parser = Json.MAPPER.createParser(bytes)) {
       JsonToken first = parser.nextToken();
       return first == null ? null : value(parser, first);
     }
