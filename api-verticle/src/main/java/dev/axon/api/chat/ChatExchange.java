@@ -88,6 +88,7 @@ final class ChatExchange {
     this.turns = new ArrayList<>(call.n());
     this.early = new ArrayList<>(call.n());
     this.remaining = call.n();
+    ExchangeSummary.expect(rc);
   }
 
   void start() {
@@ -243,6 +244,8 @@ final class ChatExchange {
       }
       finished = true;
       Usage usage = totalUsage();
+      // Reported before the response ends, so the edge's end handler finds the summary there and records at once.
+      report(200, null, usage);
       if (call.stream()) {
         write(renderer.closeStream(List.of(choices), usage));
         if (!response.closed() && !response.ended()) {
@@ -251,7 +254,6 @@ final class ChatExchange {
       } else {
         renderer.reply(rc, List.of(choices), usage);
       }
-      report(200, null, usage);
     });
   }
 

@@ -2,6 +2,7 @@ package dev.axon.api.chat;
 
 import dev.axon.common.chat.Usage;
 import dev.axon.common.error.ErrorKind;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * What one chat completion was, once it ended: for access logs, metrics and metering. Times are
@@ -29,6 +30,18 @@ public record ExchangeSummary(String requestId, String keyName, String ownerHash
 
   /** The key under which the summary is left in the routing context for handlers that run at the response's end. */
   public static final String CONTEXT_KEY = "axon.exchange";
+  /** Present while an exchange runs whose summary is still to come. */
+  private static final String EXPECTED_KEY = "axon.exchange.expected";
+
+  /** Marks the request as a chat exchange: a summary will be left for it, perhaps only after its response ended. */
+  public static void expect(RoutingContext rc) {
+    rc.put(EXPECTED_KEY, Boolean.TRUE);
+  }
+
+  /** Whether a summary is still to come: an exchange runs for the request and has not left its summary yet. */
+  public static boolean pending(RoutingContext rc) {
+    return rc.get(CONTEXT_KEY) == null && rc.get(EXPECTED_KEY) != null;
+  }
 
   /** A summary without the turns' own timing (the gateway overhead is then the whole latency). */
   public ExchangeSummary(String requestId, String keyName, String ownerHash, String clientModel, String model,
@@ -51,7 +64,8 @@ public record ExchangeSummary(String requestId, String keyName, String ownerHash
   /**
    * The gateway's own share of the latency: the whole exchange minus the time its turns were out with the pool
    * and the provider (queueing for a session included, which {@code axon_pool_queue_wait_seconds} reports). What
-   * remains is parsing, authentication, loading and storing the conversation, the event-bus hops and rendering.
+   * remains is parsing, authentication, loading and storing the conversation, the event-bus hops and rendering (but for a
+   * non-streamed reply's body, rendered after the summary is made: a few microseconds).
    */
   public double overheadMs() {
     double total = latencyMs();

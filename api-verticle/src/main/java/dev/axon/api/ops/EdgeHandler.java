@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * responses ask clients to close the connection; once refusing, new API requests get 503 with Retry-After
  * (operations endpoints keep answering).
  *
- * <p>A chat completion leaves its {@link ExchangeSummary} in the routing context right after ending the response,
- * so the record is made on the next turn of the event loop, when the summary is there.
+ * <p>A chat completion leaves its {@link ExchangeSummary} in the routing context before a reply ends, and the record
+ * is made at the end; a failed or abandoned one leaves it right after, so that record waits for the next turn of the
+ * event loop.
  */
 public final class EdgeHandler implements Handler<RoutingContext> {
 
@@ -61,8 +62,12 @@ public final class EdgeHandler implements Handler<RoutingContext> {
       if (!opsPath) {
         drain.exit();
       }
-      // The exchange summary lands right after the response ended: read it on the next turn of the loop.
-      rc.vertx().runOnContext(v -> ops.record(record(rc, opsPath, ar.succeeded(), traceId)));
+      if (ExchangeSummary.pending(rc)) {
+        // A failed or abandoned exchange leaves its summary right after the response ended: read it on the next turn.
+        rc.vertx().runOnContext(v -> ops.record(record(rc, opsPath, ar.succeeded(), traceId)));
+      } else {
+        ops.record(record(rc, opsPath, ar.succeeded(), traceId));
+      }
     });
     if (phase != Drain.Phase.SERVING) {
       rc.response().putHeader(HttpHeaders.CONNECTION, CLOSE);

@@ -85,6 +85,8 @@ public final class TurnRunner {
     TurnAccepted acceptance;
     /** Whether {@link #flush} is due at the end of this event-loop pass. */
     boolean flushDue;
+    /** While the session's {@code run} call is on the stack: what it produces waits for the call to return. */
+    boolean starting;
 
     ActiveTurn(TurnRequest request, List<Provider> chain, Acquired acquired) {
       this.request = request;
@@ -147,10 +149,6 @@ public final class TurnRunner {
       // Leaves with the turn's first message (a reply produced at once is one message), else at the end of this pass.
       turn.acceptance = new TurnAccepted(request.turnId(), controlAddress, turn.lease.session().id(), turn.pool.provider().name());
       turn.trace.run(() -> run(turn));
-      if (turn.acceptance != null) {
-        // Nothing left with it yet: it goes at the end of this pass, with whatever the session produces until then.
-        flushAtEndOfPass(turn);
-      }
     });
   }
 
@@ -299,13 +297,21 @@ public final class TurnRunner {
     turn.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(turnTimeoutMs);
     sweepDeadlines();
     Future<ChatEvent.Done> outcome;
+    turn.starting = true;
     try {
       outcome = lease.session().run(turn.request.request(), turn.request.streamed(), event -> emit(turn, event));
     } catch (RuntimeException e) {
       log.error("session {} threw while starting a turn", lease.session().id(), e);
       outcome = Future.failedFuture(new AxonException(ErrorKind.INTERNAL, "The session failed to start the turn."));
+    } finally {
+      turn.starting = false;
     }
     outcome.onComplete(ar -> finish(turn, lease, ar));
+    // A session that answered at once (the mock, a cached reply) sent everything with its end: no task is needed.
+    // Otherwise what waits (the acceptance, text produced so far) leaves at the end of this pass.
+    if (turn.acceptance != null || turn.pendingText != null) {
+      flushAtEndOfPass(turn);
+    }
   }
 
   private void emit(ActiveTurn turn, ChatEvent event) {
@@ -419,7 +425,9 @@ public final class TurnRunner {
     if (event instanceof ChatEvent.TextDelta delta) {
       if (turn.pendingText == null) {
         turn.pendingText = new JoinedText().append(delta.text());
-        flushAtEndOfPass(turn);
+        if (!turn.starting) {
+          flushAtEndOfPass(turn);
+        }
       } else {
         turn.pendingText.append(delta.text());
       }
