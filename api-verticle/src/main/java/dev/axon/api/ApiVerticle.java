@@ -13,6 +13,7 @@ import dev.axon.api.chat.TurnBounds;
 import dev.axon.api.cluster.ClusterView;
 import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.conversation.ConversationHandler;
+import dev.axon.api.http.BodyReader;
 import dev.axon.api.http.ConnectionDeadlines;
 import dev.axon.api.http.Dialect;
 import dev.axon.api.http.RequestGuards;
@@ -47,7 +48,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -70,7 +70,7 @@ public class ApiVerticle extends VerticleBase {
   private volatile Buffer modelsBody;
   private volatile TurnBounds turnBounds;
   /** Reads JSON bodies up to the configured limit; replaced when the limit changes. */
-  private volatile BodyHandler jsonBody;
+  private volatile BodyReader jsonBody;
   private TurnClient turns;
   /** Told of every finished chat completion (metering, metrics); filled before the routes are built. */
   private final List<ExchangeListener> exchangeListeners = new ArrayList<>();
@@ -184,14 +184,6 @@ public class ApiVerticle extends VerticleBase {
     jsonBody.handle(rc);
   }
 
-  /**
-   * Reads a body whole, up to the limit, into a buffer of the length the request declares (by default every body
-   * started in a 1 KB buffer, and a chat request is a few hundred bytes).
-   */
-  private static BodyHandler bodyHandler(long limitBytes) {
-    return BodyHandler.create(false).setBodyLimit(limitBytes).setPreallocateBodyBuffer(true);
-  }
-
   private void reconfigure(JsonObject json) {
     try {
       ApiOptions next = new ApiOptions(json);
@@ -215,7 +207,7 @@ public class ApiVerticle extends VerticleBase {
    */
   public void apply(ApiOptions next) {
     if (options == null || options.bodyLimitBytes() != next.bodyLimitBytes()) {
-      jsonBody = bodyHandler(next.bodyLimitBytes());
+      jsonBody = new BodyReader(next.bodyLimitBytes());
     }
     options = next;
     parser = new OpenAiRequestParser(next.models(), next.maxChoices(), next.maxTools());
