@@ -62,7 +62,7 @@ else
   C64_ROUNDS=9
   SECONDS_PER=10; WARMUP=5; GATEWAY_WARMUP=40; ROUNDS=5; ROUND_SECONDS=5; ROUND_WARMUP=2; ALLOC_SECONDS=20; CONCURRENCY="1 16 64 256"; STREAMS=2000; STREAM_REQUESTS=60; STREAM_WARMUP=100; STREAM_FAST_WARMUP=3000; STREAM_CHUNKS=100
 fi
-GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC}
+GW_OPTS=${AXON_BENCH_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseParallelGC $(lock_option)}
 # Gateways start as scripts/run.sh starts them: from the class-data archive of the jar (built here when missing).
 CDS=$(cds_option "$ROOT")
 

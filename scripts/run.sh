@@ -43,7 +43,7 @@ if [ "${AXON_PROVIDER:-}" = claude-code ] && [ -z "${AXON_CLAUDE_BIN:-}" ]; then
 fi
 
 CDS=$(cds_option "$ROOT")
-java $CDS ${AXON_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx512m} -jar app/target/axon.jar &
+java $CDS ${AXON_JAVA_OPTS:--XX:+UseParallelGC -Xms128m -Xmx512m $(lock_option)} -jar app/target/axon.jar &
 AXON_PID=$!
 trap 'kill -TERM $AXON_PID 2>/dev/null; wait $AXON_PID; cleanup' INT TERM
 wait $AXON_PID

@@ -60,7 +60,7 @@ reloadPeriodMs: 0
 YAML
   log "e2e ($name): gateway on port $aport, Valkey on $vport"
   env AXON_CONF="$work/axon.yaml" AXON_PORT="$aport" AXON_VALKEY_URL="redis://127.0.0.1:$vport" "$@" \
-      java -Xmx512m -jar app/target/axon.jar >"$work/axon.log" 2>&1 &
+      java -Xmx512m $(lock_option) -jar app/target/axon.jar >"$work/axon.log" 2>&1 &
   apid=$!
   if ! wait_ready "http://127.0.0.1:$aport/health" 60; then
     log "gateway did not become ready; last log lines:"; tail -30 "$work/axon.log" >&2

@@ -84,6 +84,16 @@ wait_ready() {
   return 1
 }
 
+# Prints -XX:+UseBiasedLocking when this JVM still has biased locking (Java 17 has it, off by default since 15; 19 and
+# later refuse the option), else nothing. Netty and Vert.x lock each connection's objects many times a request, always
+# from the connection's own event loop: biased to that thread, the locks cost no atomic instruction. Measured on the
+# mock-provider gateway at 64 connections: 7 to 19 % more requests a second in three sets of eight paired rounds.
+# The JVM's deprecation warning goes to stderr; stdout keeps only the gateway's JSON lines.
+lock_option() {
+  java -XX:+UseBiasedLocking -version >/dev/null 2>&1 && echo "-XX:+UseBiasedLocking"
+  return 0
+}
+
 # Prints the JVM option that starts the gateway from a class-data-sharing archive of app/target/axon.jar, after
 # building the archive when it is missing or older than the jar: a training start of the gateway (mock provider,
 # in-memory store, one chat completion to load the request path) that dumps the classes it loaded when it exits.
