@@ -138,11 +138,13 @@ claude_cli() {
   log "the Claude Code CLI in tools/claude-code does not run"; return 1
 }
 
-# Starts the testkit's mock Anthropic Messages API on loopback; prints its PID. Args: port log-file.
+# Starts the testkit's mock Anthropic Messages API on loopback; prints its PID. Args: port log-file [JVM options...]
+# (default -Xmx256m).
 start_mock_anthropic() {
   local port=$1 logfile=$2 root
+  shift 2
   root=$(axon_root)
-  java -Xmx256m -cp "$root/testkit/target/axon-testkit.jar" dev.axon.testkit.anthropic.MockAnthropicServer "$port" >"$logfile" 2>&1 &
+  java "${@:--Xmx256m}" -cp "$root/testkit/target/axon-testkit.jar" dev.axon.testkit.anthropic.MockAnthropicServer "$port" >"$logfile" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do
     grep -q "listening on" "$logfile" 2>/dev/null && { echo "$pid"; return 0; }
