@@ -81,25 +81,33 @@ public final class JsonBytes {
     return this;
   }
 
+  /**
+   * The string, quoted. Checked first, then copied in bulk: a string with nothing to escape (nearly every one) costs a
+   * scan and an array copy instead of a store per character.
+   */
+  @SuppressWarnings("deprecation")
   public JsonBytes string(String s) {
     int n = s.length();
-    room(n + 2);
-    int at = length;
-    bytes[at++] = '"';
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
+    int plain = 0;
+    while (plain < n) {
+      char c = s.charAt(plain);
       if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
-        // Something to escape or to encode as UTF-8: Jackson's encoder writes the rest.
-        length = at;
-        escaped(s, i);
-        room(1);
-        bytes[length++] = '"';
-        return this;
+        break;
       }
-      bytes[at++] = (byte) c;
+      plain++;
     }
-    bytes[at++] = '"';
-    length = at;
+    room(plain + 2);
+    bytes[length++] = '"';
+    // Each of these chars is ASCII (checked above), so the low byte String.getBytes(int, int, byte[], int) keeps is
+    // the char itself.
+    s.getBytes(0, plain, bytes, length);
+    length += plain;
+    if (plain < n) {
+      // Something to escape or to encode as UTF-8: Jackson's encoder writes the rest.
+      escaped(s, plain);
+    }
+    room(1);
+    bytes[length++] = '"';
     return this;
   }
 
