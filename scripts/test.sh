@@ -35,6 +35,9 @@ if command -v node >/dev/null && command -v npm >/dev/null && [ ! -d scripts/con
   (cd scripts/conformance && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) || log "conformance validator not installed; e2e skips it"
 fi
 
+# The gateway runs on scripts/run.sh's locking option (asked of the JVM once).
+LOCK_OPTION=$(lock_option)
+
 # Runs the e2e suite against a gateway started with a deliberately small pool (1 warm session, at most 2, two
 # waiting callers, a 2 s queue deadline), so the suite's burst really meets the 429 path. Extra arguments are
 # environment assignments for the gateway (e.g. AXON_PROVIDER=...).
@@ -60,7 +63,7 @@ reloadPeriodMs: 0
 YAML
   log "e2e ($name): gateway on port $aport, Valkey on $vport"
   env AXON_CONF="$work/axon.yaml" AXON_PORT="$aport" AXON_VALKEY_URL="redis://127.0.0.1:$vport" "$@" \
-      java -Xmx512m $(lock_option) -jar app/target/axon.jar >"$work/axon.log" 2>&1 &
+      java -Xmx512m $LOCK_OPTION -jar app/target/axon.jar >"$work/axon.log" 2>&1 &
   apid=$!
   if ! wait_ready "http://127.0.0.1:$aport/health" 60; then
     log "gateway did not become ready; last log lines:"; tail -30 "$work/axon.log" >&2

@@ -117,8 +117,8 @@ public final class BodyReader implements Handler<RoutingContext> {
         return;
       }
       if (joined == null) {
-        long expected = declared > 0 ? declared : 2L * size;
-        joined = Buffer.buffer((int) Math.min(Math.max(expected, size), Math.min(limitBytes, MAX_PREALLOCATED)));
+        // Room for the declared length (at most the limit, checked before reading), else for twice what came so far.
+        joined = Buffer.buffer((int) Math.min(declared > 0 ? declared : 2L * size, MAX_PREALLOCATED));
         joined.appendBuffer(first);
         first = null;
       }

@@ -26,8 +26,8 @@ class BodyReaderTest extends ApiTestBase {
 
   /** The user text the pool received in the {@code index}-th turn request. */
   private String userText(int index) {
-    ChatMessage last = pool.requests.get(index).request().messages().get(0);
-    return last.text();
+    ChatMessage first = pool.requests.get(index).request().messages().get(0);
+    return first.text();
   }
 
   @Test
