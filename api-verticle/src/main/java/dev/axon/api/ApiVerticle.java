@@ -15,6 +15,7 @@ import dev.axon.api.conversation.ConversationClient;
 import dev.axon.api.conversation.ConversationHandler;
 import dev.axon.api.http.BodyReader;
 import dev.axon.api.http.ConnectionDeadlines;
+import dev.axon.api.http.Connections;
 import dev.axon.api.http.Dialect;
 import dev.axon.api.http.RequestGuards;
 import dev.axon.api.http.RequestIds;
@@ -166,7 +167,10 @@ public class ApiVerticle extends VerticleBase {
         // complete, and slow headers must be timed from the connection on (see ConnectionDeadlines).
         .setHttp2ClearTextEnabled(false));
     server.requestHandler(router);
-    server.connectionHandler(deadlines::connected);
+    server.connectionHandler(connection -> {
+      Connections.coalesceFlushes(connection);
+      deadlines.connected(connection);
+    });
     String instanceId = java.util.UUID.randomUUID().toString();
     long startedAt = System.currentTimeMillis();
     announcer = new Announcer(vertx, () -> new RoleAnnouncement(NodeId.CURRENT, NodeId.host(), "api", instanceId, startedAt,

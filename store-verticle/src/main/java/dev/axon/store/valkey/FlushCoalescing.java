@@ -1,7 +1,6 @@
 package dev.axon.store.valkey;
 
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
+import dev.axon.common.net.Flushes;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.impl.PooledRedisConnection;
@@ -11,15 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets the commands a store verticle sends in one event-loop pass leave in one system call.
+ * Lets the commands a store verticle sends in one event-loop pass leave in one system call ({@link Flushes}).
  *
  * <p>The Redis client writes and flushes every command on its own: a {@code send} per command on the gateway, and a
  * {@code read} per command on Valkey, although at load the event loop commits dozens of turns per pass (it wakes
- * rarely and handles many sockets each time). Netty's {@link FlushConsolidationHandler}, put in front of the
- * connection's pipeline, holds a flush made outside a read until the event loop's queued tasks have run, and a flush
- * made while the connection reads its replies until the read is over: what was written meanwhile leaves together.
- * Commands keep their own replies and failures, and a command alone waits for nothing (its flush runs as soon as the
- * current pass ends).
+ * rarely and handles many sockets each time). Commands keep their own replies and failures, and a command alone
+ * waits for nothing (its flush runs as soon as the current pass ends).
  *
  * <p>The client does not expose its socket, so it is read from the connection once (a private field of Vert.x's
  * standalone connection). Where that fails — another client version, a cluster connection, which spans several
@@ -28,9 +24,6 @@ import org.slf4j.LoggerFactory;
 final class FlushCoalescing {
 
   private static final Logger log = LoggerFactory.getLogger(FlushCoalescing.class);
-  private static final String HANDLER = "axon-flush-coalescing";
-  /** Flushes held at most before one goes out anyway, bounding what waits in the socket's buffer. */
-  private static final int MAX_HELD_FLUSHES = 256;
   private static final Field SOCKET = socketField();
 
   private FlushCoalescing() {
@@ -40,10 +33,7 @@ final class FlushCoalescing {
   static void install(RedisConnection connection) {
     NetSocketInternal socket = socketOf(connection);
     if (socket != null) {
-      ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
-      if (pipeline.get(HANDLER) == null) {
-        pipeline.addFirst(HANDLER, new FlushConsolidationHandler(MAX_HELD_FLUSHES, true));
-      }
+      Flushes.coalesce(socket.channelHandlerContext().pipeline());
     }
   }
 
