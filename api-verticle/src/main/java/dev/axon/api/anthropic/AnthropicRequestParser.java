@@ -131,7 +131,7 @@ public final class AnthropicRequestParser {
     if (root == null || root.isMissingNode() || !root.isObject()) {
       throw invalid("The request body must be a JSON object.");
     }
-    String surrogate = JsonInput.loneSurrogate(root);
+    String surrogate = JsonInput.hasSurrogateEscape(bytes) ? JsonInput.loneSurrogate(root) : null;
     if (surrogate != null) {
       throw invalid((surrogate.isEmpty() ? "" : surrogate + ": ")
           + "the string contains an unpaired UTF-16 surrogate escape, which is not valid Unicode.");

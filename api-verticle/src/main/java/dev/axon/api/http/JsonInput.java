@@ -98,6 +98,24 @@ public final class JsonInput {
   }
 
   /**
+   * Whether the body holds an escape (a backslash, {@code u}, four hex digits) of a UTF-16 surrogate, U+D800 to
+   * U+DFFF. From a body that is strict UTF-8 ({@link #isUtf8}), that escape is the only way a string can come to hold
+   * an unpaired surrogate, so a body without one needs no walk of its tree ({@link #anyLoneSurrogate}, 0.5 % of the
+   * mock path's CPU). An escaped backslash before a {@code u} and hex digits counts too: the walk then finds nothing.
+   */
+  public static boolean hasSurrogateEscape(byte[] bytes) {
+    for (int i = 0; i < bytes.length - 3; i++) {
+      if (bytes[i] == '\\' && bytes[i + 1] == 'u' && (bytes[i + 2] | 0x20) == 'd') {
+        byte b = bytes[i + 3];
+        if (b == '8' || b == '9' || (b | 0x20) >= 'a' && (b | 0x20) <= 'f') {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Where the tree holds a string (or a field name) with an unpaired UTF-16 surrogate — legal as a JSON escape, but
    * not valid Unicode, so it could not be stored or relayed faithfully — as a dotted path ({@code ""} for the root,
    * {@code "<name>"} for a field name); null when there is none.

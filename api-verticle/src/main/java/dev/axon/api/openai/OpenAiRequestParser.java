@@ -80,7 +80,7 @@ public final class OpenAiRequestParser {
     if (root == null || !root.isObject()) {
       throw AxonException.invalid(null, "The request body must be a JSON object.");
     }
-    if (JsonInput.anyLoneSurrogate(root)) {
+    if (JsonInput.hasSurrogateEscape(bytes) && JsonInput.anyLoneSurrogate(root)) {
       // The pass that names where: run only for the request that fails.
       checkStrings(root, "");
     }

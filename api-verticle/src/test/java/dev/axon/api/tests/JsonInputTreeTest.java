@@ -1,8 +1,10 @@
 package dev.axon.api.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -62,6 +64,30 @@ class JsonInputTreeTest {
       JsonProcessingException ours = assertThrows(JsonProcessingException.class, () -> JsonInput.readTree(bytes), sample);
       assertEquals(JsonInput.duplicateField(theirs), JsonInput.duplicateField(ours), "duplicate named for " + sample);
     }
+  }
+
+  /** The scan that spares the tree walk never misses a lone surrogate the walk would find. */
+  @Test
+  void aBodyWithALoneSurrogateAlwaysShowsASurrogateEscape() throws Exception {
+    String[] pieces = {"plain ", "\\ud83d\\ude42", "\\uD83D\\uDE42", "\\ud800", "\\uDBFF", "\\udc00", "\\uDFFF", "\\u00e9",
+        "\\\\ud800", "\\\\", "\\n", "🙂", "é", "\\u0041"};
+    SplittableRandom random = new SplittableRandom(5);
+    int lone = 0;
+    for (int i = 0; i < 5_000; i++) {
+      StringBuilder text = new StringBuilder();
+      for (int p = random.nextInt(1, 5); p > 0; p--) {
+        text.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String json = "{\"k" + (random.nextBoolean() ? text : "") + "\":[\"" + text + "\"]}";
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      if (JsonInput.anyLoneSurrogate(JsonInput.readTree(bytes))) {
+        lone++;
+        assertTrue(JsonInput.hasSurrogateEscape(bytes), json);
+      }
+    }
+    assertTrue(lone > 500, "lone surrogates generated: " + lone);
+    assertFalse(JsonInput.hasSurrogateEscape("{\"a\":\"\\u00e9 🙂 \\n\"}".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(JsonInput.hasSurrogateEscape("{\"a\":\"\\ud83d\\ude42\"}".getBytes(StandardCharsets.UTF_8)), "a pair is an escape too");
   }
 
   @Test
