@@ -2,6 +2,7 @@ package dev.axon.api.chat;
 
 import dev.axon.api.auth.ApiKey;
 import dev.axon.api.conversation.ConversationClient;
+import dev.axon.api.http.Connections;
 import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
 import dev.axon.api.http.StreamGuard;
@@ -205,6 +206,7 @@ final class ChatExchange {
     if (call.stream()) {
       TurnBounds bounds = context.bounds().get();
       guard = new StreamGuard(rc.vertx(), rc.request(), bounds.streamStallTimeoutMs(), bounds.streamBufferLimitBytes(), this::clientGone);
+      Connections.flushPromptly(rc.request().connection());
       response.setChunked(true);
       write(renderer.openStream(response));
       keepAlive(bounds.streamKeepAliveMs());

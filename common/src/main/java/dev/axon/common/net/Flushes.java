@@ -2,6 +2,7 @@ package dev.axon.common.net;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import java.util.NoSuchElementException;
 
 /**
  * Lets what a connection writes in one event-loop pass leave in one system call, and what many connections write in
@@ -26,6 +27,15 @@ public final class Flushes {
   public static void coalesce(ChannelPipeline pipeline) {
     if (pipeline.get(HANDLER) == null) {
       pipeline.addFirst(HANDLER, new FlushConsolidationHandler(MAX_HELD_FLUSHES, true));
+    }
+  }
+
+  /** Removes the handler, if there, releasing what it holds: the connection's flushes then leave at once. */
+  public static void stop(ChannelPipeline pipeline) {
+    try {
+      pipeline.remove(HANDLER);
+    } catch (NoSuchElementException e) {
+      // not coalescing: nothing to stop
     }
   }
 }

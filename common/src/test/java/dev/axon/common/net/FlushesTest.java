@@ -86,6 +86,20 @@ class FlushesTest {
   }
 
   @Test
+  void stoppingReleasesWhatIsHeldAndLaterFlushesLeaveAtOnce() {
+    EmbeddedChannel channel = new EmbeddedChannel();
+    Flushes.coalesce(channel.pipeline());
+    channel.pipeline().writeAndFlush(text("held"));
+    assertNull(channel.readOutbound());
+    Flushes.stop(channel.pipeline());
+    assertEquals("held", read(channel), "released by the removal");
+    channel.pipeline().writeAndFlush(text("chunk"));
+    assertEquals("chunk", read(channel), "flushed at once");
+    Flushes.stop(channel.pipeline());
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
   void installingTwiceKeepsOneHandlerInFront() {
     EmbeddedChannel channel = new EmbeddedChannel();
     Flushes.coalesce(channel.pipeline());
