@@ -113,29 +113,31 @@ public class ApiVerticle extends VerticleBase {
     ConversationHandler conversations = new ConversationHandler(store);
     opsRoutes = new OpsRoutes(vertx, edgeOps, auth, new OpsOptions(config().getJsonObject("ops")));
 
+    // A route's handlers run in turn once it matched: each chain below is one route, matched once per request, where
+    // a route per handler was matched (and, under /v1/*, its path parameter set) for every step.
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds());
-    router.route().handler(Dialect::mark);
-    router.route().handler(new EdgeHandler(edgeOps, () -> options.trustedProxies()));
-    router.route().handler(deadlines);
-    router.route().handler(RequestGuards::path);
+    router.route()
+        .handler(new RequestIds())
+        .handler(Dialect::mark)
+        .handler(new EdgeHandler(edgeOps, () -> options.trustedProxies()))
+        .handler(deadlines)
+        .handler(RequestGuards::path);
     router.get("/healthz").handler(ops::liveness);
     router.get("/health").handler(ops::readiness);
-    router.route("/v1/*").handler(auth);
-    router.route("/v1/*").handler(new RateLimitHandler(vertx, tenants, () -> options.concurrencyLeaseMs()));
+    router.route("/v1/*").handler(auth).handler(new RateLimitHandler(vertx, tenants, () -> options.concurrencyLeaseMs()));
     // The chat routes first after the guards: a request walks the routes in order, and these take nearly all traffic.
-    router.post("/v1/chat/completions").handler(RequestGuards::jsonBody);
     router.post("/v1/chat/completions")
+        .handler(RequestGuards::jsonBody)
         .handler(this::readBody)
         .handler(new ChatCompletionHandler(() -> parser, turns, store, options.systemFingerprint(), options.conversationLockMs(),
             exchangeListeners, () -> turnBounds));
     // Anthropic's Messages API over the same pools, store, limits and listeners.
-    router.post("/v1/messages").handler(RequestGuards::jsonBody);
     router.post("/v1/messages")
+        .handler(RequestGuards::jsonBody)
         .handler(this::readBody)
         .handler(new ChatTurnHandler<>(() -> anthropic, turns, store, options.conversationLockMs(), exchangeListeners, () -> turnBounds));
-    router.post("/v1/messages/count_tokens").handler(RequestGuards::jsonBody);
     router.post("/v1/messages/count_tokens")
+        .handler(RequestGuards::jsonBody)
         .handler(this::readBody)
         .handler(new CountTokensHandler(() -> anthropicParser, store, new TokenCounter(vertx, options.turnAcceptTimeoutMs())::count));
     router.get("/stats").handler(opsRoutes.readAccess()).handler(ops::stats);

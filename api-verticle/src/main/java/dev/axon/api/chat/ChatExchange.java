@@ -338,7 +338,7 @@ final class ChatExchange {
     ExchangeSummary summary = new ExchangeSummary(requestId, key.name(), key.ownerHash(), call.clientModel(), call.request().model(),
         servedModel, servedProvider, conversation.id(), call.stream(), call.n(), status, error, usage,
         startNanos, acceptedNanos, firstEventNanos, System.nanoTime(), turnsStartedNanos, turnsEndedNanos, usageMetered);
-    rc.put(ExchangeSummary.CONTEXT_KEY, summary);
+    ExchangeSummary.leave(rc, summary);
     for (ExchangeListener listener : context.listeners()) {
       try {
         listener.onExchange(summary);

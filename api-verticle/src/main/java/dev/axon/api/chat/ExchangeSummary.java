@@ -28,19 +28,30 @@ public record ExchangeSummary(String requestId, String keyName, String ownerHash
                               long startNanos, long acceptedNanos, long firstEventNanos, long endNanos,
                               long turnsStartedNanos, long turnsEndedNanos, boolean usageMetered) {
 
-  /** The key under which the summary is left in the routing context for handlers that run at the response's end. */
-  public static final String CONTEXT_KEY = "axon.exchange";
-  /** Present while an exchange runs whose summary is still to come. */
-  private static final String EXPECTED_KEY = "axon.exchange.expected";
+  /** Where the summary is left in the routing context, for handlers that run at the response's end. */
+  private static final String CONTEXT_KEY = "axon.exchange";
+  /** What stands under that key while an exchange runs whose summary is still to come (one entry, replaced). */
+  private static final Object PENDING = new Object();
 
   /** Marks the request as a chat exchange: a summary will be left for it, perhaps only after its response ended. */
   public static void expect(RoutingContext rc) {
-    rc.put(EXPECTED_KEY, Boolean.TRUE);
+    rc.put(CONTEXT_KEY, PENDING);
+  }
+
+  /** Leaves an exchange's summary for the handlers that run at the response's end. */
+  public static void leave(RoutingContext rc, ExchangeSummary summary) {
+    rc.put(CONTEXT_KEY, summary);
   }
 
   /** Whether a summary is still to come: an exchange runs for the request and has not left its summary yet. */
   public static boolean pending(RoutingContext rc) {
-    return rc.get(CONTEXT_KEY) == null && rc.get(EXPECTED_KEY) != null;
+    return rc.get(CONTEXT_KEY) == PENDING;
+  }
+
+  /** The summary left for the request, or null (no chat exchange, or one that has not ended). */
+  public static ExchangeSummary of(RoutingContext rc) {
+    Object left = rc.get(CONTEXT_KEY);
+    return left instanceof ExchangeSummary summary ? summary : null;
   }
 
   /** A summary without the turns' own timing (the gateway overhead is then the whole latency). */

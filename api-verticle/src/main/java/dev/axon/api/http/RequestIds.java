@@ -14,28 +14,30 @@ public final class RequestIds implements Handler<RoutingContext> {
   public static final String HEADER = "x-request-id";
   private static final CharSequence HEADER_NAME = HttpHeaders.createOptimized(HEADER);
   private static final String KEY = "axon.requestId";
-  private static final String START = "axon.startNanos";
   private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
 
   @Override
   public void handle(RoutingContext rc) {
     String given = rc.request().getHeader(HEADER);
     String id = given != null && sane(given) ? given : random("req_", 24);
-    rc.put(KEY, id);
-    rc.put(START, System.nanoTime());
+    rc.put(KEY, new Stamp(id, System.nanoTime()));
     rc.response().putHeader(HEADER_NAME, id);
     rc.next();
   }
 
   public static String of(RoutingContext rc) {
-    String id = rc.get(KEY);
-    return id != null ? id : random("req_", 24);
+    Stamp stamp = rc.get(KEY);
+    return stamp != null ? stamp.id() : random("req_", 24);
   }
 
   /** When the request arrived ({@link System#nanoTime()}). */
   public static long startNanos(RoutingContext rc) {
-    Long start = rc.get(START);
-    return start != null ? start : System.nanoTime();
+    Stamp stamp = rc.get(KEY);
+    return stamp != null ? stamp.startNanos() : System.nanoTime();
+  }
+
+  /** A request's id and arrival, kept as one entry of the routing context (every request reads both). */
+  private record Stamp(String id, long startNanos) {
   }
 
   /** A random base-62 string; ids need uniqueness, not secrecy. */

@@ -87,7 +87,7 @@ public final class EdgeHandler implements Handler<RoutingContext> {
 
   private RequestRecord record(RoutingContext rc, boolean opsPath, boolean ended, String traceId) {
     HttpServerRequest request = rc.request();
-    ExchangeSummary exchange = rc.get(ExchangeSummary.CONTEXT_KEY);
+    ExchangeSummary exchange = ExchangeSummary.of(rc);
     int status = ended ? rc.response().getStatusCode() : 499;
     ApiKey key = AuthHandler.key(rc);
     double latencyMs = (System.nanoTime() - RequestIds.startNanos(rc)) / 1e6;
