@@ -8,6 +8,7 @@ import dev.axon.app.transport.SpinningEpoll;
 import dev.axon.common.bus.Codecs;
 import dev.axon.common.config.ConfigException;
 import dev.axon.pool.PoolVerticle;
+import dev.axon.pool.session.PoolMetrics;
 import dev.axon.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -144,8 +145,8 @@ public final class Main {
     }
     if (config.roles().contains("pool")) {
       chain = chain.compose(v -> vertx.deployVerticle(
-          () -> observability == null ? new PoolVerticle() : new PoolVerticle(observability.poolMetrics()),
-          new DeploymentOptions().setConfig(config.pool()).setInstances(config.poolInstances())));
+          () -> new PoolVerticle(observability == null ? PoolMetrics.NONE : observability.poolMetrics(), config.pool()),
+          new DeploymentOptions().setInstances(config.poolInstances())));
     }
     if (config.roles().contains("api")) {
       chain = chain.compose(v -> vertx.deployVerticle(
