@@ -7,10 +7,10 @@ import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
 import dev.axon.api.turn.TurnClient;
 import dev.axon.common.chat.ChatMessage;
+import dev.axon.common.chat.MessageJson;
 import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
-import dev.axon.common.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -76,7 +76,7 @@ public final class ChatTurnHandler<C extends ChatCall> implements Handler<Routin
     List<ChatMessage> added = call.request().messages();
     long addedBytes = 0;
     for (ChatMessage m : added) {
-      addedBytes += Json.byteLength(m);
+      addedBytes += MessageJson.byteLength(m);
     }
     int messages = conversation.expectedCount() + added.size() + 1;
     long bytes = conversation.bytes() + addedBytes;

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /** The one Jackson mapper for the canonical model: records in, records out, unknown fields ignored. */
@@ -49,21 +48,7 @@ public final class Json {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return counter.count;
-  }
-
-  private static final class ByteCounter extends OutputStream {
-    long count;
-
-    @Override
-    public void write(int b) {
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      count += len;
-    }
+    return counter.count();
   }
 
   public static String toString(Object value) {

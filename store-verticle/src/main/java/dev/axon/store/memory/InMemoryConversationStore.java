@@ -1,6 +1,7 @@
 package dev.axon.store.memory;
 
 import dev.axon.common.chat.ChatMessage;
+import dev.axon.common.chat.MessageJson;
 import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitResult;
 import dev.axon.common.conversation.CommitTurn;
@@ -12,7 +13,6 @@ import dev.axon.common.conversation.GetConversation;
 import dev.axon.common.conversation.OpenConversation;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
-import dev.axon.common.json.Json;
 import dev.axon.common.stats.StoreStats;
 import dev.axon.store.ConversationStore;
 import dev.axon.store.StoreOptions;
@@ -120,7 +120,7 @@ public final class InMemoryConversationStore implements ConversationStore {
     }
     e.messages.addAll(request.messages());
     for (ChatMessage m : request.messages()) {
-      e.bytes += Json.byteLength(m);
+      e.bytes += MessageJson.byteLength(m);
     }
     e.model = request.model();
     e.updatedAt = now / 1000;

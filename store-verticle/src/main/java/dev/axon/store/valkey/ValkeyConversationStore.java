@@ -1,6 +1,7 @@
 package dev.axon.store.valkey;
 
 import dev.axon.common.chat.ChatMessage;
+import dev.axon.common.chat.MessageJson;
 import dev.axon.common.conversation.AbortTurn;
 import dev.axon.common.conversation.CommitResult;
 import dev.axon.common.conversation.CommitTurn;
@@ -127,7 +128,7 @@ public final class ValkeyConversationStore implements ConversationStore {
     args.add(Long.toString(upkeepTtl));
     List<byte[]> messages = new ArrayList<>(request.messages().size());
     for (ChatMessage message : request.messages()) {
-      messages.add(Json.toBytes(message));
+      messages.add(MessageJson.toBytes(message));
     }
     Future<Response> committed = guard(COMMIT.run(redis, keys, args, messages), "commit");
     if (liveSetApart) {
