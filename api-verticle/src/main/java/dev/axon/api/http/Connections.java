@@ -25,8 +25,8 @@ public final class Connections {
    * write at once: each response a {@code writev} that woke the client for that one response. Against {@code wrk} at
    * 64 connections the client made 1.45 {@code epoll_wait} calls and 0.52 context switches a request (0.73 and 0.15
    * against a server answering inside its reads); coalesced, 1.06 and 0.41, and the gateway served 7–31 % more
-   * requests a second in three sets of interleaved rounds. Call from the server's connection handler; a connection type this Vert.x does not expose
-   * flushes as before.
+   * requests a second in three sets of interleaved rounds. Call from the server's connection handler; a connection
+   * type this Vert.x does not expose flushes as before ({@code ConnectionsTest} holds this Vert.x to it).
    */
   public static void coalesceFlushes(HttpConnection connection) {
     if (connection instanceof ConnectionBase base) {
