@@ -153,6 +153,8 @@ public class ApiVerticle extends VerticleBase {
         "Unknown request URL: " + rc.request().method() + " " + rc.request().path() + ".")));
     router.errorHandler(413, rc -> Responses.error(rc, new AxonException(ErrorKind.PAYLOAD_TOO_LARGE,
         "The request body is larger than " + options.bodyLimitBytes() + " bytes.")));
+    router.errorHandler(417, rc -> Responses.error(rc, new AxonException(ErrorKind.EXPECTATION_FAILED,
+        "Unsupported Expect header: only '100-continue' is supported.")));
     router.errorHandler(405, rc -> Responses.error(rc, new AxonException(ErrorKind.NOT_FOUND,
         "Method " + rc.request().method() + " is not allowed on " + rc.request().path() + ".")));
     router.errorHandler(400, rc -> Responses.error(rc, AxonException.invalid(null, "The request could not be read.")));

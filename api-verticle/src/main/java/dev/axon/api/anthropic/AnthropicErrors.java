@@ -27,6 +27,7 @@ public final class AnthropicErrors {
       case MODEL_NOT_FOUND: return 404;
       case CONFLICT: return 409;
       case PAYLOAD_TOO_LARGE: return 413;
+      case EXPECTATION_FAILED: return 417;
       case RATE_LIMITED:
       case QUOTA_EXCEEDED:
       case POOL_BUSY: return 429;
@@ -45,6 +46,7 @@ public final class AnthropicErrors {
     switch (kind) {
       case INVALID_REQUEST:
       case CONFLICT:
+      case EXPECTATION_FAILED:
       case CANCELLED: return "invalid_request_error";
       case UNAUTHENTICATED: return "authentication_error";
       case FORBIDDEN: return "permission_error";

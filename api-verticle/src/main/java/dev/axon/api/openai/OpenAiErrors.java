@@ -27,6 +27,7 @@ public final class OpenAiErrors {
       case MODEL_NOT_FOUND: return new Mapping(404, "invalid_request_error", "model_not_found");
       case CONFLICT: return new Mapping(409, "invalid_request_error", "conversation_busy");
       case PAYLOAD_TOO_LARGE: return new Mapping(413, "invalid_request_error", "request_too_large");
+      case EXPECTATION_FAILED: return new Mapping(417, "invalid_request_error", "expectation_failed");
       case RATE_LIMITED: return new Mapping(429, "requests", "rate_limit_exceeded");
       case QUOTA_EXCEEDED: return new Mapping(429, "insufficient_quota", "insufficient_quota");
       case POOL_BUSY: return new Mapping(429, "server_busy", "pool_busy");

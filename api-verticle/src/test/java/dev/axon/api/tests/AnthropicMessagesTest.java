@@ -413,6 +413,16 @@ class AnthropicMessagesTest extends ApiTestBase {
   }
 
   @Test
+  void anExpectationOtherThanContinueIsAnAnthropicShaped417(VertxTestContext ctx) {
+    anthropic("/v1/messages", KEY_A).putHeader("Expect", "something-else").sendJsonObject(ask("hi"))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertAnthropicError(r, 417, "invalid_request_error");
+          assertEquals(0, pool.requests.size());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void unknownRoutesUnderMessagesAreAnthropicShaped404s(VertxTestContext ctx) {
     anthropic("/v1/messages/batches/x", KEY_A).sendJsonObject(ask("hi")).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
       assertAnthropicError(r, 404, "not_found_error");

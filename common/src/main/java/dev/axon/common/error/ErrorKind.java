@@ -19,6 +19,8 @@ public enum ErrorKind {
   CONFLICT,
   /** The request body or a part of it is too large. */
   PAYLOAD_TOO_LARGE,
+  /** The request's {@code Expect} header asks for something other than {@code 100-continue}. */
+  EXPECTATION_FAILED,
   /** A per-key rate limit was hit. */
   RATE_LIMITED,
   /** A per-key quota is used up. */
