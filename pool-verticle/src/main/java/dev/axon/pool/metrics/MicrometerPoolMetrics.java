@@ -115,7 +115,25 @@ public final class MicrometerPoolMetrics implements PoolMetrics {
 
   @Override
   public void recordBreaker(BreakerChange change) {
-    Map<String, String> states = breakers.computeIfAbsent(change.provider() + "\u0000" + change.upstream(), key -> {
+    String upstream = change.provider() + "\u0000" + change.upstream();
+    if (BreakerChange.RETIRED.equals(change.to())) {
+      // The upstream's last breaker gone (a provider stopped, an upstream configured away): its gauges go too, instead
+      // of reporting zeros for an upstream this node no longer has.
+      breakers.computeIfPresent(upstream, (key, states) -> {
+        states.remove(change.breakerId());
+        if (!states.isEmpty()) {
+          return states;
+        }
+        for (String s : BREAKER_STATES) {
+          registry.find("axon.upstream.breaker.state")
+              .tags("provider", change.provider(), "upstream", change.upstream(), "state", s).meters()
+              .forEach(registry::remove);
+        }
+        return null;
+      });
+      return;
+    }
+    Map<String, String> states = breakers.computeIfAbsent(upstream, key -> {
       Map<String, String> fresh = new ConcurrentHashMap<>();
       for (String s : BREAKER_STATES) {
         Gauge.builder("axon.upstream.breaker.state", fresh, b -> b.values().stream().filter(s::equals).count())
@@ -125,11 +143,7 @@ public final class MicrometerPoolMetrics implements PoolMetrics {
       }
       return fresh;
     });
-    if (BreakerChange.RETIRED.equals(change.to())) {
-      states.remove(change.breakerId());
-    } else {
-      states.put(change.breakerId(), change.to());
-    }
+    states.put(change.breakerId(), change.to());
   }
 
   @Override

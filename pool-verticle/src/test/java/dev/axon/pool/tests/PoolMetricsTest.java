@@ -146,6 +146,14 @@ class PoolMetricsTest {
     metrics.recordBreaker(new BreakerChange("a1", "anthropic", claude, "open", BreakerChange.RETIRED, 4));
     assertEquals(0, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "open")), "a closed provider's breaker leaves");
     assertEquals(1, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "closed")));
+    metrics.recordBreaker(new BreakerChange("a2", "anthropic", claude, "closed", BreakerChange.RETIRED, 5));
+    assertEquals(List.of(), registry.find("axon.upstream.breaker.state").tags(anthropic).meters(),
+        "an upstream without breakers on this node has no gauges (they read 0 in every state before)");
+    metrics.recordBreaker(new BreakerChange("a2", "anthropic", claude, "closed", BreakerChange.RETIRED, 6));
+    metrics.recordBreaker(new BreakerChange("a3", "anthropic", claude, null, "closed", 1));
+    assertEquals(1, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "closed")),
+        "a breaker for the upstream again brings its gauges back");
+    assertEquals(0, gauge(registry, "axon.upstream.breaker.state", concat(anthropic, "state", "open")));
   }
 
   @Test
