@@ -11,10 +11,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.axon.app.ops.LogLevels;
 import dev.axon.common.config.ConfigException;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -57,6 +63,21 @@ class OpsConfigTest {
     assertKey("tracing.sampleRatio", valid().put("tracing", new JsonObject().put("sampleRatio", 2)));
     assertKey("logging.level", valid().put("logging", new JsonObject().put("level", "LOUD")));
     assertKey("logging.levels.dev.axon", valid().put("logging", new JsonObject().put("levels", new JsonObject().put("dev.axon", "chatty"))));
+  }
+
+  @Test
+  void anUnquotedOffInTheYamlFileTurnsALoggerOff(@TempDir Path dir) throws Exception {
+    // As conf/axon.yaml shows it: YAML 1.1 reads the unquoted OFF as false, which was refused as a level.
+    Path file = dir.resolve("axon.yaml");
+    Files.writeString(file, "logging:\n  level: INFO\n  levels:\n    axon.access: OFF\n    dev.axon.pool: off\n");
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject raw = ConfigLoader.load(vertx, file).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      LogLevels levels = new AxonConfig(valid().put("logging", raw.getJsonObject("logging"))).logLevels();
+      assertEquals(Map.of("axon.access", "OFF", "dev.axon.pool", "OFF"), levels.levels());
+    } finally {
+      vertx.close();
+    }
   }
 
   @Test

@@ -104,6 +104,10 @@ public final class LogLevels {
     if (upper.equals("WARNING")) {
       upper = "WARN";
     }
+    if (upper.equals("FALSE")) {
+      // YAML 1.1, which the configuration file is read with, takes an unquoted OFF (or off, no) for false.
+      upper = "OFF";
+    }
     if (!LEVELS.contains(upper)) {
       throw new ConfigException(key, "must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF; got '" + value + "'");
     }
