@@ -17,6 +17,7 @@ import dev.axon.api.http.BodyReader;
 import dev.axon.api.http.ConnectionDeadlines;
 import dev.axon.api.http.Connections;
 import dev.axon.api.http.Dialect;
+import dev.axon.api.http.InvalidRequests;
 import dev.axon.api.http.RequestGuards;
 import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
@@ -170,7 +171,7 @@ public class ApiVerticle extends VerticleBase {
         // HTTP/1.1 only in clear text: an h2c upgrade would hide a new connection until its first request headers are
         // complete, and slow headers must be timed from the connection on (see ConnectionDeadlines).
         .setHttp2ClearTextEnabled(false));
-    server.requestHandler(router);
+    server.requestHandler(router).invalidRequestHandler(new InvalidRequests());
     server.connectionHandler(connection -> {
       Connections.coalesceFlushes(connection);
       deadlines.connected(connection);

@@ -413,6 +413,17 @@ class AnthropicMessagesTest extends ApiTestBase {
   }
 
   @Test
+  void headersPastTheLimitAreAnAnthropicShaped431(VertxTestContext ctx) {
+    anthropic("/v1/messages", KEY_A).putHeader("x-padding", "p".repeat(9_000)).sendJsonObject(ask("hi"))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertAnthropicError(r, 431, "request_too_large");
+          assertEquals(r.getHeader("x-request-id"), r.getHeader("request-id"));
+          assertEquals(0, pool.requests.size());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void anExpectationOtherThanContinueIsAnAnthropicShaped417(VertxTestContext ctx) {
     anthropic("/v1/messages", KEY_A).putHeader("Expect", "something-else").sendJsonObject(ask("hi"))
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.axon.testkit.OpenAiSchemas;
 import dev.axon.common.bus.Addresses;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -113,6 +114,50 @@ class AuthAndRoutingTest extends ApiTestBase {
           assertError(rs.get(1), 404, "not_found", null);
           ctx.completeNow();
         })));
+  }
+
+  // Requests the HTTP decoder refuses never reach the router: Vert.x's default answered with the status alone.
+  @Test
+  void headersPastTheLimitAre431WithAnOpenAiErrorAndARequestId(VertxTestContext ctx) {
+    get("/v1/models", KEY_A).putHeader("x-padding", "p".repeat(9_000)).send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertTrue(assertError(r, 431, "request_too_large", null).getString("message").contains("8192"));
+          assertTrue(String.valueOf(r.getHeader("x-request-id")).startsWith("req_"), "a request id");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aRequestLinePastTheLimitIs414WithAnOpenAiError(VertxTestContext ctx) {
+    get("/v1/models?q=" + "q".repeat(5_000), KEY_A).send()
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertTrue(assertError(r, 414, "request_too_large", null).getString("message").contains("4096"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void anUnreadableRequestIs400WithAnOpenAiErrorAndTheConnectionCloses(Vertx vertx, VertxTestContext ctx) {
+    malformed(vertx).onComplete(ctx.succeeding(raw -> ctx.verify(() -> {
+      assertTrue(raw.startsWith("HTTP/1.1 400"), raw);
+      JsonObject body = new JsonObject(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+      OpenAiSchemas.assertValidError(body);
+      assertEquals("invalid_request_error", body.getJsonObject("error").getString("type"));
+      assertEquals(0, pool.requests.size());
+      ctx.completeNow();
+    })));
+  }
+
+  /** What the gateway answers, until it closes the connection, to a request with an unreadable Content-Length. */
+  private Future<String> malformed(Vertx vertx) {
+    return vertx.createNetClient().connect(port, HOST).compose(socket -> {
+      Buffer received = Buffer.buffer();
+      Promise<String> answer = Promise.promise();
+      socket.handler(received::appendBuffer);
+      socket.closeHandler(v -> answer.tryComplete(received.toString()));
+      return socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: " + HOST + "\r\nAuthorization: Bearer " + KEY_A
+          + "\r\nContent-Length: twelve\r\n\r\n").compose(v -> answer.future());
+    });
   }
 
   @Test
