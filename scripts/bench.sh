@@ -71,7 +71,7 @@ GW_OPTS=${AXON_BENCH_JAVA_OPTS:-$LIMIT_OPTS}
 CDS=$(cds_option "$ROOT")
 
 # --- processes -----------------------------------------------------------------------------------------------
-VPORT=$(free_port); MPORT=$(free_port); BPORT=$(free_port); GA=$(free_port); GB=$(free_port)
+VPORT=$(free_port); MPORT=$(free_port); BPORT=$(free_port); GA=$(free_port); GB=$(free_port); GC=$(free_port)
 VPID=$(start_valkey "$VPORT" "$WORK/valkey") || exit 1; PIDS+=("$VPID")
 MPID=$(start_mock_anthropic "$MPORT" "$WORK/mock.log" $LIMIT_OPTS) || exit 1; PIDS+=("$MPID")
 java $LIMIT_OPTS -jar "$BENCH_JAR" baseline "$BPORT" >"$WORK/baseline.log" 2>&1 & PIDS+=("$!")
@@ -105,7 +105,11 @@ env AXON_CONF="$WORK/anthropic.yaml" AXON_PORT="$GA" java $CDS $GW_OPTS -jar app
 GA_PID=$!; PIDS+=("$GA_PID")
 env AXON_CONF="$WORK/mock.yaml" AXON_PORT="$GB" java $CDS $GW_OPTS -jar app/target/axon.jar >"$WORK/gateway-mock.log" 2>&1 &
 GB_PID=$!; PIDS+=("$GB_PID")
-for url in "http://127.0.0.1:$GA/health" "http://127.0.0.1:$GB/health"; do
+# The same gateway with its access log off (a documented setting), measured beside it: what the access log costs.
+{ cat "$WORK/mock.yaml"; printf 'logging:\n  levels: {axon.access: "OFF"}\n'; } >"$WORK/mock-nolog.yaml"
+env AXON_CONF="$WORK/mock-nolog.yaml" AXON_PORT="$GC" java $CDS $GW_OPTS -jar app/target/axon.jar >"$WORK/gateway-mock-nolog.log" 2>&1 &
+PIDS+=("$!")
+for url in "http://127.0.0.1:$GA/health" "http://127.0.0.1:$GB/health" "http://127.0.0.1:$GC/health"; do
   wait_ready "$url" 60 || { log "a gateway did not become ready"; tail -20 "$WORK"/gateway-*.log >&2; exit 1; }
 done
 for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$BPORT/" && break; sleep 0.1; done
@@ -152,6 +156,7 @@ AUTH="Bearer sk-bench"
 UPSTREAM="http://127.0.0.1:$MPORT/v1/messages"
 GATEWAY="http://127.0.0.1:$GA/v1/chat/completions"
 MOCKGW="http://127.0.0.1:$GB/v1/chat/completions"
+MOCKGW_NOLOG="http://127.0.0.1:$GC/v1/chat/completions"
 RESULTS=$WORK/results.jsonl
 : >"$RESULTS"
 
@@ -167,6 +172,7 @@ for body in openai.json openai-nostore.json; do
   warm "$GATEWAY" "$WORK/$body"
 done
 warm "$MOCKGW" "$WORK/openai-nostore.json"
+warm "$MOCKGW_NOLOG" "$WORK/openai-nostore.json"
 
 log "1/5 the limit: a minimal Vert.x server and the mock upstream called directly"
 wrk_run limit-vertx "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" 64 >>"$RESULTS"
@@ -206,8 +212,10 @@ for c in $CONCURRENCY; do
   if [ "$c" = 1 ]; then c1_store "$commits_before" "$evalsha_before" >>"$RESULTS"; fi
 done
 log "   gateway with the mock provider and the in-memory store, against the minimal server"
+# The minimal server runs between the two gateways in each round, so each gateway's round has its baseline beside it.
 ROUNDS=$MOCK_ROUNDS ROUND_SECONDS=$MOCK_ROUND_SECONDS ROUND_WARMUP=$MOCK_ROUND_WARMUP interleaved 64 "mockgw-c64|$MOCKGW|$WORK/openai-nostore.json|$AUTH" \
-  "vertx-c64|http://127.0.0.1:$BPORT/v1/chat/completions|$WORK/openai.json|" >>"$RESULTS"
+  "vertx-c64|http://127.0.0.1:$BPORT/v1/chat/completions|$WORK/openai.json|" \
+  "mockgw-nolog-c64|$MOCKGW_NOLOG|$WORK/openai-nostore.json|$AUTH" >>"$RESULTS"
 
 # alloc_per_request name port url body → one JSON line: the bytes the gateway's JVM allocated per request over a run
 # of wrk, from Micrometer's jvm_gc_memory_allocated_bytes_total (it advances at each young collection, so a 20 s run
@@ -304,7 +312,7 @@ MD=$OUT/latest.md
   echo
   echo "At one connection the gateway path makes three loopback round trips where the direct path makes one (client, upstream, and Valkey for the commit). A stored turn's commit took $(r c1-store .commitMs) ms on average as the gateway's store timer saw it ($(r c1-store .commits) commits), $(r c1-store .scriptMs) ms of it Valkey running the script (INFO commandstats); a bare PING round trip to the same Valkey took $(r c1-store .pingMs) ms (redis-cli --latency)."
   echo
-  echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server (medians of $MOCK_ROUNDS rounds of $MOCK_ROUND_SECONDS s run in turn; $(paired mockgw-c64 vertx-c64)%, the median of the rounds' ratios)."
+  echo "Gateway with the mock provider and the in-memory store: $(r mockgw-c64 .rps) req/s against $(r vertx-c64 .rps) req/s for the minimal Vert.x server (medians of $MOCK_ROUNDS rounds of $MOCK_ROUND_SECONDS s run in turn; $(paired mockgw-c64 vertx-c64)%, the median of the rounds' ratios). The same gateway with its access log off (\`logging.levels: {axon.access: \"OFF\"}\`), in the same rounds: $(r mockgw-nolog-c64 .rps) req/s ($(paired mockgw-nolog-c64 vertx-c64)%); the target is judged on the default configuration, access log on."
   echo
   echo "Memory allocated per request at 64 connections (the JVM's allocation counter over ${ALLOC_SECONDS} s of load): $(r alloc-mockgw .bytesPerRequest) bytes with the mock provider and the in-memory store, $(r alloc-gateway-valkey .bytesPerRequest) bytes with the anthropic provider and Valkey."
   echo
