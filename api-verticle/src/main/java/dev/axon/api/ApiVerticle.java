@@ -161,7 +161,7 @@ public class ApiVerticle extends VerticleBase {
     router.errorHandler(400, rc -> Responses.error(rc, AxonException.invalid(null, "The request could not be read.")));
     router.errorHandler(500, this::internalError);
 
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions serverOptions = new HttpServerOptions()
         .setPort(options.port()).setHost(options.host())
         .setTcpNoDelay(true).setCompressionSupported(false)
         .setIdleTimeout(0)
@@ -170,8 +170,10 @@ public class ApiVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         // HTTP/1.1 only in clear text: an h2c upgrade would hide a new connection until its first request headers are
         // complete, and slow headers must be timed from the connection on (see ConnectionDeadlines).
-        .setHttp2ClearTextEnabled(false));
-    server.requestHandler(router).invalidRequestHandler(new InvalidRequests());
+        .setHttp2ClearTextEnabled(false);
+    server = vertx.createHttpServer(serverOptions);
+    server.requestHandler(router)
+        .invalidRequestHandler(new InvalidRequests(serverOptions.getMaxInitialLineLength(), serverOptions.getMaxHeaderSize()));
     server.connectionHandler(connection -> {
       Connections.coalesceFlushes(connection);
       deadlines.connected(connection);

@@ -4,13 +4,11 @@ import dev.axon.api.anthropic.AnthropicErrors;
 import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -21,6 +19,15 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class InvalidRequests implements Handler<HttpServerRequest> {
 
+  private final int maxRequestLine;
+  private final int maxHeaders;
+
+  /** The server's limits, named in the messages: its longest request line and its largest headers, in bytes. */
+  public InvalidRequests(int maxRequestLine, int maxHeaders) {
+    this.maxRequestLine = maxRequestLine;
+    this.maxHeaders = maxHeaders;
+  }
+
   @Override
   public void handle(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
@@ -28,12 +35,10 @@ public final class InvalidRequests implements Handler<HttpServerRequest> {
     AxonException error;
     if (cause instanceof TooLongHttpLineException) {
       status = 414;
-      error = new AxonException(ErrorKind.PAYLOAD_TOO_LARGE, "The request line is longer than "
-          + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes.");
-    } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+      error = new AxonException(ErrorKind.PAYLOAD_TOO_LARGE, "The request line is longer than " + maxRequestLine + " bytes.");
+    } else if (cause instanceof TooLongHttpHeaderException) {
       status = 431;
-      error = new AxonException(ErrorKind.PAYLOAD_TOO_LARGE, "The request headers are larger than "
-          + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes.");
+      error = new AxonException(ErrorKind.PAYLOAD_TOO_LARGE, "The request headers are larger than " + maxHeaders + " bytes.");
     } else {
       status = 400;
       error = AxonException.invalid(null, "The request could not be read.");
