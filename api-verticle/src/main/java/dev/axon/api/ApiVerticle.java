@@ -17,7 +17,6 @@ import dev.axon.api.http.BodyReader;
 import dev.axon.api.http.ConnectionDeadlines;
 import dev.axon.api.http.Connections;
 import dev.axon.api.http.Dialect;
-import dev.axon.api.http.InvalidRequests;
 import dev.axon.api.http.RequestGuards;
 import dev.axon.api.http.RequestIds;
 import dev.axon.api.http.Responses;
@@ -25,6 +24,7 @@ import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.api.openai.OpenAiRequestParser;
 import dev.axon.api.ops.EdgeHandler;
 import dev.axon.api.ops.EdgeOps;
+import dev.axon.api.ops.InvalidRequests;
 import dev.axon.api.ops.ModelsHandler;
 import dev.axon.api.ops.OpsHandlers;
 import dev.axon.api.ops.OpsOptions;
@@ -173,7 +173,8 @@ public class ApiVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false);
     server = vertx.createHttpServer(serverOptions);
     server.requestHandler(router)
-        .invalidRequestHandler(new InvalidRequests(serverOptions.getMaxInitialLineLength(), serverOptions.getMaxHeaderSize()));
+        .invalidRequestHandler(new InvalidRequests(edgeOps, () -> options.trustedProxies(), serverOptions.getMaxInitialLineLength(),
+            serverOptions.getMaxHeaderSize()));
     server.connectionHandler(connection -> {
       Connections.coalesceFlushes(connection);
       deadlines.connected(connection);

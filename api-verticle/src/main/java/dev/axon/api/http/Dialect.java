@@ -37,7 +37,8 @@ public enum Dialect {
     return d == null ? OPENAI : d;
   }
 
-  static Dialect decide(HttpServerRequest request) {
+  /** The dialect of a request, from its path and headers (what {@link #mark} records). */
+  public static Dialect decide(HttpServerRequest request) {
     String path = request.path();
     if (path == null) {
       return OPENAI;

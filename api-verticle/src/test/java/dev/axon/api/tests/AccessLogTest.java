@@ -102,6 +102,26 @@ class AccessLogTest extends ApiTestBase {
   }
 
   @Test
+  void aRequestTheDecoderRefusesIsLoggedToo(VertxTestContext ctx) {
+    // It never reaches the router, where requests are otherwise followed to their end.
+    get("/v1/models", KEY_A).putHeader("x-padding", "p".repeat(9_000)).send()
+        .compose(r -> later(300).map(r))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          List<JsonObject> lines = lines();
+          assertEquals(1, lines.size(), lines.toString());
+          JsonObject line = lines.get(0);
+          assertEquals(431, line.getInteger("status"));
+          assertEquals("invalid", line.getString("route"));
+          assertEquals("/v1/models", line.getString("path"));
+          assertEquals(r.getHeader("x-request-id"), line.getString("request_id"));
+          assertEquals(r.body().length(), line.getLong("bytes_out"), "the error body");
+          assertNull(line.getString("key"), "the key was never read");
+          assertFalse(raw().contains(KEY_A), "nor logged");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aClientThatLeavesMidStreamIsLoggedAs499(VertxTestContext ctx) {
     Promise<TurnRequest> started = Promise.promise();
     pool.behave(m -> {

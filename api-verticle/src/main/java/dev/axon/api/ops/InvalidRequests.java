@@ -1,6 +1,9 @@
-package dev.axon.api.http;
+package dev.axon.api.ops;
 
 import dev.axon.api.anthropic.AnthropicErrors;
+import dev.axon.api.http.Dialect;
+import dev.axon.api.http.RequestIds;
+import dev.axon.api.http.TrustedProxies;
 import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
@@ -10,26 +13,41 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Supplier;
 
 /**
  * Requests the HTTP decoder could not read, which never reach the router: a request line or headers past the
  * server's limits, or a malformed request. They get the status Vert.x gives them (414, 431, else 400) with an error
  * body in the request's {@link Dialect} and a request id, as every other error does (Vert.x's default sends the
- * status alone), and the connection closes: what follows on it cannot be framed.
+ * status alone); they are counted and logged like any request, on the route {@value #ROUTE}; and the connection
+ * closes: what follows on it cannot be framed.
  */
 public final class InvalidRequests implements Handler<HttpServerRequest> {
 
+  /** The route such requests are counted and logged on. */
+  public static final String ROUTE = "invalid";
+
+  private final EdgeOps ops;
+  private final Supplier<TrustedProxies> proxies;
   private final int maxRequestLine;
   private final int maxHeaders;
 
-  /** The server's limits, named in the messages: its longest request line and its largest headers, in bytes. */
-  public InvalidRequests(int maxRequestLine, int maxHeaders) {
+  /**
+   * @param proxies        the proxies whose {@code X-Forwarded-For} names the client the access log shows
+   * @param maxRequestLine the server's longest request line, in bytes, named in the message
+   * @param maxHeaders     the server's largest headers, in bytes, named in the message
+   */
+  public InvalidRequests(EdgeOps ops, Supplier<TrustedProxies> proxies, int maxRequestLine, int maxHeaders) {
+    this.ops = ops;
+    this.proxies = proxies;
     this.maxRequestLine = maxRequestLine;
     this.maxHeaders = maxHeaders;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
+    long start = System.nanoTime();
     Throwable cause = request.decoderResult().cause();
     int status;
     AxonException error;
@@ -44,16 +62,22 @@ public final class InvalidRequests implements Handler<HttpServerRequest> {
       error = AxonException.invalid(null, "The request could not be read.");
     }
     String requestId = RequestIds.random("req_", 24);
+    HttpServerResponse response = request.response();
     Buffer body;
     if (Dialect.decide(request) == Dialect.ANTHROPIC) {
-      request.response().putHeader("request-id", requestId);
+      response.putHeader("request-id", requestId);
       body = AnthropicErrors.body(error, requestId);
     } else {
       body = OpenAiRenderer.error(error);
     }
-    request.response().setStatusCode(status).putHeader(RequestIds.HEADER, requestId)
+    response.setStatusCode(status).putHeader(RequestIds.HEADER, requestId)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CONNECTION, "close")
         .end(body)
-        .onComplete(done -> request.connection().close());
+        .onComplete(ended -> {
+          ops.record(new RequestRecord(requestId, request.method().name(), request.path(), ROUTE, false,
+              ended.succeeded() ? status : 499, (System.nanoTime() - start) / 1e6, response.bytesWritten(), null,
+              proxies.get().clientAddress(request), null, null));
+          request.connection().close();
+        });
   }
 }
