@@ -4,7 +4,7 @@
 # bench/results/latest.md and bench/results/latest.json. Every figure is measured side by side with its baseline
 # in the same run (the non-streaming ones in turn with it, in rounds), so the ratios hold on a noisy machine.
 #
-#   scripts/bench.sh            the full benchmark (about 13 minutes; the claude CLI part when it is installed)
+#   scripts/bench.sh            the full benchmark (about 22 minutes; the claude CLI part when it is installed)
 #   scripts/bench.sh --smoke    a few seconds of each part, to keep the benchmark working (CI runs this)
 #   scripts/bench.sh --micro    the JMH micro-benchmarks of the hot paths
 #
