@@ -19,6 +19,8 @@ public enum Dialect {
 
   /** The header every Anthropic client sends. */
   public static final String ANTHROPIC_VERSION = "anthropic-version";
+  /** Anthropic's response header naming the request, sent besides {@code x-request-id}. */
+  public static final String REQUEST_ID_HEADER = "request-id";
   private static final String KEY = "axon.dialect";
 
   /** Router-wide, right after {@link RequestIds}: records the request's dialect. */
@@ -26,7 +28,7 @@ public enum Dialect {
     Dialect dialect = decide(rc.request());
     rc.put(KEY, dialect);
     if (dialect == ANTHROPIC) {
-      rc.response().putHeader("request-id", RequestIds.of(rc));
+      rc.response().putHeader(REQUEST_ID_HEADER, RequestIds.of(rc));
     }
     rc.next();
   }

@@ -63,11 +63,18 @@ public final class Responses {
     if (e.retryAfterSeconds() != null) {
       response.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
     }
-    if (Dialect.of(rc) == Dialect.ANTHROPIC) {
-      json(rc, AnthropicErrors.status(e.kind()), AnthropicErrors.body(e, RequestIds.of(rc)));
+    Dialect dialect = Dialect.of(rc);
+    Buffer body = errorBody(dialect, e, RequestIds.of(rc));
+    if (dialect == Dialect.ANTHROPIC) {
+      json(rc, AnthropicErrors.status(e.kind()), body);
       return;
     }
     int status = OpenAiErrors.map(e.kind()).status();
-    json(rc, status == 499 ? 400 : status, OpenAiRenderer.error(e));
+    json(rc, status == 499 ? 400 : status, body);
+  }
+
+  /** An error's body in a dialect: Anthropic's carries the request id, OpenAI's does not. */
+  public static Buffer errorBody(Dialect dialect, AxonException e, String requestId) {
+    return dialect == Dialect.ANTHROPIC ? AnthropicErrors.body(e, requestId) : OpenAiRenderer.error(e);
   }
 }

@@ -1,16 +1,14 @@
 package dev.axon.api.ops;
 
-import dev.axon.api.anthropic.AnthropicErrors;
 import dev.axon.api.http.Dialect;
 import dev.axon.api.http.RequestIds;
+import dev.axon.api.http.Responses;
 import dev.axon.api.http.TrustedProxies;
-import dev.axon.api.openai.OpenAiRenderer;
 import dev.axon.common.error.AxonException;
 import dev.axon.common.error.ErrorKind;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -63,16 +61,13 @@ public final class InvalidRequests implements Handler<HttpServerRequest> {
     }
     String requestId = RequestIds.random("req_", 24);
     HttpServerResponse response = request.response();
-    Buffer body;
-    if (Dialect.decide(request) == Dialect.ANTHROPIC) {
-      response.putHeader("request-id", requestId);
-      body = AnthropicErrors.body(error, requestId);
-    } else {
-      body = OpenAiRenderer.error(error);
+    Dialect dialect = Dialect.decide(request);
+    if (dialect == Dialect.ANTHROPIC) {
+      response.putHeader(Dialect.REQUEST_ID_HEADER, requestId);
     }
     response.setStatusCode(status).putHeader(RequestIds.HEADER, requestId)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CONNECTION, "close")
-        .end(body)
+        .end(Responses.errorBody(dialect, error, requestId))
         .onComplete(ended -> {
           ops.record(new RequestRecord(requestId, request.method().name(), request.path(), ROUTE, false,
               ended.succeeded() ? status : 499, (System.nanoTime() - start) / 1e6, response.bytesWritten(), null,
