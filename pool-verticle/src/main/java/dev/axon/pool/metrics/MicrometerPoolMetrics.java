@@ -124,11 +124,8 @@ public final class MicrometerPoolMetrics implements PoolMetrics {
         if (!states.isEmpty()) {
           return states;
         }
-        for (String s : BREAKER_STATES) {
-          registry.find("axon.upstream.breaker.state")
-              .tags("provider", change.provider(), "upstream", change.upstream(), "state", s).meters()
-              .forEach(registry::remove);
-        }
+        registry.find("axon.upstream.breaker.state").tags("provider", change.provider(), "upstream", change.upstream())
+            .meters().forEach(registry::remove);
         return null;
       });
       return;
