@@ -126,13 +126,19 @@ echo "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":512,\"stream\":true,\"mess
 echo "{\"model\":\"claude-sonnet-4-6\",\"stream\":true,\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH $STREAM_CHUNKS 0\"}]}" >"$WORK/openai-stream-fast.json"
 echo "{\"model\":\"claude-sonnet-4-6\",\"stream\":true,\"store\":false,\"messages\":[{\"role\":\"user\",\"content\":\"UPSTREAM_BENCH 20 500\"}]}" >"$WORK/openai-slow-stream.json"
 
+# post_load connections seconds url body auth [wrk options...] → wrk's one JSON line (bench/scripts/post.lua posts
+# the body; two threads, one at one connection)
+post_load() {
+  local c=$1 seconds=$2 url=$3 body=$4 auth=$5 threads=2
+  shift 5
+  [ "$c" -lt 2 ] && threads=1
+  BENCH_BODY=$body BENCH_AUTH=$auth wrk -t"$threads" -c"$c" -d"${seconds}s" "$@" -s bench/scripts/post.lua "$url" 2>/dev/null | tail -1
+}
 # wrk_run name url body auth connections → one JSON line in $WORK/$name.json
 wrk_run() {
-  local name=$1 url=$2 body=$3 auth=$4 c=$5 threads=2
-  [ "$c" -lt 2 ] && threads=1
-  BENCH_BODY=$body BENCH_AUTH=$auth wrk -t"$threads" -c"$c" -d"${WARMUP}s" -s bench/scripts/post.lua "$url" >/dev/null 2>&1
-  BENCH_BODY=$body BENCH_AUTH=$auth wrk -t"$threads" -c"$c" -d"${SECONDS_PER}s" --timeout 30s -s bench/scripts/post.lua "$url" 2>/dev/null \
-    | tail -1 >"$WORK/$name.json"
+  local name=$1 url=$2 body=$3 auth=$4 c=$5
+  post_load "$c" "$WARMUP" "$url" "$body" "$auth" >/dev/null
+  post_load "$c" "$SECONDS_PER" "$url" "$body" "$auth" --timeout 30s >"$WORK/$name.json"
   jq -c --arg n "$name" --argjson c "$c" '. + {name: $n, connections: $c}' "$WORK/$name.json" 2>/dev/null || echo "{\"name\":\"$name\",\"failed\":true}"
 }
 # interleaved connections "name|url|body|auth"... → each spec run in turn, ROUNDS times over ($ROUND_SECONDS s each),
@@ -175,7 +181,7 @@ warm_steady() {
   while [ "$i" -lt "$WARM_MAX_WINDOWS" ]; do
     i=$((i + 1))
     t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-    out=$(BENCH_BODY=$body BENCH_AUTH=$auth wrk -t2 -c64 -d"${WARM_WINDOW}s" -s bench/scripts/post.lua "$url" 2>/dev/null | tail -1)
+    out=$(post_load 64 "$WARM_WINDOW" "$url" "$body" "$auth")
     t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
     req=$(jq -r '.requests // 0' <<<"$out" 2>/dev/null || echo 0)
     [ "${req:-0}" -gt 0 ] || { per+=(null); continue; }
@@ -191,7 +197,7 @@ warm_steady() {
   local IFS=,
   echo "{\"name\":\"warmup-$name\",\"seconds\":$((i * WARM_WINDOW)),\"cpuUsPerRequest\":[${per[*]}]}"
 }
-log "warming up: each server until its CPU per request stops falling (1-3 minutes each)"
+log "warming up: each server until its CPU per request stops falling (40 s to 3 minutes each)"
 warm_steady vertx "$BPID" "http://127.0.0.1:$BPORT/v1/chat/completions" "$WORK/openai.json" "" >>"$RESULTS"
 warm_steady upstream "$MPID" "$UPSTREAM" "$WORK/anthropic.json" "" >>"$RESULTS"
 for body in openai openai-nostore; do
@@ -251,7 +257,7 @@ alloc_per_request() {
   local name=$1 port=$2 url=$3 body=$4 before after out
   allocated() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^jvm_gc_memory_allocated_bytes_total/ { printf "%.0f", $2 }'; }
   before=$(allocated)
-  out=$(BENCH_BODY=$body BENCH_AUTH=$AUTH wrk -t2 -c64 -d"${ALLOC_SECONDS}s" -s bench/scripts/post.lua "$url" 2>/dev/null | tail -1)
+  out=$(post_load 64 "$ALLOC_SECONDS" "$url" "$body" "$AUTH")
   after=$(allocated)
   echo "$out" | jq -c --arg n "$name" --argjson b "${before:-0}" --argjson a "${after:-0}" \
     '{name: $n, requests: .requests, bytesPerRequest: (if .requests > 0 then (($a - $b) / .requests | floor) else null end)}' \
